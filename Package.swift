@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+// Kratix for Swift: a Kubernetes controller for platform engineering.
+//
+// Modules are layered; each depends only on the ones below it (see docs/ARCHITECTURE.md):
+//   KubeModel -> KratixAPI -> KratixCLI -> kratix (executable)
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "kratix-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kratix", targets: ["kratix"]),
+        .library(name: "KubeModel", targets: ["KubeModel"]),
+        .library(name: "KratixAPI", targets: ["KratixAPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "KubeModel",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KratixAPI",
+            dependencies: ["KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KratixCLI",
+            dependencies: [
+                "KubeModel",
+                "KratixAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "kratix",
+            dependencies: ["KratixCLI"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KubeModelTests",
+            dependencies: ["KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixAPITests",
+            dependencies: ["KratixAPI", "KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixCLITests",
+            dependencies: ["KratixCLI", "KratixAPI", "KubeModel"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

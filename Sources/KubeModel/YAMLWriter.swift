@@ -1,0 +1,202 @@
+/// Writes ``JSONValue``s as block-style YAML in the layout of sigs.k8s.io/yaml (go-yaml v2):
+/// two-space indentation, sequences at the same indentation as their parent key, `{}`/`[]` for
+/// empty collections, literal blocks for multi-line strings, and quotes only where a plain scalar
+/// would be read back as something else. Reading the output back gives an equal value.
+public struct YAMLWriter: Sendable {
+    /// Sort mapping keys byte-wise, as Go's YAML encoders do for maps. Off keeps the value's order.
+    public var sortedKeys: Bool
+
+    public init(sortedKeys: Bool = false) {
+        self.sortedKeys = sortedKeys
+    }
+
+    /// One document, ending in a newline.
+    public func write(_ value: JSONValue) -> String {
+        var out = ""
+        switch value {
+        case .object(let o) where !o.isEmpty:
+            writeMapping(o, indent: 0, into: &out)
+        case .array(let a) where !a.isEmpty:
+            writeSequence(a, indent: 0, into: &out)
+        default:
+            out += scalar(value) + "\n"
+        }
+        return out
+    }
+
+    /// A multi-document stream separated by `---` lines.
+    public func write(documents: [JSONValue]) -> String {
+        documents.map { write($0) }.joined(separator: "---\n")
+    }
+
+    private func keys(of object: JSONObject) -> [String] {
+        sortedKeys ? object.keys.sorted(by: JSONValue.byteOrder) : Array(object.keys)
+    }
+
+    private func writeMapping(_ object: JSONObject, indent: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent)
+        for key in keys(of: object) {
+            let value = object[key]!
+            out += pad + quoteIfNeeded(key) + ":"
+            writeValue(value, indent: indent, inMapping: true, into: &out)
+        }
+    }
+
+    private func writeSequence(_ array: [JSONValue], indent: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent)
+        for element in array {
+            out += pad + "-"
+            switch element {
+            case .object(let o) where !o.isEmpty:
+                // The first key shares the dash's line; the rest align under it.
+                var nested = ""
+                writeMapping(o, indent: indent + 2, into: &nested)
+                out += " " + nested.dropFirst(indent + 2)
+            case .array(let a) where !a.isEmpty:
+                var nested = ""
+                writeSequence(a, indent: indent + 2, into: &nested)
+                out += " " + nested.dropFirst(indent + 2)
+            default:
+                writeValue(element, indent: indent, inMapping: false, into: &out)
+            }
+        }
+    }
+
+    private func writeValue(_ value: JSONValue, indent: Int, inMapping: Bool, into out: inout String) {
+        switch value {
+        case .object(let o) where !o.isEmpty:
+            out += "\n"
+            writeMapping(o, indent: indent + 2, into: &out)
+        case .array(let a) where !a.isEmpty:
+            out += "\n"
+            // go-yaml v2 does not indent a sequence under its mapping key.
+            writeSequence(a, indent: inMapping ? indent : indent + 2, into: &out)
+        case .string(let s) where Self.wantsLiteralBlock(s):
+            out += " " + literalBlock(s, indent: indent + 2)
+        default:
+            out += " " + scalar(value) + "\n"
+        }
+    }
+
+    private func scalar(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d):
+            let text = JSONValue.formatDouble(d)
+            return text
+        case .number(let n): return n
+        case .string(let s): return quoteIfNeeded(s)
+        case .array: return "[]"
+        case .object: return "{}"
+        }
+    }
+
+    static func wantsLiteralBlock(_ s: String) -> Bool {
+        guard s.contains("\n") else { return false }
+        // Literal blocks cannot start with a space-indented first line without an indicator, and cannot
+        // carry control characters or trailing whitespace-only content reliably; quote those instead.
+        if s.first == " " || s.first == "\n" { return false }
+        for scalar in s.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { return false }
+            if scalar.value == 0x7F || scalar == "\u{FEFF}" { return false }
+        }
+        return true
+    }
+
+    private func literalBlock(_ s: String, indent: Int) -> String {
+        var body = Substring(s)
+        var trailing = 0
+        while body.hasSuffix("\n") {
+            body = body.dropLast()
+            trailing += 1
+        }
+        let chomp = trailing == 0 ? "-" : (trailing == 1 ? "" : "+")
+        let pad = String(repeating: " ", count: indent)
+        var out = "|" + chomp + "\n"
+        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+            out += line.isEmpty ? "\n" : pad + line + "\n"
+        }
+        if trailing > 1 {
+            out += String(repeating: "\n", count: trailing - 1)
+        }
+        return out
+    }
+
+    /// The scalar as go-yaml v2 would write it: plain when that reads back as the same string,
+    /// double-quoted when a plain form would change type, single-quoted for other special characters.
+    func quoteIfNeeded(_ s: String) -> String {
+        if s.isEmpty { return "\"\"" }
+        if case .value(let v) = YAMLScalarResolver.resolvePlain(s), v != .string(s) || v.stringValue == nil {
+            return Self.doubleQuoted(s)
+        }
+        if case .merge = YAMLScalarResolver.resolvePlain(s) { return Self.doubleQuoted(s) }
+        if case .notRepresentable = YAMLScalarResolver.resolvePlain(s) { return Self.doubleQuoted(s) }
+        if Self.needsEscapes(s) { return Self.doubleQuoted(s) }
+        if Self.isPlainSafe(s) { return s }
+        return "'" + s.replacingAll("'", with: "''") + "'"
+    }
+
+    private static func needsEscapes(_ s: String) -> Bool {
+        for scalar in s.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{FEFF}"
+                || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func isPlainSafe(_ s: String) -> Bool {
+        let chars = Array(s.unicodeScalars)
+        guard let first = chars.first, let last = chars.last else { return false }
+        if first == " " || last == " " { return false }
+        let indicators: Set<Unicode.Scalar> = [
+            "-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`",
+        ]
+        if indicators.contains(first) {
+            // "-x", "?x" and ":x" are plain-safe when followed by a non-space character.
+            guard first == "-" || first == "?" || first == ":", chars.count > 1, chars[1] != " " else { return false }
+        }
+        if s.hasPrefix("---") || s.hasPrefix("...") { return false }
+        if last == ":" { return false }
+        for i in chars.indices {
+            let c = chars[i]
+            if c == ":" && i + 1 < chars.count && chars[i + 1] == " " { return false }
+            if c == "#" && i > 0 && chars[i - 1] == " " { return false }
+            if c == "\t" { return false }
+            // Flow indicators are harmless in block context but go-yaml quotes them; so do we.
+            if c == "," || c == "[" || c == "]" || c == "{" || c == "}" { return false }
+        }
+        return true
+    }
+
+    static func doubleQuoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                    || scalar == "\u{FEFF}" || scalar == "\u{2028}" || scalar == "\u{2029}"
+                {
+                    let hex = String(scalar.value, radix: 16, uppercase: false)
+                    if scalar.value <= 0xFF {
+                        out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                    } else {
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

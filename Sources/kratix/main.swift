@@ -1,0 +1,3 @@
+import KratixCLI
+
+await KratixCommand.main(arguments: CommandLine.arguments)

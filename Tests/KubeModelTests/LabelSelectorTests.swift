@@ -1,0 +1,61 @@
+import Testing
+
+@testable import KubeModel
+
+@Suite struct LabelSelectorTests {
+    @Test func parsesTheStringSyntax() throws {
+        let requirements = try LabelRequirement.parse("a=b, c!=d,e in (x, y),!f,g,h==i,j notin (k),n>3")
+        #expect(requirements == [
+            LabelRequirement(key: "a", operator: .equals, values: ["b"]),
+            LabelRequirement(key: "c", operator: .notEquals, values: ["d"]),
+            LabelRequirement(key: "e", operator: .in, values: ["x", "y"]),
+            LabelRequirement(key: "f", operator: .doesNotExist),
+            LabelRequirement(key: "g", operator: .exists),
+            LabelRequirement(key: "h", operator: .equals, values: ["i"]),
+            LabelRequirement(key: "j", operator: .notIn, values: ["k"]),
+            LabelRequirement(key: "n", operator: .greaterThan, values: ["3"]),
+        ])
+    }
+
+    @Test func matchesLabels() throws {
+        let requirements = try LabelRequirement.parse("a=b,c!=d,e in (x,y),!f")
+        let matches = { (labels: [String: String]) in requirements.allSatisfy { $0.matches(labels) } }
+        #expect(matches(["a": "b", "e": "x"]))
+        #expect(matches(["a": "b", "e": "y", "c": "z"]))
+        #expect(!matches(["a": "b", "e": "x", "c": "d"]))
+        #expect(!matches(["a": "b", "e": "x", "f": ""]))
+        #expect(!matches(["a": "b"]))
+    }
+
+    @Test func apiSelectorMatchesAndRendersItsString() throws {
+        let selector = LabelSelector(
+            matchLabels: ["env": "dev"],
+            matchExpressions: [.init(key: "tier", operator: .in, values: ["b", "a"]), .init(key: "legacy", operator: .doesNotExist)])
+        #expect(selector.matches(["env": "dev", "tier": "a"]))
+        #expect(!selector.matches(["env": "dev", "tier": "c"]))
+        #expect(!selector.matches(["env": "dev", "tier": "a", "legacy": "1"]))
+        #expect(selector.selectorString == "env=dev,tier in (a,b),!legacy")
+        let reparsed = try LabelSelector(parsing: selector.selectorString)
+        #expect(reparsed.matches(["env": "dev", "tier": "b"]))
+        #expect(LabelSelector().matches(["anything": "x"]))
+    }
+
+    @Test(arguments: ["a=", "a in (x,y", "=b", "a b", "-bad=x", "a=-bad", "a>x", "too/many/slashes=x", "a in x"])
+    func rejectsInvalidSelectors(_ text: String) {
+        if text == "a=" {
+            // An empty value is legal: it selects objects whose label is present and empty.
+            #expect((try? LabelRequirement.parse(text)) == [LabelRequirement(key: "a", operator: .equals, values: [""])])
+            return
+        }
+        #expect(throws: ModelError.self) { try LabelRequirement.parse(text) }
+    }
+
+    @Test func validatesKeysAndValuesAsTheAPIServerDoes() {
+        #expect(LabelValidation.keyProblem("kratix.io/promise-name") == nil)
+        #expect(LabelValidation.keyProblem("Kratix.io/x") != nil)
+        #expect(LabelValidation.keyProblem(String(repeating: "a", count: 64)) != nil)
+        #expect(LabelValidation.valueProblem("") == nil)
+        #expect(LabelValidation.valueProblem("a_b.c-d") == nil)
+        #expect(LabelValidation.valueProblem("a b") != nil)
+    }
+}
