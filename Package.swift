@@ -62,7 +62,14 @@ let package = Package(
         ),
         .testTarget(
             name: "KratixCLITests",
-            dependencies: ["KratixCLI", "KratixAPI", "KubeModel"],
+            // Depends on the executable so tests can run the real `kratix` binary beside them.
+            dependencies: ["KratixCLI", "KratixAPI", "KubeModel", "kratix"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "kratix-bench",
+            dependencies: ["KubeModel", "KratixAPI"],
+            path: "Benchmarks/kratix-bench",
             swiftSettings: strictSettings
         ),
     ],

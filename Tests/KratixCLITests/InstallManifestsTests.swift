@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import KratixAPI
+@testable import KratixCLI
+@testable import KubeModel
+
+/// The install manifests as kubectl's own kustomize renders them.
+@Suite struct InstallManifestsTests {
+    static func rendered() throws -> [JSONValue] {
+        let kubectl = try #require(Support.which("kubectl"), "kubectl is needed (apt-get install kubernetes-client)")
+        let result = try Support.run(kubectl, ["kustomize", Support.repositoryRoot.appendingPathComponent("manifests").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try YAMLReader.documents(in: result.stdout, source: "kubectl kustomize").map(\.value)
+    }
+
+    @Test func kustomizeRendersEveryObject() throws {
+        let objects = try Self.rendered()
+        let kinds = objects.compactMap { $0["kind"]?.stringValue }
+        #expect(kinds.filter { $0 == "CustomResourceDefinition" }.count == KratixCRDs.all.count)
+        for kind in ["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ConfigMap", "Deployment", "Service"] {
+            #expect(kinds.contains(kind), "kustomize output has no \(kind)")
+        }
+        // The CRDs kustomize emits are the generated ones (kustomize adds only the part-of label).
+        for crd in KratixCRDs.all {
+            let found = objects.first { $0[path: ["metadata", "name"]]?.stringValue == crd.name }
+            #expect(found?["spec"] == crd.json["spec"], "\(crd.name) differs after kustomize")
+            #expect(found?[path: ["metadata", "labels", "app.kubernetes.io/part-of"]] == "kratix")
+        }
+        for object in objects where object["kind"] != "CustomResourceDefinition" && object["kind"] != "Namespace"
+            && object["kind"] != "ClusterRole" && object["kind"] != "ClusterRoleBinding"
+        {
+            #expect(object[path: ["metadata", "namespace"]] == "kratix-platform-system", "\(object["kind"] ?? nil) is outside the system namespace")
+        }
+    }
+
+    @Test func configMapCarriesTheDocumentedDefaults() throws {
+        let objects = try Self.rendered()
+        let configMap = try #require(objects.first { $0["kind"] == "ConfigMap" && $0[path: ["metadata", "name"]] == "kratix" })
+        let text = try #require(configMap[path: ["data", "config"]]?.stringValue)
+        let config = try YAMLReader.singleDocument(in: text, source: "ConfigMap kratix")
+        #expect(config["numberOfJobsToKeep"] == 5)
+        #expect(config["reconciliationInterval"] == "10h")
+        #expect(config[path: ["workflows", "reconcileAfterFailure"]] == true)
+        #expect(config["resourceBindingVersionStrategy"] == "floating")
+        #expect(config["stateStoreReconciliationInterval"] == "10h")
+        #expect(config[path: ["git", "minimumFetchInterval"]] == "5s")
+        #expect(config[path: ["logging", "structured"]] == true)
+    }
+
+    @Test func deploymentRunsTheManagerWithFlagsItAccepts() throws {
+        let objects = try Self.rendered()
+        let deployment = try #require(objects.first { $0["kind"] == "Deployment" })
+        let container = try #require(deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first)
+        #expect(container["command"] == ["/usr/local/bin/kratix", "manager"])
+        let argValues = try #require(container["args"]?.arrayValue)
+        let args = argValues.compactMap { $0.stringValue }
+        let parsed = try ManagerCommand.parse(args)
+        #expect(parsed.leaderElect)
+        #expect(parsed.healthProbeBindAddress == ":8081")
+        #expect(container[path: ["securityContext", "readOnlyRootFilesystem"]] == true)
+        #expect(container[path: ["livenessProbe", "httpGet", "port"]] == 8081)
+        #expect(deployment[path: ["spec", "template", "spec", "serviceAccountName"]] == "kratix-platform-controller-manager")
+    }
+
+    @Test func everyManifestIsStructurallyValid() throws {
+        for object in try Self.rendered() where object["kind"] == "CustomResourceDefinition" {
+            let schema = try #require(object[path: ["spec", "versions"]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema"]])
+            #expect(StructuralSchema.problems(in: schema) == [])
+        }
+    }
+}
