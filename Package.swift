@@ -2,7 +2,7 @@
 // Kratix for Swift: a Kubernetes controller for platform engineering.
 //
 // Modules are layered; each depends only on the ones below it (see docs/ARCHITECTURE.md):
-//   KubeModel -> KratixAPI -> KratixCLI -> kratix (executable)
+//   KubeModel -> KratixAPI -> KratixCLI -> kratix (executable); KubeAPIServer beside KratixAPI
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -37,10 +38,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KubeAPIServer",
+            dependencies: [
+                "KubeModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KratixCLI",
             dependencies: [
                 "KubeModel",
                 "KratixAPI",
+                "KubeAPIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -58,6 +70,11 @@ let package = Package(
         .testTarget(
             name: "KratixAPITests",
             dependencies: ["KratixAPI", "KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KubeAPIServerTests",
+            dependencies: ["KubeAPIServer", "KubeModel", "KratixAPI"],
             swiftSettings: strictSettings
         ),
         .testTarget(

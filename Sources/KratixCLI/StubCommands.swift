@@ -19,18 +19,6 @@ struct ManagerCommand: AsyncParsableCommand {
     func run() async throws { throw NotYetImplemented(command: "kratix manager") }
 }
 
-struct APIServerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "apiserver", abstract: "Run the embedded Kubernetes-compatible API server.")
-
-    @Option(name: .customLong("data-dir"), help: "Storage, certificates and DIR/kubeconfig.") var dataDir = "./.kratix/apiserver"
-    @Flag(name: .customLong("in-memory"), help: "Keep objects in memory only.") var inMemory = false
-    @Option(name: .customLong("bind-address"), help: "Address to listen on.") var bindAddress = "127.0.0.1"
-    @Option(help: "Port; 0 picks a free one.") var port = 6443
-    @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP (tests only).") var insecureHTTP = false
-
-    func run() async throws { throw NotYetImplemented(command: "kratix apiserver") }
-}
-
 struct RunnerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runner", abstract: "Run workflow Jobs as local processes.")
 

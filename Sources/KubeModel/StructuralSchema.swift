@@ -84,6 +84,10 @@ public enum StructuralSchema {
             guard case .array(let branches)? = o[combinator] else { continue }
             for (i, branch) in branches.enumerated() {
                 guard case .object(let b) = branch else { continue }
+                // The int-or-string exception: `anyOf: [{type: integer}, {type: string}]` (also inside allOf).
+                let intOrStringBranch = intOrString && (b["type"] == "integer" || b["type"] == "string") && b.count == 1
+                if intOrStringBranch { continue }
+                if intOrString, combinator == "allOf", b.keys.allSatisfy({ $0 == "anyOf" }) { continue }
                 for key in ["type", "default", "description", "nullable", "additionalProperties"] where b[key] != nil {
                     out.append("\(path).\(combinator)[\(i)].\(key): must not be set inside \(combinator)")
                 }

@@ -11,6 +11,16 @@ import Testing
         #expect(StructuralSchema.problems(in: schema.json) == [])
     }
 
+    @Test func allowsTheIntOrStringPattern() {
+        let schema: JSONValue = [
+            "type": "object",
+            "properties": ["quantity": ["x-kubernetes-int-or-string": true, "anyOf": [["type": "integer"], ["type": "string"]], "pattern": "^[0-9]+$"]],
+        ]
+        #expect(StructuralSchema.problems(in: schema) == [])
+        let notIntOrString: JSONValue = ["type": "object", "properties": ["q": ["type": "string", "anyOf": [["type": "integer"]]]]]
+        #expect(!StructuralSchema.problems(in: notIntOrString).isEmpty)
+    }
+
     @Test func reportsEveryViolation() {
         let bad: JSONValue = [
             "type": "object",

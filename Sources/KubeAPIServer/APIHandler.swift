@@ -1,0 +1,196 @@
+import Foundation
+import KubeModel
+
+/// Turns API requests into store operations and responses. Transport-free, so it is tested directly
+/// and served by ``APIServer`` over HTTP.
+public struct APIHandler: Sendable {
+    public let store: ObjectStore
+    /// What `/version` reports; kubectl's dispatcher picks its client version from it.
+    public var serverVersion = (major: "1", minor: "31", gitVersion: "v1.31.0")
+
+    public init(store: ObjectStore) {
+        self.store = store
+    }
+
+    public func handle(_ request: APIRequest) async -> APIResponse {
+        do {
+            return try await route(request)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    private func route(_ request: APIRequest) async throws(APIError) -> APIResponse {
+        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        switch path {
+        case "/healthz", "/readyz", "/livez":
+            return .text("ok")
+        case "/version":
+            return .json([
+                "major": .string(serverVersion.major), "minor": .string(serverVersion.minor),
+                "gitVersion": .string(serverVersion.gitVersion), "gitCommit": "kratix-swift",
+                "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z", "goVersion": "swift",
+                "compiler": "swift", "platform": "linux/amd64",
+            ])
+        case "/api":
+            return .json(["kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [["clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"]]])
+        case "/apis":
+            return .json(await Discovery.groupList(store.allResources()))
+        case "/openapi/v3":
+            return .json(await OpenAPIDocuments.root(store.allResources()))
+        case "/openapi/v2":
+            // The v2 document is protobuf-only for kubectl; 404 makes clients use v3.
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        default:
+            break
+        }
+        if path.hasPrefix("/openapi/v3/") {
+            let gv = String(path.dropFirst("/openapi/v3/".count))
+            guard let document = await OpenAPIDocuments.groupVersion(gv, resources: store.allResources()) else {
+                throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+            }
+            return .json(document)
+        }
+        let segments = path.split(separator: "/")
+        if segments.count == 2, segments[0] == "api" {
+            return try await groupVersionDiscovery(group: "", version: String(segments[1]))
+        }
+        if segments.count == 3, segments[0] == "apis" {
+            return try await groupVersionDiscovery(group: String(segments[1]), version: String(segments[2]))
+        }
+        if segments.count == 2, segments[0] == "apis" {
+            let group = String(segments[1])
+            let groups = await Discovery.groupList(store.allResources())["groups"]?.arrayValue ?? []
+            guard let found = groups.first(where: { $0["name"]?.stringValue == group }) else {
+                throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+            }
+            return .json(JSONMergePatch.apply(["kind": "APIGroup", "apiVersion": "v1"], to: found))
+        }
+        let resources = await store.allResources()
+        guard let target = ResourcePath.parse(path, isNamespacedResource: { g, v, r in
+            resources.contains { $0.group == g && $0.version == v && $0.plural == r && $0.namespaced }
+        }) else {
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        guard let resource = await store.resource(group: target.group, version: target.version, plural: target.resource) else {
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        return try await serve(request, target, resource)
+    }
+
+    private func groupVersionDiscovery(group: String, version: String) async throws(APIError) -> APIResponse {
+        let matching = await store.allResources().filter { $0.group == group && $0.version == version }
+        guard !matching.isEmpty else {
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        return .json(Discovery.resourceList(groupVersion: GroupVersion(group: group, version: version), matching))
+    }
+
+    private func body(_ request: APIRequest) throws(APIError) -> JSONObject {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(request.body)
+        } catch {
+            // kubectl sends JSON; YAML bodies are accepted for hand-made requests.
+            guard let yaml = try? YAMLReader.singleDocument(in: String(decoding: request.body, as: UTF8.self)) else {
+                throw APIError.badRequest("the request body is not valid JSON: \(error)")
+            }
+            value = yaml
+        }
+        guard case .object(let o) = value else { throw APIError.badRequest("the request body must be a JSON object") }
+        return o
+    }
+
+    private func serve(_ request: APIRequest, _ target: ResourcePath, _ resource: APIResource) async throws(APIError) -> APIResponse {
+        let dryRun = request.query["dryRun"] == "All"
+        let namespace = resource.namespaced ? target.namespace : nil
+        if let sub = target.subresource, !resource.subresources.contains(sub) {
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        switch (request.method, target.name) {
+        case ("GET", nil):
+            if request.query["watch"] == "true" || request.query["watch"] == "1" || target.legacyWatch {
+                throw APIError(code: 405, reason: "MethodNotAllowed", message: "watch is served by the streaming endpoint")
+            }
+            let labels = try parseLabelSelector(request.query["labelSelector"])
+            let fields = try parseFieldSelector(request.query["fieldSelector"])
+            let (items, rv) = await store.list(resource, namespace: target.namespace, labelSelector: labels, fieldSelector: fields)
+            return .json(Discovery.list(resource, items: items, resourceVersion: rv))
+        case ("GET", let name?):
+            return .json(.object(try await store.get(resource, namespace: namespace, name: name)))
+        case ("POST", nil):
+            let object = try await store.create(resource, namespace: namespace, object: body(request), dryRun: dryRun)
+            return .json(.object(object), status: 201)
+        case ("PUT", let name?):
+            let object = try await store.update(resource, namespace: namespace, name: name, object: body(request), subresource: target.subresource, dryRun: dryRun)
+            return .json(.object(object))
+        case ("PATCH", let name?):
+            let current = try await store.get(resource, namespace: namespace, name: name)
+            let patched = try applyPatch(request, to: current, resource: resource)
+            var object = patched
+            // A patch never carries a stale resourceVersion unless the client put one in on purpose.
+            let patchBody = (try? JSONParser.parse(request.body)) ?? .null
+            if patchBody[path: ["metadata", "resourceVersion"]] == nil {
+                var meta = object["metadata"]?.objectValue ?? [:]
+                meta["resourceVersion"] = current["metadata"]?["resourceVersion"]
+                object["metadata"] = .object(meta)
+            }
+            let updated = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: target.subresource, dryRun: dryRun)
+            return .json(.object(updated))
+        case ("DELETE", let name?):
+            return .json(.object(try await store.delete(resource, namespace: namespace, name: name, dryRun: dryRun)))
+        default:
+            throw APIError.methodNotAllowed(request.method)
+        }
+    }
+
+    private func applyPatch(_ request: APIRequest, to current: JSONObject, resource: APIResource) throws(APIError) -> JSONObject {
+        let contentType = (request.header("Content-Type") ?? "").split(separator: ";").first.map(String.init) ?? ""
+        let patch: JSONValue
+        do {
+            patch = try JSONParser.parse(request.body)
+        } catch {
+            throw APIError.badRequest("the patch is not valid JSON: \(error)")
+        }
+        let result: JSONValue
+        switch contentType {
+        case "application/merge-patch+json", "application/strategic-merge-patch+json":
+            result = JSONMergePatch.apply(patch, to: .object(current))
+        case "application/json-patch+json":
+            do {
+                result = try JSONPatch.apply(patch, to: .object(current))
+            } catch {
+                throw APIError(code: 422, reason: "Invalid", message: "the JSON patch could not be applied: \(error)")
+            }
+        default:
+            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json")
+        }
+        guard case .object(let o) = result else { throw APIError.badRequest("the patch did not produce an object") }
+        return o
+    }
+
+    private func parseLabelSelector(_ text: String?) throws(APIError) -> [LabelRequirement] {
+        guard let text, !text.isEmpty else { return [] }
+        do {
+            return try LabelRequirement.parse(text)
+        } catch {
+            throw APIError.badRequest("unable to parse requirement: \(error.message)")
+        }
+    }
+
+    /// `metadata.name=x,metadata.namespace!=y`: (field, value, equals).
+    private func parseFieldSelector(_ text: String?) throws(APIError) -> [(String, String, Bool)] {
+        guard let text, !text.isEmpty else { return [] }
+        var out: [(String, String, Bool)] = []
+        for term in text.split(separator: ",") {
+            if let range = term.range(of: "!=") {
+                out.append((String(term[..<range.lowerBound]), String(term[range.upperBound...]), false))
+            } else if let range = term.range(of: "==") ?? term.range(of: "=") {
+                out.append((String(term[..<range.lowerBound]), String(term[range.upperBound...]), true))
+            } else {
+                throw APIError.badRequest("invalid field selector: \(term)")
+            }
+        }
+        return out
+    }
+}

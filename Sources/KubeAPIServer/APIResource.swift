@@ -1,0 +1,92 @@
+import KubeModel
+
+/// A kind of object the server serves: its names, scope and subresources.
+public struct APIResource: Sendable, Equatable {
+    public var group: String
+    public var version: String
+    public var kind: String
+    /// The lower-case plural used in URLs (`configmaps`).
+    public var plural: String
+    public var singular: String
+    public var namespaced: Bool
+    public var shortNames: [String]
+    public var categories: [String]
+    /// Subresources besides the object itself (`status`, `log`, `token`).
+    public var subresources: [String]
+    /// The CRD's `openAPIV3Schema`, for validation, pruning and defaulting; `nil` for built-in kinds.
+    public var schema: JSONValue?
+    public var printerColumns: [JSONValue]
+
+    public init(
+        group: String, version: String, kind: String, plural: String, namespaced: Bool,
+        shortNames: [String] = [], categories: [String] = [], subresources: [String] = [],
+        schema: JSONValue? = nil, printerColumns: [JSONValue] = []
+    ) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+        self.plural = plural
+        self.singular = kind.lowercased()
+        self.namespaced = namespaced
+        self.shortNames = shortNames
+        self.categories = categories
+        self.subresources = subresources
+        self.schema = schema
+        self.printerColumns = printerColumns
+    }
+
+    public var groupVersion: GroupVersion { GroupVersion(group: group, version: version) }
+    public var apiVersion: String { groupVersion.apiVersion }
+    public var hasStatusSubresource: Bool { subresources.contains("status") }
+    /// Identifies the resource independent of version: `configmaps` or `promises.platform.kratix.io`.
+    public var groupResource: String { group.isEmpty ? plural : "\(plural).\(group)" }
+
+    static let allVerbs: [JSONValue] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+
+    /// The entries of this resource in an `APIResourceList`.
+    var discoveryEntries: [JSONValue] {
+        var main: JSONObject = [
+            "name": .string(plural), "singularName": .string(singular), "namespaced": .bool(namespaced),
+            "kind": .string(kind), "verbs": .array(Self.allVerbs),
+        ]
+        if !shortNames.isEmpty { main["shortNames"] = .array(shortNames.map(JSONValue.string)) }
+        if !categories.isEmpty { main["categories"] = .array(categories.map(JSONValue.string)) }
+        var entries: [JSONValue] = [.object(main)]
+        for sub in subresources {
+            let verbs: [JSONValue]
+            let kind: String
+            switch sub {
+            case "log": verbs = ["get"]; kind = "Pod"
+            case "token": verbs = ["create"]; kind = "TokenRequest"
+            default: verbs = ["get", "patch", "update"]; kind = self.kind
+            }
+            entries.append([
+                "name": .string("\(plural)/\(sub)"), "singularName": "", "namespaced": .bool(namespaced),
+                "kind": .string(kind), "verbs": .array(verbs),
+            ])
+        }
+        return entries
+    }
+}
+
+/// The kinds every server serves from the start: the ones Kratix, its users and their tools touch.
+public enum BuiltinResources {
+    public static let all: [APIResource] = [
+        APIResource(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false, shortNames: ["ns"], subresources: ["status", "finalize"]),
+        APIResource(group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true, shortNames: ["cm"]),
+        APIResource(group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true),
+        APIResource(group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true, shortNames: ["sa"], subresources: ["token"]),
+        APIResource(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true, shortNames: ["po"], categories: ["all"], subresources: ["status", "log"]),
+        APIResource(group: "", version: "v1", kind: "Service", plural: "services", namespaced: true, shortNames: ["svc"], categories: ["all"], subresources: ["status"]),
+        APIResource(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"]),
+        APIResource(group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"]),
+        APIResource(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["status"]),
+        APIResource(group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true, categories: ["all"], subresources: ["status"]),
+        APIResource(group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true),
+        APIResource(group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true),
+        APIResource(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false),
+        APIResource(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false),
+        APIResource(group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true),
+        APIResource(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false, shortNames: ["crd", "crds"], subresources: ["status"]),
+    ]
+}

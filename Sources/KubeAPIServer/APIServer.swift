@@ -1,0 +1,122 @@
+import KubeModel
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The embedded Kubernetes-compatible API server: HTTP in front of an ``APIHandler``.
+///
+/// `bind()` opens the listening socket (port 0 picks a free one and ``BoundAPIServer/port`` says
+/// which); `run()` serves until its task is cancelled, then closes every connection.
+public struct APIServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// Largest request body accepted; bigger requests get 413.
+        public var maximumBodySize: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodySize: Int = 3 * 1024 * 1024) {
+            self.host = host
+            self.port = port
+            self.maximumBodySize = maximumBodySize
+        }
+    }
+
+    public var configuration: Configuration
+    public var handler: APIHandler
+
+    public init(configuration: Configuration = Configuration(), handler: APIHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    public func bind() async throws -> BoundAPIServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return BoundAPIServer(channel: channel, configuration: configuration, handler: handler)
+    }
+}
+
+/// A listening server; see ``APIServer``.
+public struct BoundAPIServer: Sendable {
+    let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    let configuration: APIServer.Configuration
+    let handler: APIHandler
+
+    public var port: Int { channel.channel.localAddress?.port ?? 0 }
+    public var url: String { "http://\(configuration.host):\(port)" }
+
+    /// Serves connections until cancelled.
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            try await channel.executeThenClose { connections in
+                for try await connection in connections {
+                    group.addTask { await serve(connection) }
+                }
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body: [UInt8] = []
+                var tooLarge = false
+                for try await part in inbound {
+                    switch part {
+                    case .head(let h):
+                        head = h
+                        body.removeAll(keepingCapacity: true)
+                        tooLarge = false
+                    case .body(let buffer):
+                        if body.count + buffer.readableBytes > configuration.maximumBodySize {
+                            tooLarge = true
+                        } else {
+                            body.append(contentsOf: buffer.readableBytesView)
+                        }
+                    case .end:
+                        guard let requestHead = head else { continue }
+                        let response: APIResponse
+                        if tooLarge {
+                            response = .error(APIError(code: 413, reason: "RequestEntityTooLarge", message: "the request body is larger than \(configuration.maximumBodySize) bytes"))
+                        } else {
+                            let request = APIRequest(
+                                method: requestHead.method.rawValue, target: requestHead.uri,
+                                headers: requestHead.headers.map { ($0.name, $0.value) }, body: body)
+                            response = await handler.handle(request)
+                        }
+                        try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
+                        head = nil
+                    }
+                }
+            }
+        } catch {
+            // A connection that fails (reset, malformed HTTP) only ends itself.
+        }
+    }
+
+    private func write(
+        _ response: APIResponse, keepAlive: Bool, version: HTTPVersion,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        headers.add(name: "Cache-Control", value: "no-cache, private")
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: response.status)
+        try await outbound.write(.head(HTTPResponseHead(version: version, status: status, headers: headers)))
+        if !response.body.isEmpty {
+            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+        }
+        try await outbound.write(.end(nil))
+    }
+}

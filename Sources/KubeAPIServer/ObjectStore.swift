@@ -1,0 +1,353 @@
+import Foundation
+import KubeModel
+
+/// The cluster's state: the served resources and every stored object, with one global resourceVersion.
+///
+/// An actor because every request reads and writes it; each operation is short and synchronous
+/// inside, so requests are applied one at a time in a total order, which is what gives
+/// resourceVersions their meaning.
+public actor ObjectStore {
+    private var resources: [String: APIResource] = [:]  // by "group/plural"
+    private var objects: [String: [String: JSONObject]] = [:]  // groupResource -> "ns/name" -> object
+    private var revision: Int64 = 1
+    private let clock: @Sendable () -> Date
+
+    public init(clock: @escaping @Sendable () -> Date = Date.init) {
+        self.clock = clock
+        var resources: [String: APIResource] = [:]
+        for resource in BuiltinResources.all { resources["\(resource.group)/\(resource.plural)"] = resource }
+        var namespaces: [String: JSONObject] = [:]
+        var revision: Int64 = 1
+        for namespace in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            let now = Timestamp.format(clock())
+            revision += 1
+            namespaces["/" + namespace] = [
+                "apiVersion": "v1", "kind": "Namespace",
+                "metadata": [
+                    "name": .string(namespace), "uid": .string(UUID().uuidString.lowercased()),
+                    "creationTimestamp": .string(now), "resourceVersion": .string(String(revision)),
+                    "labels": ["kubernetes.io/metadata.name": .string(namespace)],
+                ],
+                "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
+            ]
+        }
+        self.resources = resources
+        self.objects = ["namespaces": namespaces]
+        self.revision = revision
+    }
+
+    private func nextRevision() -> Int64 {
+        revision += 1
+        return revision
+    }
+
+    public var currentResourceVersion: String { String(revision) }
+
+    // MARK: Resources
+
+    private func register(_ resource: APIResource) {
+        resources["\(resource.group)/\(resource.plural)"] = resource
+    }
+
+    public func allResources() -> [APIResource] {
+        resources.values.sorted { ($0.group, $0.plural) < ($1.group, $1.plural) }
+    }
+
+    public func resource(group: String, version: String, plural: String) -> APIResource? {
+        guard let r = resources["\(group)/\(plural)"], r.version == version else { return nil }
+        return r
+    }
+
+    // MARK: Reads
+
+    private func key(_ namespace: String?, _ name: String) -> String { "\(namespace ?? "")/\(name)" }
+
+    public func get(_ resource: APIResource, namespace: String?, name: String) throws(APIError) -> JSONObject {
+        guard let object = objects[resource.groupResource]?[key(namespace, name)] else {
+            throw APIError.notFound(resource.groupResource, name)
+        }
+        return object
+    }
+
+    /// Objects of a resource, in one namespace or all, filtered by label and field selectors.
+    public func list(_ resource: APIResource, namespace: String?, labelSelector: [LabelRequirement], fieldSelector: [(String, String, Bool)]) -> (items: [JSONObject], resourceVersion: String) {
+        let all = objects[resource.groupResource] ?? [:]
+        var items: [JSONObject] = []
+        for (k, object) in all {
+            if let namespace, !namespace.isEmpty, !k.hasPrefix(namespace + "/") { continue }
+            let labels = KubeObject(object).labels
+            guard labelSelector.allSatisfy({ $0.matches(labels) }) else { continue }
+            let meta = object["metadata"]
+            let fieldsMatch = fieldSelector.allSatisfy { field, value, equal in
+                let actual: String
+                switch field {
+                case "metadata.name": actual = meta?["name"]?.stringValue ?? ""
+                case "metadata.namespace": actual = meta?["namespace"]?.stringValue ?? ""
+                default: actual = Self.fieldValue(object, path: field)
+                }
+                return (actual == value) == equal
+            }
+            if fieldsMatch { items.append(object) }
+        }
+        items.sort { KubeObject($0).key < KubeObject($1).key }
+        return (items, String(revision))
+    }
+
+    private static func fieldValue(_ object: JSONObject, path: String) -> String {
+        let value = JSONValue.object(object)[path: path.split(separator: ".").map(String.init)]
+        switch value {
+        case .string(let s): return s
+        case .none, .null: return ""
+        case .some(let v): return v.serialized()
+        }
+    }
+
+    // MARK: Writes
+
+    public func create(_ resource: APIResource, namespace: String?, object input: JSONObject, dryRun: Bool) throws(APIError) -> JSONObject {
+        var object = input
+        var meta = object["metadata"]?.objectValue ?? [:]
+        if resource.namespaced {
+            guard let namespace, !namespace.isEmpty else { throw APIError.badRequest("the namespace of the object is required") }
+            if let given = meta["namespace"]?.stringValue, !given.isEmpty, given != namespace {
+                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            guard let ns = objects["namespaces"]?[key(nil, namespace)] else { throw APIError.notFound("namespaces", namespace) }
+            if ns["metadata"]?["deletionTimestamp"] != nil {
+                throw APIError(code: 403, reason: "Forbidden", message: "\(resource.plural) \"\(meta["name"]?.stringValue ?? "")\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated")
+            }
+            meta["namespace"] = .string(namespace)
+        } else {
+            meta.removeValue(forKey: "namespace")
+        }
+        var name = meta["name"]?.stringValue ?? ""
+        if name.isEmpty, let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
+            repeat {
+                name = prefix + Self.randomSuffix()
+            } while objects[resource.groupResource]?[key(namespace, name)] != nil
+            meta["name"] = .string(name)
+        }
+        guard !name.isEmpty else {
+            throw APIError.invalid(kind: resource.kind, name: "", causes: [("metadata.name", "Required value: name or generateName is required")])
+        }
+        try validateMetadata(resource, name: name, meta: meta)
+        try checkKind(resource, object)
+        if objects[resource.groupResource]?[key(resource.namespaced ? namespace : nil, name)] != nil {
+            throw APIError.alreadyExists(resource.groupResource, name)
+        }
+        meta["uid"] = .string(UUID().uuidString.lowercased())
+        meta["creationTimestamp"] = .string(Timestamp.format(clock()))
+        meta["generation"] = 1
+        meta.removeValue(forKey: "deletionTimestamp")
+        meta.removeValue(forKey: "deletionGracePeriodSeconds")
+        meta.removeValue(forKey: "resourceVersion")
+        object["apiVersion"] = .string(resource.apiVersion)
+        object["kind"] = .string(resource.kind)
+        object["metadata"] = .object(meta)
+        if resource.hasStatusSubresource && resource.schema != nil {
+            // Custom resources ignore status on create; it is set through the status subresource.
+            object.removeValue(forKey: "status")
+        }
+        if resource.plural == "namespaces" {
+            object["spec"] = ["finalizers": ["kubernetes"]]
+            object["status"] = ["phase": "Active"]
+            var labels = meta["labels"]?.objectValue ?? [:]
+            labels["kubernetes.io/metadata.name"] = .string(name)
+            meta["labels"] = .object(labels)
+            object["metadata"] = .object(meta)
+        }
+        if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
+            object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
+        }
+        if dryRun { return object }
+        meta = object["metadata"]?.objectValue ?? meta
+        meta["resourceVersion"] = .string(String(nextRevision()))
+        object["metadata"] = .object(meta)
+        objects[resource.groupResource, default: [:]][key(resource.namespaced ? namespace : nil, name)] = object
+        if let served = CustomResourceDefinitions.servedResource(object) { register(served) }
+        return object
+    }
+
+    /// Replaces an object (PUT), or only its status when `subresource` is `status`.
+    public func update(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool) throws(APIError) -> JSONObject {
+        let storageKey = key(resource.namespaced ? namespace : nil, name)
+        guard let existing = objects[resource.groupResource]?[storageKey] else {
+            throw APIError.notFound(resource.groupResource, name)
+        }
+        let existingMeta = existing["metadata"]?.objectValue ?? [:]
+        var incomingMeta = input["metadata"]?.objectValue ?? [:]
+        if let given = incomingMeta["name"]?.stringValue, given != name {
+            throw APIError.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
+        }
+        if let rv = incomingMeta["resourceVersion"]?.stringValue, !rv.isEmpty, rv != existingMeta["resourceVersion"]?.stringValue {
+            throw APIError.conflict(resource.groupResource, name)
+        }
+        var object: JSONObject
+        if subresource == "status" {
+            // Only status changes through the status subresource.
+            object = existing
+            object["status"] = input["status"]
+        } else {
+            try checkKind(resource, input)
+            object = input
+            if resource.hasStatusSubresource {
+                object["status"] = existing["status"]
+            }
+            // Fields the server owns.
+            for field in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace"] {
+                incomingMeta[field] = existingMeta[field]
+            }
+            incomingMeta["name"] = .string(name)
+            let oldFinalizers = Set(existingMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let newFinalizers = incomingMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if existingMeta["deletionTimestamp"] != nil, newFinalizers.contains(where: { !oldFinalizers.contains($0) }) {
+                throw APIError.invalid(kind: resource.kind, name: name, causes: [("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted")])
+            }
+            try validateMetadata(resource, name: name, meta: incomingMeta)
+            object["metadata"] = .object(incomingMeta)
+            object["apiVersion"] = .string(resource.apiVersion)
+            object["kind"] = .string(resource.kind)
+            if Self.specChanged(old: existing, new: object) {
+                incomingMeta["generation"] = .int((existingMeta["generation"]?.intValue ?? 1) + 1)
+                object["metadata"] = .object(incomingMeta)
+            }
+            if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
+                object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
+            }
+        }
+        var meta = object["metadata"]?.objectValue ?? [:]
+        if JSONValue.object(object) == JSONValue.object(existing) {
+            return existing  // nothing changed: no new resourceVersion, as the real server does
+        }
+        if dryRun { return object }
+        meta["resourceVersion"] = .string(String(nextRevision()))
+        object["metadata"] = .object(meta)
+        // An object whose deletion waited for finalizers goes once the last one is removed.
+        if meta["deletionTimestamp"] != nil, (meta["finalizers"]?.arrayValue ?? []).isEmpty {
+            objects[resource.groupResource]?[storageKey] = nil
+            return object
+        }
+        objects[resource.groupResource, default: [:]][storageKey] = object
+        if let served = CustomResourceDefinitions.servedResource(object) { register(served) }
+        return object
+    }
+
+    /// Deletes an object; one with finalizers is only marked (`deletionTimestamp`) until they are gone.
+    public func delete(_ resource: APIResource, namespace: String?, name: String, dryRun: Bool) throws(APIError) -> JSONObject {
+        let storageKey = key(resource.namespaced ? namespace : nil, name)
+        guard var object = objects[resource.groupResource]?[storageKey] else {
+            throw APIError.notFound(resource.groupResource, name)
+        }
+        var meta = object["metadata"]?.objectValue ?? [:]
+        let finalizers = meta["finalizers"]?.arrayValue ?? []
+        if dryRun { return object }
+        if !finalizers.isEmpty || resource.plural == "namespaces" {
+            if meta["deletionTimestamp"] == nil {
+                meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
+                meta["deletionGracePeriodSeconds"] = 0
+                meta["resourceVersion"] = .string(String(nextRevision()))
+                object["metadata"] = .object(meta)
+                objects[resource.groupResource]?[storageKey] = object
+            }
+            if resource.plural == "namespaces" {
+                finishNamespaceDeletion(name)
+                return objects["namespaces"]?[storageKey] ?? object
+            }
+            return object
+        }
+        objects[resource.groupResource]?[storageKey] = nil
+        if resource.group == "apiextensions.k8s.io", resource.plural == "customresourcedefinitions",
+            let served = CustomResourceDefinitions.servedResource(object)
+        {
+            resources["\(served.group)/\(served.plural)"] = nil
+            objects[served.groupResource] = nil
+        }
+        revision += 1
+        return object
+    }
+
+    /// Deletes everything in a terminating namespace; the namespace goes once nothing with a finalizer is left.
+    private func finishNamespaceDeletion(_ namespace: String) {
+        var blocked = false
+        for (groupResource, entries) in objects where groupResource != "namespaces" {
+            for (k, object) in entries where k.hasPrefix(namespace + "/") {
+                let finalizers = object["metadata"]?["finalizers"]?.arrayValue ?? []
+                if finalizers.isEmpty {
+                    objects[groupResource]?[k] = nil
+                } else {
+                    blocked = true
+                    if object["metadata"]?["deletionTimestamp"] == nil {
+                        var o = object
+                        var meta = o["metadata"]?.objectValue ?? [:]
+                        meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
+                        meta["resourceVersion"] = .string(String(nextRevision()))
+                        o["metadata"] = .object(meta)
+                        objects[groupResource]?[k] = o
+                    }
+                }
+            }
+        }
+        if blocked {
+            if var ns = objects["namespaces"]?["/\(namespace)"] {
+                ns["status"] = ["phase": "Terminating"]
+                objects["namespaces"]?["/\(namespace)"] = ns
+            }
+        } else {
+            objects["namespaces"]?["/\(namespace)"] = nil
+            revision += 1
+        }
+    }
+
+    // MARK: Helpers
+
+    private func checkKind(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
+        if let kind = object["kind"]?.stringValue, !kind.isEmpty, kind != resource.kind {
+            throw APIError.badRequest("the kind \(kind) does not match the resource \(resource.plural) (kind \(resource.kind))")
+        }
+        if let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty, apiVersion != resource.apiVersion {
+            throw APIError.badRequest("the apiVersion \(apiVersion) does not match the resource (\(resource.apiVersion))")
+        }
+    }
+
+    private func validateMetadata(_ resource: APIResource, name: String, meta: JSONObject) throws(APIError) {
+        var causes: [(String, String)] = []
+        let nameIsValid: Bool
+        switch resource.plural {
+        case "namespaces": nameIsValid = LabelValidation.isDNSLabel(name)
+        case "roles", "rolebindings", "clusterroles", "clusterrolebindings":
+            // RBAC names are path segments: anything but "." "..", "/" and "%".
+            nameIsValid = name != "." && name != ".." && !name.contains("/") && !name.contains("%")
+        default: nameIsValid = LabelValidation.isDNSSubdomain(name)
+        }
+        if !nameIsValid {
+            causes.append(("metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"))
+        }
+        if case .object(let labels)? = meta["labels"] {
+            for (k, v) in labels {
+                if let problem = LabelValidation.keyProblem(k) { causes.append(("metadata.labels", "Invalid value: \"\(k)\": \(problem)")) }
+                guard let value = v.stringValue else {
+                    causes.append(("metadata.labels", "Invalid value: label values must be strings"))
+                    continue
+                }
+                if let problem = LabelValidation.valueProblem(value) { causes.append(("metadata.labels", "Invalid value: \"\(value)\": \(problem)")) }
+            }
+        }
+        if !causes.isEmpty { throw APIError.invalid(kind: resource.kind, name: name, causes: causes) }
+    }
+
+    /// Generation moves when anything but metadata and status changes.
+    private static func specChanged(old: JSONObject, new: JSONObject) -> Bool {
+        var a = old
+        var b = new
+        for k in ["metadata", "status", "apiVersion", "kind"] {
+            a.removeValue(forKey: k)
+            b.removeValue(forKey: k)
+        }
+        return JSONValue.object(a) != JSONValue.object(b)
+    }
+
+    private static let suffixAlphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+    static func randomSuffix() -> String {
+        String((0..<5).map { _ in suffixAlphabet.randomElement()! })
+    }
+}
