@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -48,11 +50,29 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KratixStateStore",
+            dependencies: [
+                "KubeModel",
+                "KratixAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KratixTerraform",
+            dependencies: ["KubeModel", "KratixAPI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KratixCLI",
             dependencies: [
                 "KubeModel",
                 "KratixAPI",
                 "KubeAPIServer",
+                "KratixStateStore",
+                "KratixTerraform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -70,6 +90,16 @@ let package = Package(
         .testTarget(
             name: "KratixAPITests",
             dependencies: ["KratixAPI", "KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixStateStoreTests",
+            dependencies: ["KratixStateStore", "KratixAPI", "KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixTerraformTests",
+            dependencies: ["KratixTerraform", "KratixAPI", "KubeModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(
