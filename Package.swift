@@ -43,6 +43,7 @@ let package = Package(
             name: "KubeAPIServer",
             dependencies: [
                 "KubeModel",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -12,15 +12,60 @@ public struct APIHandler: Sendable {
         self.store = store
     }
 
-    public func handle(_ request: APIRequest) async -> APIResponse {
+    /// Answers a request; watches get a stream of events instead of a single response.
+    public func respond(_ request: APIRequest) async -> APIResult {
         do {
             return try await route(request)
         } catch {
-            return .error(error)
+            return .response(.error(error))
         }
     }
 
-    private func route(_ request: APIRequest) async throws(APIError) -> APIResponse {
+    /// Answers a request that is not a watch.
+    public func handle(_ request: APIRequest) async -> APIResponse {
+        switch await respond(request) {
+        case .response(let response): return response
+        case .watch: return .error(.badRequest("this entry point does not stream watches"))
+        }
+    }
+
+    private func route(_ request: APIRequest) async throws(APIError) -> APIResult {
+        if request.method == "GET", let (target, resource) = await resourceTarget(request.path),
+            target.name == nil, request.query["watch"] == "true" || request.query["watch"] == "1" || target.legacyWatch
+        {
+            return .watch(try await watch(request, target, resource))
+        }
+        return .response(try await routeRequest(request))
+    }
+
+    private func resourceTarget(_ rawPath: String) async -> (ResourcePath, APIResource)? {
+        let path = rawPath.count > 1 && rawPath.hasSuffix("/") ? String(rawPath.dropLast()) : rawPath
+        let resources = await store.allResources()
+        guard let target = ResourcePath.parse(path, isNamespacedResource: { g, v, r in
+            resources.contains { $0.group == g && $0.version == v && $0.plural == r && $0.namespaced }
+        }), let resource = resources.first(where: { $0.group == target.group && $0.version == target.version && $0.plural == target.resource })
+        else { return nil }
+        return (target, resource)
+    }
+
+    private func filter(_ request: APIRequest, _ target: ResourcePath, _ resource: APIResource) throws(APIError) -> WatchFilter {
+        var fields = try parseFieldSelector(request.query["fieldSelector"])
+        if target.legacyWatch, let name = target.name { fields.append(("metadata.name", name, true)) }
+        return WatchFilter(
+            namespace: resource.namespaced ? target.namespace : nil,
+            labelSelector: try parseLabelSelector(request.query["labelSelector"]),
+            fieldSelector: fields.map { (field: $0.0, value: $0.1, equal: $0.2) })
+    }
+
+    private func watch(_ request: APIRequest, _ target: ResourcePath, _ resource: APIResource) async throws(APIError) -> WatchStream {
+        let filter = try filter(request, target, resource)
+        let events = try await store.watch(resource, filter: filter, resourceVersion: request.query["resourceVersion"])
+        let timeout = request.query["timeoutSeconds"].flatMap(Int.init).map { Duration.seconds($0) }
+        let bookmarks = request.query["allowWatchBookmarks"] == "true"
+        return WatchStream(events: events, timeout: timeout, bookmarkKind: bookmarks ? resource : nil, store: store)
+    }
+
+    private func routeRequest(_ request: APIRequest) async throws(APIError) -> APIResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         switch path {
         case "/healthz", "/readyz", "/livez":
@@ -109,13 +154,27 @@ public struct APIHandler: Sendable {
         }
         switch (request.method, target.name) {
         case ("GET", nil):
-            if request.query["watch"] == "true" || request.query["watch"] == "1" || target.legacyWatch {
-                throw APIError(code: 405, reason: "MethodNotAllowed", message: "watch is served by the streaming endpoint")
+            let limit = request.query["limit"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+            var continueAfter: String?
+            if let token = request.query["continue"], !token.isEmpty {
+                guard let data = Data(base64Encoded: token), let key = String(data: data, encoding: .utf8) else {
+                    throw APIError.badRequest("invalid continue token")
+                }
+                continueAfter = key
             }
-            let labels = try parseLabelSelector(request.query["labelSelector"])
-            let fields = try parseFieldSelector(request.query["fieldSelector"])
-            let (items, rv) = await store.list(resource, namespace: target.namespace, labelSelector: labels, fieldSelector: fields)
-            return .json(Discovery.list(resource, items: items, resourceVersion: rv))
+            let listed = await store.list(resource, filter: try filter(request, target, resource), limit: limit, continueAfter: continueAfter)
+            let token = listed.continueKey.map { Data($0.utf8).base64EncodedString() }
+            if TableConverter.wantsTable(request.header("Accept")) {
+                var response = APIResponse.json(TableConverter.table(resource, items: listed.items, resourceVersion: listed.resourceVersion, continueToken: token))
+                response.contentType = "application/json;as=Table;v=v1;g=meta.k8s.io"
+                return response
+            }
+            return .json(Discovery.list(resource, items: listed.items, resourceVersion: listed.resourceVersion, continueToken: token))
+        case ("GET", let name?) where target.subresource == nil && TableConverter.wantsTable(request.header("Accept")):
+            let object = try await store.get(resource, namespace: namespace, name: name)
+            var response = APIResponse.json(TableConverter.table(resource, items: [object], resourceVersion: await store.currentResourceVersion, continueToken: nil))
+            response.contentType = "application/json;as=Table;v=v1;g=meta.k8s.io"
+            return response
         case ("GET", let name?):
             return .json(.object(try await store.get(resource, namespace: namespace, name: name)))
         case ("POST", nil):

@@ -49,6 +49,31 @@ public struct APIRequest: Sendable {
     }
 }
 
+/// What the handler answers: a complete response, or a watch to stream.
+public enum APIResult: Sendable {
+    case response(APIResponse)
+    case watch(WatchStream)
+}
+
+/// An open watch: events as they happen, ended by `timeout`, with periodic bookmarks if asked for.
+public struct WatchStream: Sendable {
+    public var events: AsyncStream<WatchEvent>
+    public var timeout: Duration?
+    /// Set when the client allowed bookmarks: the resource the bookmark objects describe.
+    public var bookmarkKind: APIResource?
+    let store: ObjectStore
+
+    /// A bookmark carrying the store's current resourceVersion.
+    func bookmark() async -> WatchEvent? {
+        guard let resource = bookmarkKind else { return nil }
+        let rv = await store.currentResourceVersion
+        return WatchEvent(type: .bookmark, object: [
+            "apiVersion": .string(resource.apiVersion), "kind": .string(resource.kind),
+            "metadata": ["resourceVersion": .string(rv)],
+        ])
+    }
+}
+
 /// A complete response. (Watches stream instead; see ``APIServer``.)
 public struct APIResponse: Sendable {
     public var status: Int

@@ -13,11 +13,14 @@ public struct APIServer: Sendable {
         public var port: Int
         /// Largest request body accepted; bigger requests get 413.
         public var maximumBodySize: Int
+        /// How often an idle watch that allows bookmarks gets one.
+        public var bookmarkInterval: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodySize: Int = 3 * 1024 * 1024) {
+        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodySize: Int = 3 * 1024 * 1024, bookmarkInterval: Duration = .seconds(15)) {
             self.host = host
             self.port = port
             self.maximumBodySize = maximumBodySize
+            self.bookmarkInterval = bookmarkInterval
         }
     }
 
@@ -84,23 +87,78 @@ public struct BoundAPIServer: Sendable {
                         }
                     case .end:
                         guard let requestHead = head else { continue }
-                        let response: APIResponse
-                        if tooLarge {
-                            response = .error(APIError(code: 413, reason: "RequestEntityTooLarge", message: "the request body is larger than \(configuration.maximumBodySize) bytes"))
-                        } else {
-                            let request = APIRequest(
-                                method: requestHead.method.rawValue, target: requestHead.uri,
-                                headers: requestHead.headers.map { ($0.name, $0.value) }, body: body)
-                            response = await handler.handle(request)
-                        }
-                        try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
                         head = nil
+                        if tooLarge {
+                            let response = APIResponse.error(APIError(code: 413, reason: "RequestEntityTooLarge", message: "the request body is larger than \(configuration.maximumBodySize) bytes"))
+                            try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
+                            continue
+                        }
+                        let request = APIRequest(
+                            method: requestHead.method.rawValue, target: requestHead.uri,
+                            headers: requestHead.headers.map { ($0.name, $0.value) }, body: body)
+                        switch await handler.respond(request) {
+                        case .response(let response):
+                            try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
+                        case .watch(let watch):
+                            try await stream(watch, version: requestHead.version, to: outbound, closed: connection.channel.closeFuture)
+                        }
                     }
                 }
             }
         } catch {
             // A connection that fails (reset, malformed HTTP) only ends itself.
         }
+    }
+
+    /// Streams a watch as chunked JSON lines until it times out, the store ends it, or the client leaves.
+    private func stream(
+        _ watch: WatchStream, version: HTTPVersion,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, closed: EventLoopFuture<Void>
+    ) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Cache-Control", value: "no-cache, private")
+        headers.add(name: "Transfer-Encoding", value: "chunked")
+        try await outbound.write(.head(HTTPResponseHead(version: version, status: .ok, headers: headers)))
+
+        // One writer; everything to send is merged into this stream (bounded: bookmarks are few).
+        enum Item: Sendable { case event(WatchEvent), bookmark }
+        let (merged, input) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(64))
+        let bookmarkInterval = configuration.bookmarkInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in watch.events { guard case .enqueued = input.yield(.event(event)) else { break } }
+                input.finish()
+            }
+            if watch.bookmarkKind != nil {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: bookmarkInterval)
+                        input.yield(.bookmark)
+                    }
+                }
+            }
+            if let timeout = watch.timeout {
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    input.finish()
+                }
+            }
+            // A client that goes away ends the watch (a future's get() would not honour cancellation).
+            closed.whenComplete { _ in input.finish() }
+            for await item in merged {
+                let event: WatchEvent?
+                switch item {
+                case .event(let e): event = e
+                case .bookmark: event = await watch.bookmark()
+                }
+                if let event {
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: event.line))))
+                }
+            }
+            group.cancelAll()
+        }
+        try await outbound.write(.end(nil))
     }
 
     private func write(

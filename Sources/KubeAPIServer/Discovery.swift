@@ -26,10 +26,12 @@ enum Discovery {
         ]
     }
 
-    static func list(_ resource: APIResource, items: [JSONObject], resourceVersion: String) -> JSONValue {
-        [
+    static func list(_ resource: APIResource, items: [JSONObject], resourceVersion: String, continueToken: String? = nil) -> JSONValue {
+        var metadata: JSONObject = ["resourceVersion": .string(resourceVersion)]
+        if let continueToken { metadata["continue"] = .string(continueToken) }
+        return [
             "apiVersion": .string(resource.apiVersion), "kind": .string(resource.kind + "List"),
-            "metadata": ["resourceVersion": .string(resourceVersion)],
+            "metadata": .object(metadata),
             "items": .array(items.map(JSONValue.object)),
         ]
     }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import KubeModel
 
@@ -11,9 +12,32 @@ public actor ObjectStore {
     private var objects: [String: [String: JSONObject]] = [:]  // groupResource -> "ns/name" -> object
     private var revision: Int64 = 1
     private let clock: @Sendable () -> Date
+    /// Recent changes, oldest first, for watches that resume from a resourceVersion.
+    private var events = Deque<StoredEvent>()
+    /// The newest revision no longer in `events`: a watch from before it gets 410 Gone.
+    private var compactedRevision: Int64 = 0
+    private let eventWindow: Int
+    private var watchers: [UInt64: Watcher] = [:]
+    private var nextWatcherID: UInt64 = 0
 
-    public init(clock: @escaping @Sendable () -> Date = Date.init) {
+    struct StoredEvent {
+        var revision: Int64
+        var groupResource: String
+        var type: WatchEvent.EventType
+        var object: JSONObject
+        var previous: JSONObject?
+    }
+
+    struct Watcher {
+        var groupResource: String
+        var filter: WatchFilter
+        var continuation: AsyncStream<WatchEvent>.Continuation
+    }
+
+    /// - Parameter eventWindow: how many recent changes a watch can resume from before it gets 410 Gone.
+    public init(eventWindow: Int = 10_000, clock: @escaping @Sendable () -> Date = Date.init) {
         self.clock = clock
+        self.eventWindow = eventWindow
         var resources: [String: APIResource] = [:]
         for resource in BuiltinResources.all { resources["\(resource.group)/\(resource.plural)"] = resource }
         var namespaces: [String: JSONObject] = [:]
@@ -43,6 +67,78 @@ public actor ObjectStore {
 
     public var currentResourceVersion: String { String(revision) }
 
+    /// Stores (or, with `nil`, removes) one object under the next resourceVersion, records the change
+    /// and tells the watchers. Every write goes through here, so watchers see every change in order.
+    @discardableResult
+    private func commit(_ groupResource: String, key: String, object: JSONObject?, previous: JSONObject?) -> JSONObject {
+        let rv = nextRevision()
+        var stored = object ?? previous ?? [:]
+        var meta = stored["metadata"]?.objectValue ?? [:]
+        meta["resourceVersion"] = .string(String(rv))
+        stored["metadata"] = .object(meta)
+        let type: WatchEvent.EventType
+        if object == nil {
+            objects[groupResource]?[key] = nil
+            type = .deleted
+        } else {
+            objects[groupResource, default: [:]][key] = stored
+            type = previous == nil ? .added : .modified
+        }
+        let event = StoredEvent(revision: rv, groupResource: groupResource, type: type, object: stored, previous: previous)
+        events.append(event)
+        while events.count > eventWindow, let dropped = events.popFirst() {
+            compactedRevision = dropped.revision
+        }
+        for (id, watcher) in watchers where watcher.groupResource == groupResource {
+            guard let delivered = watcher.filter.translate(event) else { continue }
+            if case .dropped = watcher.continuation.yield(delivered) {
+                // A watcher that cannot keep up is closed rather than allowed to hold memory or lose
+                // events; it resumes from the last resourceVersion it saw.
+                watcher.continuation.finish()
+                watchers[id] = nil
+            }
+        }
+        return stored
+    }
+
+    // MARK: Watch
+
+    /// Starts a watch. `resourceVersion` empty or "0" sends the current objects as ADDED first;
+    /// a specific version replays the changes after it, or fails with 410 Gone if they are no
+    /// longer kept.
+    public func watch(_ resource: APIResource, filter: WatchFilter, resourceVersion: String?, bufferSize: Int = 1_000) throws(APIError) -> AsyncStream<WatchEvent> {
+        var initial: [WatchEvent] = []
+        if let rvText = resourceVersion, !rvText.isEmpty, rvText != "0" {
+            guard let rv = Int64(rvText) else { throw APIError.badRequest("invalid resourceVersion \"\(rvText)\"") }
+            if rv < compactedRevision {
+                throw APIError(code: 410, reason: "Expired", message: "too old resource version: \(rv) (\(compactedRevision))")
+            }
+            for event in events where event.revision > rv && event.groupResource == resource.groupResource {
+                if let delivered = filter.translate(event) { initial.append(delivered) }
+            }
+        } else {
+            for object in list(resource, filter: filter).items {
+                initial.append(WatchEvent(type: .added, object: object))
+            }
+        }
+        let (stream, continuation) = AsyncStream<WatchEvent>.makeStream(bufferingPolicy: .bufferingOldest(bufferSize + initial.count))
+        for event in initial { continuation.yield(event) }
+        let id = nextWatcherID
+        nextWatcherID += 1
+        watchers[id] = Watcher(groupResource: resource.groupResource, filter: filter, continuation: continuation)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.stopWatching(id) }
+        }
+        return stream
+    }
+
+    private func stopWatching(_ id: UInt64) {
+        watchers[id] = nil
+    }
+
+    /// The number of open watches (for tests and metrics).
+    public var watcherCount: Int { watchers.count }
+
     // MARK: Resources
 
     private func register(_ resource: APIResource) {
@@ -69,37 +165,28 @@ public actor ObjectStore {
         return object
     }
 
-    /// Objects of a resource, in one namespace or all, filtered by label and field selectors.
-    public func list(_ resource: APIResource, namespace: String?, labelSelector: [LabelRequirement], fieldSelector: [(String, String, Bool)]) -> (items: [JSONObject], resourceVersion: String) {
+    /// Objects of a resource matching `filter`, sorted by namespace/name; with `limit`, at most that
+    /// many after the key `continueAfter`, plus the key to continue from when more remain.
+    public func list(_ resource: APIResource, filter: WatchFilter, limit: Int? = nil, continueAfter: String? = nil) -> (items: [JSONObject], resourceVersion: String, continueKey: String?) {
         let all = objects[resource.groupResource] ?? [:]
+        var keys = all.keys.filter { k in
+            if let namespace = filter.namespace, !namespace.isEmpty, !k.hasPrefix(namespace + "/") { return false }
+            if let continueAfter, k <= continueAfter { return false }
+            return true
+        }
+        keys.sort()
         var items: [JSONObject] = []
-        for (k, object) in all {
-            if let namespace, !namespace.isEmpty, !k.hasPrefix(namespace + "/") { continue }
-            let labels = KubeObject(object).labels
-            guard labelSelector.allSatisfy({ $0.matches(labels) }) else { continue }
-            let meta = object["metadata"]
-            let fieldsMatch = fieldSelector.allSatisfy { field, value, equal in
-                let actual: String
-                switch field {
-                case "metadata.name": actual = meta?["name"]?.stringValue ?? ""
-                case "metadata.namespace": actual = meta?["namespace"]?.stringValue ?? ""
-                default: actual = Self.fieldValue(object, path: field)
-                }
-                return (actual == value) == equal
+        var continueKey: String?
+        for k in keys {
+            guard let object = all[k], filter.matches(object) else { continue }
+            if let limit, items.count == limit {
+                continueKey = KubeObject(items[items.count - 1]).namespace.map { "\($0)/" } ?? "/"
+                continueKey! += KubeObject(items[items.count - 1]).name ?? ""
+                break
             }
-            if fieldsMatch { items.append(object) }
+            items.append(object)
         }
-        items.sort { KubeObject($0).key < KubeObject($1).key }
-        return (items, String(revision))
-    }
-
-    private static func fieldValue(_ object: JSONObject, path: String) -> String {
-        let value = JSONValue.object(object)[path: path.split(separator: ".").map(String.init)]
-        switch value {
-        case .string(let s): return s
-        case .none, .null: return ""
-        case .some(let v): return v.serialized()
-        }
+        return (items, String(revision), continueKey)
     }
 
     // MARK: Writes
@@ -160,12 +247,9 @@ public actor ObjectStore {
             object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
         }
         if dryRun { return object }
-        meta = object["metadata"]?.objectValue ?? meta
-        meta["resourceVersion"] = .string(String(nextRevision()))
-        object["metadata"] = .object(meta)
-        objects[resource.groupResource, default: [:]][key(resource.namespaced ? namespace : nil, name)] = object
-        if let served = CustomResourceDefinitions.servedResource(object) { register(served) }
-        return object
+        let stored = commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
+        if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
+        return stored
     }
 
     /// Replaces an object (PUT), or only its status when `subresource` is `status`.
@@ -215,21 +299,22 @@ public actor ObjectStore {
                 object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
             }
         }
-        var meta = object["metadata"]?.objectValue ?? [:]
-        if JSONValue.object(object) == JSONValue.object(existing) {
+        var comparable = object
+        comparable["metadata"]?["resourceVersion"] = existing["metadata"]?["resourceVersion"]
+        if JSONValue.object(comparable) == JSONValue.object(existing) {
             return existing  // nothing changed: no new resourceVersion, as the real server does
         }
         if dryRun { return object }
-        meta["resourceVersion"] = .string(String(nextRevision()))
-        object["metadata"] = .object(meta)
+        let meta = object["metadata"]?.objectValue ?? [:]
         // An object whose deletion waited for finalizers goes once the last one is removed.
         if meta["deletionTimestamp"] != nil, (meta["finalizers"]?.arrayValue ?? []).isEmpty {
-            objects[resource.groupResource]?[storageKey] = nil
-            return object
+            let removed = commit(resource.groupResource, key: storageKey, object: nil, previous: object)
+            afterRemoval(resource, removed)
+            return removed
         }
-        objects[resource.groupResource, default: [:]][storageKey] = object
-        if let served = CustomResourceDefinitions.servedResource(object) { register(served) }
-        return object
+        let stored = commit(resource.groupResource, key: storageKey, object: object, previous: existing)
+        if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
+        return stored
     }
 
     /// Deletes an object; one with finalizers is only marked (`deletionTimestamp`) until they are gone.
@@ -243,11 +328,11 @@ public actor ObjectStore {
         if dryRun { return object }
         if !finalizers.isEmpty || resource.plural == "namespaces" {
             if meta["deletionTimestamp"] == nil {
+                let previous = object
                 meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
                 meta["deletionGracePeriodSeconds"] = 0
-                meta["resourceVersion"] = .string(String(nextRevision()))
                 object["metadata"] = .object(meta)
-                objects[resource.groupResource]?[storageKey] = object
+                object = commit(resource.groupResource, key: storageKey, object: object, previous: previous)
             }
             if resource.plural == "namespaces" {
                 finishNamespaceDeletion(name)
@@ -255,15 +340,31 @@ public actor ObjectStore {
             }
             return object
         }
-        objects[resource.groupResource]?[storageKey] = nil
-        if resource.group == "apiextensions.k8s.io", resource.plural == "customresourcedefinitions",
-            let served = CustomResourceDefinitions.servedResource(object)
+        let removed = commit(resource.groupResource, key: storageKey, object: nil, previous: object)
+        afterRemoval(resource, removed)
+        return removed
+    }
+
+    /// What removing an object implies: a terminating namespace may now go; a CRD takes its
+    /// resource and objects with it.
+    private func afterRemoval(_ resource: APIResource, _ object: JSONObject) {
+        if let namespace = object["metadata"]?["namespace"]?.stringValue,
+            objects["namespaces"]?["/\(namespace)"]?["metadata"]?["deletionTimestamp"] != nil
         {
-            resources["\(served.group)/\(served.plural)"] = nil
-            objects[served.groupResource] = nil
+            finishNamespaceDeletion(namespace)
         }
-        revision += 1
-        return object
+        guard resource.group == "apiextensions.k8s.io", resource.plural == "customresourcedefinitions",
+            let served = CustomResourceDefinitions.servedResource(object)
+        else { return }
+        for (k, child) in objects[served.groupResource] ?? [:] {
+            commit(served.groupResource, key: k, object: nil, previous: child)
+        }
+        resources["\(served.group)/\(served.plural)"] = nil
+        objects[served.groupResource] = nil
+        for (id, watcher) in watchers where watcher.groupResource == served.groupResource {
+            watcher.continuation.finish()
+            watchers[id] = nil
+        }
     }
 
     /// Deletes everything in a terminating namespace; the namespace goes once nothing with a finalizer is left.
@@ -273,28 +374,26 @@ public actor ObjectStore {
             for (k, object) in entries where k.hasPrefix(namespace + "/") {
                 let finalizers = object["metadata"]?["finalizers"]?.arrayValue ?? []
                 if finalizers.isEmpty {
-                    objects[groupResource]?[k] = nil
+                    commit(groupResource, key: k, object: nil, previous: object)
                 } else {
                     blocked = true
                     if object["metadata"]?["deletionTimestamp"] == nil {
                         var o = object
-                        var meta = o["metadata"]?.objectValue ?? [:]
-                        meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
-                        meta["resourceVersion"] = .string(String(nextRevision()))
-                        o["metadata"] = .object(meta)
-                        objects[groupResource]?[k] = o
+                        o["metadata"]?["deletionTimestamp"] = .string(Timestamp.format(clock()))
+                        commit(groupResource, key: k, object: o, previous: object)
                     }
                 }
             }
         }
+        guard let ns = objects["namespaces"]?["/\(namespace)"] else { return }
         if blocked {
-            if var ns = objects["namespaces"]?["/\(namespace)"] {
-                ns["status"] = ["phase": "Terminating"]
-                objects["namespaces"]?["/\(namespace)"] = ns
+            if ns["status"]?["phase"] != "Terminating" {
+                var terminating = ns
+                terminating["status"] = ["phase": "Terminating"]
+                commit("namespaces", key: "/\(namespace)", object: terminating, previous: ns)
             }
         } else {
-            objects["namespaces"]?["/\(namespace)"] = nil
-            revision += 1
+            commit("namespaces", key: "/\(namespace)", object: nil, previous: ns)
         }
     }
 

@@ -75,3 +75,33 @@ import Testing
         }
     }
 }
+
+@Suite struct KubectlTableTests {
+    @Test func getPrintsPrinterColumnsAndPagination() async throws {
+        try await TestServer.with { server in
+            var result = try await server.kubectl(["apply", "-f", TestServer.repositoryRoot.appendingPathComponent("manifests/crds/platform.kratix.io_destinations.yaml").path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let destination = """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: worker-1, labels: {environment: dev}}
+                spec: {path: worker-1, stateStoreRef: {kind: GitStateStore, name: default}}
+                """
+            result = try await server.kubectl(["apply", "-f", "-"], stdin: destination)
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await server.kubectl(["get", "destinations"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let header = result.stdout.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(header.contains("STATESTOREKIND") && header.contains("STATESTORENAME") && header.contains("READY"), "\(result.stdout)")
+            #expect(result.stdout.contains("worker-1") && result.stdout.contains("GitStateStore"), "\(result.stdout)")
+            result = try await server.kubectl(["get", "dest", "worker-1", "-o", "name"])
+            #expect(result.stdout == "destination.platform.kratix.io/worker-1\n", "\(result.stderr)")
+
+            for i in 0..<7 { _ = try await server.kubectl(["create", "configmap", "page-\(i)"]) }
+            result = try await server.kubectl(["get", "configmaps", "--chunk-size=2", "-o", "name"])
+            #expect(result.stdout.split(separator: "\n").filter { $0.contains("page-") }.count == 7, "\(result.stdout) \(result.stderr)")
+            result = try await server.kubectl(["get", "ns"])
+            #expect(result.stdout.contains("STATUS") && result.stdout.contains("Active"), "\(result.stdout)")
+        }
+    }
+}
