@@ -246,6 +246,7 @@ public actor ObjectStore {
         if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
             object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
         }
+        object = try applySchema(resource, object, name: name)
         if dryRun { return object }
         let stored = commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
         if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
@@ -299,6 +300,7 @@ public actor ObjectStore {
                 object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
             }
         }
+        object = try applySchema(resource, object, name: name)
         var comparable = object
         comparable["metadata"]?["resourceVersion"] = existing["metadata"]?["resourceVersion"]
         if JSONValue.object(comparable) == JSONValue.object(existing) {
@@ -398,6 +400,16 @@ public actor ObjectStore {
     }
 
     // MARK: Helpers
+
+    /// Prunes, defaults and validates a custom resource against its CRD schema.
+    private func applySchema(_ resource: APIResource, _ object: JSONObject, name: String) throws(APIError) -> JSONObject {
+        guard let schema = resource.schema else { return object }
+        let (value, problems) = SchemaValidator(schema: schema).apply(to: .object(object))
+        if !problems.isEmpty {
+            throw APIError.invalid(kind: resource.kind, name: name, causes: problems.map { ($0.field, $0.message) })
+        }
+        return value.objectValue ?? object
+    }
 
     private func checkKind(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
         if let kind = object["kind"]?.stringValue, !kind.isEmpty, kind != resource.kind {

@@ -27,20 +27,28 @@ import Testing
             let conditions = list["items"]?.arrayValue?.first?[path: ["status", "conditions"]]?.arrayValue ?? []
             #expect(conditions.contains { $0["type"] == "Established" && $0["status"] == "True" })
 
-            let redis = """
+            // A real custom resource validates against the real CRD.
+            let request = TestServer.fixtures.appendingPathComponent("kratix/samples/redis/redis-resource-request.yaml").path
+            result = try await server.kubectl(["apply", "-f", request])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("redis.redis.redis.opstreelabs.in/opstree-redis created"), "\(result.stdout)")
+            result = try await server.kubectl(["get", "redis", "opstree-redis", "-o", "jsonpath={.spec.global.image}"])
+            #expect(result.stdout == "quay.io/opstree/redis:v6.2", "\(result.stderr)")
+            // One missing its required fields is rejected with each field named.
+            let incomplete = """
                 apiVersion: redis.redis.opstreelabs.in/v1beta1
                 kind: Redis
                 metadata:
-                  name: example
+                  name: incomplete
                 spec:
                   kubernetesConfig:
                     image: quay.io/opstree/redis:v6.2
                 """
-            result = try await server.kubectl(["apply", "-f", "-"], stdin: redis)
-            #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("redis.redis.redis.opstreelabs.in/example created"), "\(result.stdout)")
-            result = try await server.kubectl(["get", "redis", "example", "-o", "jsonpath={.spec.kubernetesConfig.image}"])
-            #expect(result.stdout == "quay.io/opstree/redis:v6.2", "\(result.stderr)")
+            result = try await server.kubectl(["apply", "-f", "-"], stdin: incomplete)
+            #expect(result.status != 0)
+            for field in ["spec.global", "spec.mode", "spec.redisConfig", "spec.service"] {
+                #expect(result.stderr.contains("\(field): Required value"), "\(result.stderr)")
+            }
         }
     }
 
@@ -102,6 +110,41 @@ import Testing
             #expect(result.stdout.split(separator: "\n").filter { $0.contains("page-") }.count == 7, "\(result.stdout) \(result.stderr)")
             result = try await server.kubectl(["get", "ns"])
             #expect(result.stdout.contains("STATUS") && result.stdout.contains("Active"), "\(result.stdout)")
+        }
+    }
+}
+
+@Suite struct CustomResourceValidationTests {
+    @Test func kratixCRDsDefaultPruneAndValidate() async throws {
+        try await TestServer.with { server in
+            var result = try await server.kubectl(["apply", "-f", TestServer.repositoryRoot.appendingPathComponent("manifests/crds/platform.kratix.io_destinations.yaml").path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let destination = """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: defaults}
+                spec: {path: here, stateStoreRef: {kind: GitStateStore, name: default}, bogus: dropped}
+                """
+            result = try await server.kubectl(["create", "--validate=false", "-f", "-"], stdin: destination)
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await server.kubectl(["get", "destination", "defaults", "-o", "json"])
+            let object = try JSONParser.parse(result.stdout)
+            #expect(object[path: ["spec", "filepath", "mode"]] == "nestedByMetadata")
+            #expect(object[path: ["spec", "cleanup"]] == "none")
+            #expect(object[path: ["spec", "initWorkloads", "enabled"]] == true)
+            #expect(object[path: ["spec", "bogus"]] == nil)
+
+            let invalid = """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: invalid}
+                spec: {stateStoreRef: {kind: Bucket, name: default}, cleanup: sometimes}
+                """
+            result = try await server.kubectl(["create", "-f", "-"], stdin: invalid)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("spec.path: Required value"), "\(result.stderr)")
+            #expect(result.stderr.contains("spec.cleanup: Unsupported value: \"sometimes\""), "\(result.stderr)")
+            #expect(result.stderr.contains("spec.stateStoreRef.kind: Unsupported value: \"Bucket\""), "\(result.stderr)")
         }
     }
 }
