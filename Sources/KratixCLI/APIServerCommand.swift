@@ -7,9 +7,10 @@ struct APIServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apiserver", abstract: "Run the embedded Kubernetes-compatible API server.",
         discussion: """
-            Serves the Kubernetes API for kubectl and clients, and writes DIR/kubeconfig for them. \
-            This build keeps objects in memory and serves plain HTTP only (--insecure-http); TLS, \
-            authentication and durable storage are being added.
+            Serves the Kubernetes API for kubectl and clients over TLS with a bearer token (both created \
+            on first start in DIR) and writes DIR/kubeconfig for them. This build keeps objects in \
+            memory; durable storage is being added. Authorization is not enforced: any client with \
+            the token may do anything.
             """)
 
     @Option(name: .customLong("data-dir"), help: "Storage, certificates and DIR/kubeconfig.") var dataDir = "./.kratix/apiserver"
@@ -19,17 +20,17 @@ struct APIServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP (tests only).") var insecureHTTP = false
 
     func run() async throws {
-        guard insecureHTTP else {
-            throw ValidationError("TLS serving is not implemented in this build yet; run with --insecure-http")
-        }
         if !inMemory {
             FileHandle.standardError.write(Data("warning: durable storage is not implemented yet; objects are kept in memory\n".utf8))
         }
-        let server = APIServer(
-            configuration: .init(host: bindAddress, port: port),
-            handler: APIHandler(store: ObjectStore()))
+        var configuration = APIServer.Configuration(host: bindAddress, port: port)
+        if !insecureHTTP {
+            let hosts = Array(Set([bindAddress, "127.0.0.1", "localhost"]))
+            configuration.credentials = try ServerCredentials.loadOrCreate(in: dataDir, hosts: hosts)
+        }
+        let server = APIServer(configuration: configuration, handler: APIHandler(store: ObjectStore()))
         let bound = try await server.bind()
-        let kubeconfigPath = try Kubeconfig.write(server: bound.url, directory: dataDir)
+        let kubeconfigPath = try Kubeconfig.write(server: bound.url, credentials: configuration.credentials, directory: dataDir)
         print("Kubernetes API listening on \(bound.url)")
         print("kubeconfig: \(kubeconfigPath)   (export KUBECONFIG=\(kubeconfigPath))")
         fflush(nil)  // startup lines reach a log file at once
@@ -39,19 +40,27 @@ struct APIServerCommand: AsyncParsableCommand {
 
 /// The kubeconfig written for users and tools of a local server.
 enum Kubeconfig {
-    static func document(server: String) -> JSONValue {
-        [
+    static func document(server: String, credentials: ServerCredentials?) -> JSONValue {
+        var cluster: JSONObject = ["server": .string(server)]
+        var user: JSONObject = [:]
+        if let credentials {
+            cluster["certificate-authority-data"] = .string(Data(credentials.caCertificatePEM.utf8).base64EncodedString())
+            user["token"] = .string(credentials.token)
+        }
+        return [
             "apiVersion": "v1", "kind": "Config", "current-context": "kratix",
-            "clusters": [["name": "kratix", "cluster": ["server": .string(server)]]],
-            "users": [["name": "kratix", "user": [:]]],
+            "clusters": [["name": "kratix", "cluster": .object(cluster)]],
+            "users": [["name": "kratix", "user": .object(user)]],
             "contexts": [["name": "kratix", "context": ["cluster": "kratix", "user": "kratix", "namespace": "default"]]],
         ]
     }
 
-    static func write(server: String, directory: String) throws -> String {
+    /// Writes DIR/kubeconfig (0600: it holds the token).
+    static func write(server: String, credentials: ServerCredentials?, directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent("kubeconfig")
-        try Data(YAMLWriter().write(document(server: server)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Data(YAMLWriter().write(document(server: server, credentials: credentials)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         return path
     }
 }

@@ -2,6 +2,7 @@ import KubeModel
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The embedded Kubernetes-compatible API server: HTTP in front of an ``APIHandler``.
 ///
@@ -15,6 +16,8 @@ public struct APIServer: Sendable {
         public var maximumBodySize: Int
         /// How often an idle watch that allows bookmarks gets one.
         public var bookmarkInterval: Duration
+        /// TLS credentials and the bearer token; `nil` serves plain HTTP without authentication (tests only).
+        public var credentials: ServerCredentials?
 
         public init(host: String = "127.0.0.1", port: Int = 0, maximumBodySize: Int = 3 * 1024 * 1024, bookmarkInterval: Duration = .seconds(15)) {
             self.host = host
@@ -33,12 +36,25 @@ public struct APIServer: Sendable {
     }
 
     public func bind() async throws -> BoundAPIServer {
+        let sslContext: NIOSSLContext?
+        if let credentials = configuration.credentials {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8)).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem)))
+            tls.applicationProtocols = ["http/1.1"]
+            sslContext = try NIOSSLContext(configuration: tls)
+        } else {
+            sslContext = nil
+        }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
@@ -54,7 +70,7 @@ public struct BoundAPIServer: Sendable {
     let handler: APIHandler
 
     public var port: Int { channel.channel.localAddress?.port ?? 0 }
-    public var url: String { "http://\(configuration.host):\(port)" }
+    public var url: String { "\(configuration.credentials == nil ? "http" : "https")://\(configuration.host):\(port)" }
 
     /// Serves connections until cancelled.
     public func run() async throws {
@@ -96,6 +112,10 @@ public struct BoundAPIServer: Sendable {
                         let request = APIRequest(
                             method: requestHead.method.rawValue, target: requestHead.uri,
                             headers: requestHead.headers.map { ($0.name, $0.value) }, body: body)
+                        if !authorized(request) {
+                            try await write(.error(.unauthorized), keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
+                            continue
+                        }
                         switch await handler.respond(request) {
                         case .response(let response):
                             try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
@@ -108,6 +128,22 @@ public struct BoundAPIServer: Sendable {
         } catch {
             // A connection that fails (reset, malformed HTTP) only ends itself.
         }
+    }
+
+    /// Health and version endpoints are open, as on a real server; everything else needs the token.
+    /// (Authorization is not enforced: any authenticated client may do anything.)
+    private func authorized(_ request: APIRequest) -> Bool {
+        guard let token = configuration.credentials?.token else { return true }
+        if ["/healthz", "/livez", "/readyz", "/version"].contains(request.path) { return true }
+        guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { return false }
+        return constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
+    }
+
+    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in a.indices { difference |= a[i] ^ b[i] }
+        return difference == 0
     }
 
     /// Streams a watch as chunked JSON lines until it times out, the store ends it, or the client leaves.

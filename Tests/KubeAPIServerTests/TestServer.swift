@@ -10,22 +10,32 @@ struct TestServer {
     let url: String
     let kubeconfig: String
     let store: ObjectStore
+    let token: String?
 
-    static func with<T>(_ body: (TestServer) async throws -> T) async throws -> T {
+    static func with<T>(tls: Bool = false, _ body: (TestServer) async throws -> T) async throws -> T {
         let store = ObjectStore()
-        let bound = try await APIServer(handler: APIHandler(store: store)).bind()
+        var configuration = APIServer.Configuration()
+        let credentials = tls ? try ServerCredentials.generate(hosts: ["127.0.0.1"]) : nil
+        configuration.credentials = credentials
+        let bound = try await APIServer(configuration: configuration, handler: APIHandler(store: store)).bind()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let kubeconfig = directory.appendingPathComponent("kubeconfig").path
+        var cluster: JSONObject = ["server": .string(bound.url)]
+        var user: JSONObject = [:]
+        if let credentials {
+            cluster["certificate-authority-data"] = .string(Data(credentials.caCertificatePEM.utf8).base64EncodedString())
+            user["token"] = .string(credentials.token)
+        }
         let config: JSONValue = [
             "apiVersion": "v1", "kind": "Config", "current-context": "test",
-            "clusters": [["name": "test", "cluster": ["server": .string(bound.url)]]],
-            "users": [["name": "test", "user": [:]]],
+            "clusters": [["name": "test", "cluster": .object(cluster)]],
+            "users": [["name": "test", "user": .object(user)]],
             "contexts": [["name": "test", "context": ["cluster": "test", "user": "test", "namespace": "default"]]],
         ]
         try YAMLWriter().write(config).write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-        let server = TestServer(url: bound.url, kubeconfig: kubeconfig, store: store)
+        let server = TestServer(url: bound.url, kubeconfig: kubeconfig, store: store, token: credentials?.token)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bound.run() }
             defer { group.cancelAll() }
