@@ -8,9 +8,9 @@ struct APIServerCommand: AsyncParsableCommand {
         commandName: "apiserver", abstract: "Run the embedded Kubernetes-compatible API server.",
         discussion: """
             Serves the Kubernetes API for kubectl and clients over TLS with a bearer token (both created \
-            on first start in DIR) and writes DIR/kubeconfig for them. This build keeps objects in \
-            memory; durable storage is being added. Authorization is not enforced: any client with \
-            the token may do anything.
+            on first start in DIR) and writes DIR/kubeconfig for them. Objects are kept in DIR/storage \
+            (a snapshot and a journal flushed before every answer) unless --in-memory is given. \
+            Authorization is not enforced: any client with the token may do anything.
             """)
 
     @Option(name: .customLong("data-dir"), help: "Storage, certificates and DIR/kubeconfig.") var dataDir = "./.kratix/apiserver"
@@ -20,15 +20,13 @@ struct APIServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP (tests only).") var insecureHTTP = false
 
     func run() async throws {
-        if !inMemory {
-            FileHandle.standardError.write(Data("warning: durable storage is not implemented yet; objects are kept in memory\n".utf8))
-        }
         var configuration = APIServer.Configuration(host: bindAddress, port: port)
         if !insecureHTTP {
             let hosts = Array(Set([bindAddress, "127.0.0.1", "localhost"]))
             configuration.credentials = try ServerCredentials.loadOrCreate(in: dataDir, hosts: hosts)
         }
-        let server = APIServer(configuration: configuration, handler: APIHandler(store: ObjectStore()))
+        let store = try ObjectStore(dataDirectory: inMemory ? nil : (dataDir as NSString).appendingPathComponent("storage"))
+        let server = APIServer(configuration: configuration, handler: APIHandler(store: store))
         let bound = try await server.bind()
         let kubeconfigPath = try Kubeconfig.write(server: bound.url, credentials: configuration.credentials, directory: dataDir)
         print("Kubernetes API listening on \(bound.url)")

@@ -132,6 +132,9 @@ public struct APIHandler: Sendable {
     }
 
     private func body(_ request: APIRequest) throws(APIError) -> JSONObject {
+        if let type = request.header("Content-Type"), type.hasPrefix("application/vnd.kubernetes.protobuf") || type.hasPrefix("application/cbor") {
+            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this server does not read \(type); kubectl 1.33 sends it for `kubectl create <kind>`: use kubectl 1.32 or older, or `kubectl create -f`)")
+        }
         let value: JSONValue
         do {
             value = try JSONParser.parse(request.body)

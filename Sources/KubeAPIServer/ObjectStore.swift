@@ -19,6 +19,7 @@ public actor ObjectStore {
     private let eventWindow: Int
     private var watchers: [UInt64: Watcher] = [:]
     private var nextWatcherID: UInt64 = 0
+    private let journal: StorageJournal?
 
     struct StoredEvent {
         var revision: Int64
@@ -34,10 +35,13 @@ public actor ObjectStore {
         var continuation: AsyncStream<WatchEvent>.Continuation
     }
 
+    /// An in-memory store, or a durable one kept in `dataDirectory` (objects and resourceVersions
+    /// survive restarts and crashes).
     /// - Parameter eventWindow: how many recent changes a watch can resume from before it gets 410 Gone.
-    public init(eventWindow: Int = 10_000, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(dataDirectory: String? = nil, eventWindow: Int = 10_000, clock: @escaping @Sendable () -> Date = Date.init) throws {
         self.clock = clock
         self.eventWindow = eventWindow
+        self.journal = try dataDirectory.map { try StorageJournal(directory: $0) }
         var resources: [String: APIResource] = [:]
         for resource in BuiltinResources.all { resources["\(resource.group)/\(resource.plural)"] = resource }
         var namespaces: [String: JSONObject] = [:]
@@ -55,9 +59,31 @@ public actor ObjectStore {
                 "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
             ]
         }
-        self.resources = resources
-        self.objects = ["namespaces": namespaces]
-        self.revision = revision
+        if let journal, case let (stored, storedRevision) = try journal.load(), storedRevision > 0 {
+            // A durable store starts from what it kept, serving the CRDs stored in it.
+            for crd in stored["customresourcedefinitions.apiextensions.k8s.io"]?.values ?? [:].values {
+                if let served = CustomResourceDefinitions.servedResource(crd) {
+                    resources["\(served.group)/\(served.plural)"] = served
+                }
+            }
+            self.resources = resources
+            self.objects = stored
+            self.revision = storedRevision
+            self.compactedRevision = storedRevision
+        } else {
+            self.resources = resources
+            self.objects = ["namespaces": namespaces]
+            self.revision = revision
+            if let journal {
+                try journal.compact(objects: objects, revision: revision)
+            }
+        }
+    }
+
+    /// An in-memory store.
+    public init() {
+        // An in-memory store cannot fail to open.
+        try! self.init(dataDirectory: nil)  // swiftlint:disable:this force_try
     }
 
     private func nextRevision() -> Int64 {
@@ -70,12 +96,20 @@ public actor ObjectStore {
     /// Stores (or, with `nil`, removes) one object under the next resourceVersion, records the change
     /// and tells the watchers. Every write goes through here, so watchers see every change in order.
     @discardableResult
-    private func commit(_ groupResource: String, key: String, object: JSONObject?, previous: JSONObject?) -> JSONObject {
-        let rv = nextRevision()
+    private func commit(_ groupResource: String, key: String, object: JSONObject?, previous: JSONObject?) throws(APIError) -> JSONObject {
+        let rv = revision + 1
         var stored = object ?? previous ?? [:]
         var meta = stored["metadata"]?.objectValue ?? [:]
         meta["resourceVersion"] = .string(String(rv))
         stored["metadata"] = .object(meta)
+        if let journal {
+            do {
+                try journal.append(.init(revision: rv, groupResource: groupResource, key: key, object: object == nil ? nil : stored))
+            } catch {
+                throw APIError(code: 500, reason: "InternalError", message: "storage write failed: \(error)")
+            }
+        }
+        revision = rv
         let type: WatchEvent.EventType
         if object == nil {
             objects[groupResource]?[key] = nil
@@ -88,6 +122,10 @@ public actor ObjectStore {
         events.append(event)
         while events.count > eventWindow, let dropped = events.popFirst() {
             compactedRevision = dropped.revision
+        }
+        if let journal, journal.needsCompaction {
+            // A failed compaction leaves the journal in place; it is retried on the next commit.
+            try? journal.compact(objects: objects, revision: revision)
         }
         for (id, watcher) in watchers where watcher.groupResource == groupResource {
             guard let delivered = watcher.filter.translate(event) else { continue }
@@ -248,7 +286,7 @@ public actor ObjectStore {
         }
         object = try applySchema(resource, object, name: name)
         if dryRun { return object }
-        let stored = commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
+        let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
         if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
         return stored
     }
@@ -310,11 +348,11 @@ public actor ObjectStore {
         let meta = object["metadata"]?.objectValue ?? [:]
         // An object whose deletion waited for finalizers goes once the last one is removed.
         if meta["deletionTimestamp"] != nil, (meta["finalizers"]?.arrayValue ?? []).isEmpty {
-            let removed = commit(resource.groupResource, key: storageKey, object: nil, previous: object)
-            afterRemoval(resource, removed)
+            let removed = try commit(resource.groupResource, key: storageKey, object: nil, previous: object)
+            try afterRemoval(resource, removed)
             return removed
         }
-        let stored = commit(resource.groupResource, key: storageKey, object: object, previous: existing)
+        let stored = try commit(resource.groupResource, key: storageKey, object: object, previous: existing)
         if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
         return stored
     }
@@ -334,32 +372,32 @@ public actor ObjectStore {
                 meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
                 meta["deletionGracePeriodSeconds"] = 0
                 object["metadata"] = .object(meta)
-                object = commit(resource.groupResource, key: storageKey, object: object, previous: previous)
+                object = try commit(resource.groupResource, key: storageKey, object: object, previous: previous)
             }
             if resource.plural == "namespaces" {
-                finishNamespaceDeletion(name)
+                try finishNamespaceDeletion(name)
                 return objects["namespaces"]?[storageKey] ?? object
             }
             return object
         }
-        let removed = commit(resource.groupResource, key: storageKey, object: nil, previous: object)
-        afterRemoval(resource, removed)
+        let removed = try commit(resource.groupResource, key: storageKey, object: nil, previous: object)
+        try afterRemoval(resource, removed)
         return removed
     }
 
     /// What removing an object implies: a terminating namespace may now go; a CRD takes its
     /// resource and objects with it.
-    private func afterRemoval(_ resource: APIResource, _ object: JSONObject) {
+    private func afterRemoval(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
         if let namespace = object["metadata"]?["namespace"]?.stringValue,
             objects["namespaces"]?["/\(namespace)"]?["metadata"]?["deletionTimestamp"] != nil
         {
-            finishNamespaceDeletion(namespace)
+            try finishNamespaceDeletion(namespace)
         }
         guard resource.group == "apiextensions.k8s.io", resource.plural == "customresourcedefinitions",
             let served = CustomResourceDefinitions.servedResource(object)
         else { return }
         for (k, child) in objects[served.groupResource] ?? [:] {
-            commit(served.groupResource, key: k, object: nil, previous: child)
+            try commit(served.groupResource, key: k, object: nil, previous: child)
         }
         resources["\(served.group)/\(served.plural)"] = nil
         objects[served.groupResource] = nil
@@ -370,19 +408,19 @@ public actor ObjectStore {
     }
 
     /// Deletes everything in a terminating namespace; the namespace goes once nothing with a finalizer is left.
-    private func finishNamespaceDeletion(_ namespace: String) {
+    private func finishNamespaceDeletion(_ namespace: String) throws(APIError) {
         var blocked = false
         for (groupResource, entries) in objects where groupResource != "namespaces" {
             for (k, object) in entries where k.hasPrefix(namespace + "/") {
                 let finalizers = object["metadata"]?["finalizers"]?.arrayValue ?? []
                 if finalizers.isEmpty {
-                    commit(groupResource, key: k, object: nil, previous: object)
+                    try commit(groupResource, key: k, object: nil, previous: object)
                 } else {
                     blocked = true
                     if object["metadata"]?["deletionTimestamp"] == nil {
                         var o = object
                         o["metadata"]?["deletionTimestamp"] = .string(Timestamp.format(clock()))
-                        commit(groupResource, key: k, object: o, previous: object)
+                        try commit(groupResource, key: k, object: o, previous: object)
                     }
                 }
             }
@@ -392,10 +430,10 @@ public actor ObjectStore {
             if ns["status"]?["phase"] != "Terminating" {
                 var terminating = ns
                 terminating["status"] = ["phase": "Terminating"]
-                commit("namespaces", key: "/\(namespace)", object: terminating, previous: ns)
+                try commit("namespaces", key: "/\(namespace)", object: terminating, previous: ns)
             }
         } else {
-            commit("namespaces", key: "/\(namespace)", object: nil, previous: ns)
+            try commit("namespaces", key: "/\(namespace)", object: nil, previous: ns)
         }
     }
 

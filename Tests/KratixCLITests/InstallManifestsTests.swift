@@ -8,7 +8,7 @@ import Testing
 /// The install manifests as kubectl's own kustomize renders them.
 @Suite struct InstallManifestsTests {
     static func rendered() throws -> [JSONValue] {
-        let kubectl = try #require(Support.which("kubectl"), "kubectl is needed (apt-get install kubernetes-client)")
+        let kubectl = try #require(Support.kubectl, "kubectl is needed (apt-get install kubernetes-client)")
         let result = try Support.run(kubectl, ["kustomize", Support.repositoryRoot.appendingPathComponent("manifests").path])
         #expect(result.status == 0, "\(result.stderr)")
         return try YAMLReader.documents(in: result.stdout, source: "kubectl kustomize").map(\.value)

@@ -53,6 +53,13 @@ enum Support {
             stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
+    /// kubectl pinned to 1.31 where versioned binaries exist (see KubeAPIServerTests.TestServer).
+    static var kubectl: String? {
+        let pinned = "/usr/lib/google-cloud-sdk/bin/kubectl.1.31"
+        if FileManager.default.isExecutableFile(atPath: pinned) { return pinned }
+        return which("kubectl")
+    }
+
     static func which(_ program: String) -> String? {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
             let path = "\(directory)/\(program)"

@@ -51,7 +51,7 @@ struct TestServer {
 
     /// Runs the real kubectl against this server (its cache kept inside the test's directory).
     func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Output {
-        let kubectl = try #require(Self.which("kubectl"), "kubectl is needed (apt-get install kubernetes-client)")
+        let kubectl = try #require(Self.kubectlPath, "kubectl is needed (apt-get install kubernetes-client)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: kubectl)
         process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", (kubeconfig as NSString).deletingLastPathComponent + "/cache"] + arguments
@@ -82,6 +82,15 @@ struct TestServer {
             }
         }
         return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// kubectl 1.31, matching the version the server reports, when the machine has versioned
+    /// binaries: the `/usr/bin/kubectl` dispatcher falls back to 1.33 when the version probe is slow,
+    /// and 1.33 sends protobuf for `kubectl create <kind>`, which this server does not read.
+    static var kubectlPath: String? {
+        let pinned = "/usr/lib/google-cloud-sdk/bin/kubectl.1.31"
+        if FileManager.default.isExecutableFile(atPath: pinned) { return pinned }
+        return which("kubectl")
     }
 
     static func which(_ program: String) -> String? {

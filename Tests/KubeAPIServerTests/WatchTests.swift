@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func expiredResourceVersionIsGone() async throws {
-        let store = ObjectStore(eventWindow: 3)
+        let store = try ObjectStore(eventWindow: 3)
         let first = try await store.create(configMaps, namespace: "default", object: ["metadata": ["name": "x0"]], dryRun: false)
         for i in 1..<10 {
             _ = try await store.create(configMaps, namespace: "default", object: ["metadata": ["name": .string("x\(i)")]], dryRun: false)

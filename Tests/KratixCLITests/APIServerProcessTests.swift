@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// The `kratix apiserver` process as users run it: TLS, token, kubeconfig, durable storage.
+@Suite struct APIServerProcessTests {
+    /// Starts `kratix apiserver` on a free port and returns the process and its kubeconfig path.
+    private func start(dataDir: String) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = Support.kratixBinary
+        process.arguments = ["apiserver", "--data-dir", dataDir, "--port", "0"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The first line names the URL once the port is bound.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("kubeconfig:") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        return (process, dataDir + "/kubeconfig")
+    }
+
+    @Test func aKilledServerLosesNoAcknowledgedWrite() throws {
+        let kubectl = try #require(Support.kubectl)
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-proc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        var (server, kubeconfig) = try start(dataDir: dataDir)
+        var result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "create", "namespace", "durable"])
+        #expect(result.status == 0, "\(result.stderr)")
+        for i in 0..<5 {
+            result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "cm-\(i)", "--from-literal=i=\(i)"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "cm-4", "-o", "jsonpath={.metadata.resourceVersion}"])
+        let versionBefore = Int(result.stdout) ?? 0
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+
+        (server, kubeconfig) = try start(dataDir: dataDir)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmaps", "-o", "jsonpath={.items[*].data.i}"])
+        #expect(result.stdout == "0 1 2 3 4", "\(result.stderr)")
+        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "after-restart"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "after-restart", "-o", "jsonpath={.metadata.resourceVersion}"])
+        #expect((Int(result.stdout) ?? 0) > versionBefore)
+        // The kubeconfig carries a token and a CA: the server speaks TLS.
+        let config = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+        #expect(config.contains("https://127.0.0.1:") && config.contains("certificate-authority-data") && config.contains("token:"))
+    }
+}
