@@ -67,29 +67,3 @@ struct PipelineAdapterCommand: AsyncParsableCommand {
         func run() async throws { throw NotYetImplemented(command: "kratix pipeline-adapter update-status") }
     }
 }
-
-struct InitCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Generate Promises.", subcommands: [TFModulePromise.self])
-
-    struct TFModulePromise: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "tf-module-promise", abstract: "A Promise from a Terraform module.")
-        @Argument var name: String
-        @Option(name: .customLong("module-source")) var moduleSource: String
-        @Option var group: String
-        @Option var kind: String
-        @Option(name: .customLong("module-registry-version")) var moduleRegistryVersion: String?
-        @Option var version = "v1alpha1"
-        @Option var plural: String?
-        @Option var dir = "."
-        @Flag var split = false
-        func run() async throws { throw NotYetImplemented(command: "kratix init tf-module-promise") }
-    }
-}
-
-struct TerraformGenerateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "terraform-generate", abstract: "The Terraform-generating pipeline stage.")
-    @Option var input = "/kratix/input/object.yaml"
-    @Option var output = "/kratix/output"
-    func run() async throws { throw NotYetImplemented(command: "kratix terraform-generate") }
-}
