@@ -216,8 +216,13 @@ public struct APIHandler: Sendable {
         }
         let result: JSONValue
         switch contentType {
-        case "application/merge-patch+json", "application/strategic-merge-patch+json":
+        case "application/merge-patch+json":
             result = JSONMergePatch.apply(patch, to: .object(current))
+        case "application/strategic-merge-patch+json":
+            guard resource.schema == nil else {
+                throw APIError(code: 415, reason: "UnsupportedMediaType", message: "strategic merge patch is not supported for custom resources; use a merge patch (--type merge)")
+            }
+            result = StrategicMergePatch.apply(patch, to: .object(current))
         case "application/json-patch+json":
             do {
                 result = try JSONPatch.apply(patch, to: .object(current))
