@@ -186,6 +186,8 @@ public struct APIHandler: Sendable {
         case ("PUT", let name?):
             let object = try await store.update(resource, namespace: namespace, name: name, object: body(request), subresource: target.subresource, dryRun: dryRun)
             return .json(.object(object))
+        case ("PATCH", let name?) where (request.header("Content-Type") ?? "").hasPrefix("application/apply-patch"):
+            return try await serverSideApply(request, resource, namespace: namespace, name: name, subresource: target.subresource, dryRun: dryRun)
         case ("PATCH", let name?):
             let current = try await store.get(resource, namespace: namespace, name: name)
             let patched = try applyPatch(request, to: current, resource: resource)
@@ -203,6 +205,27 @@ public struct APIHandler: Sendable {
             return .json(.object(try await store.delete(resource, namespace: namespace, name: name, dryRun: dryRun)))
         default:
             throw APIError.methodNotAllowed(request.method)
+        }
+    }
+
+    private func serverSideApply(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String, subresource: String?, dryRun: Bool) async throws(APIError) -> APIResponse {
+        guard let manager = request.query["fieldManager"], !manager.isEmpty else {
+            throw APIError(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
+        }
+        let applied = try body(request)
+        let force = request.query["force"] == "true"
+        let now = Timestamp.format(Date())
+        do {
+            let current = try await store.get(resource, namespace: namespace, name: name)
+            var merged = try ServerSideApply.apply(applied, to: current, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
+            merged["metadata"]?["resourceVersion"] = applied["metadata"]?["resourceVersion"] ?? current["metadata"]?["resourceVersion"] ?? nil
+            let updated = try await store.update(resource, namespace: namespace, name: name, object: merged, subresource: subresource, dryRun: dryRun)
+            return .json(.object(updated))
+        } catch let error where error.code == 404 {
+            var created = try ServerSideApply.apply(applied, to: nil, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
+            created["metadata"]?["name"] = .string(name)
+            let object = try await store.create(resource, namespace: namespace, object: created, dryRun: dryRun)
+            return .json(.object(object), status: 201)
         }
     }
 

@@ -1,0 +1,135 @@
+/// Field ownership for server-side apply, in the `FieldsV1` format of `metadata.managedFields`.
+///
+/// A field is a path of tokens: `f:name` for an object member, `k:{"name":"main"}` for an element of
+/// an associative list (one with a merge key, as in ``StrategicMergePatch/mergeKeys``), `v:<json>`
+/// for an element of a set-like list. Lists without keys are owned whole (atomic).
+public enum ManagedFields {
+    public typealias Path = [String]
+
+    /// The leaf fields a value sets. Identity and server-owned metadata are not owned by anyone.
+    public static func paths(of object: JSONValue, includeStatus: Bool = false) -> Set<Path> {
+        var out: Set<Path> = []
+        guard case .object(let o) = object else { return out }
+        for (key, value) in o {
+            switch key {
+            case "apiVersion", "kind": continue
+            case "status" where !includeStatus: continue
+            case "metadata":
+                for (metaKey, metaValue) in value.objectValue ?? [:] where ["labels", "annotations", "finalizers", "ownerReferences"].contains(metaKey) {
+                    collect(metaValue, field: metaKey, prefix: ["f:metadata", "f:\(metaKey)"], into: &out)
+                }
+            default:
+                collect(value, field: key, prefix: ["f:\(key)"], into: &out)
+            }
+        }
+        return out
+    }
+
+    private static func collect(_ value: JSONValue, field: String, prefix: Path, into out: inout Set<Path>) {
+        switch value {
+        case .object(let o) where !o.isEmpty:
+            for (key, child) in o { collect(child, field: key, prefix: prefix + ["f:\(key)"], into: &out) }
+        case .array(let elements) where !elements.isEmpty:
+            if StrategicMergePatch.mergedPrimitiveLists.contains(field) {
+                for element in elements { out.insert(prefix + ["v:" + element.serialized(.init(sortedKeys: true))]) }
+            } else if let key = StrategicMergePatch.mergeKeys[field], !key.isEmpty, elements.allSatisfy({ $0[key] != nil }) {
+                for element in elements {
+                    let id = ["k:" + JSONValue.object([key: element[key]!]).serialized(.init(sortedKeys: true))]
+                    out.insert(prefix + id + ["."])
+                    for (k, child) in element.objectValue ?? [:] where k != key {
+                        collect(child, field: k, prefix: prefix + id + ["f:\(k)"], into: &out)
+                    }
+                }
+            } else {
+                out.insert(prefix)
+            }
+        default:
+            out.insert(prefix)
+        }
+    }
+
+    /// The `fieldsV1` object for a set of paths.
+    public static func encode(_ paths: Set<Path>) -> JSONValue {
+        var root = JSONValue.object([:])
+        for path in paths.sorted(by: { $0.joined(separator: "\u{0}") < $1.joined(separator: "\u{0}") }) {
+            root[path: path] = root[path: path] ?? .object([:])
+        }
+        return root
+    }
+
+    /// The paths a `fieldsV1` object names.
+    public static func decode(_ fields: JSONValue) -> Set<Path> {
+        var out: Set<Path> = []
+        func walk(_ value: JSONValue, _ prefix: Path) {
+            guard case .object(let o) = value, !o.isEmpty else {
+                if !prefix.isEmpty { out.insert(prefix) }
+                return
+            }
+            for (key, child) in o { walk(child, prefix + [key]) }
+        }
+        walk(fields, [])
+        return out
+    }
+
+    /// The value at a path, or `nil` if it is not set.
+    public static func value(at path: Path, in object: JSONValue) -> JSONValue? {
+        var current: JSONValue = object
+        for token in path {
+            if token == "." { return current }
+            if token.hasPrefix("f:") {
+                guard let next = current[String(token.dropFirst(2))] else { return nil }
+                current = next
+            } else if token.hasPrefix("k:") {
+                guard case .array(let a) = current, let selector = try? JSONParser.parse(String(token.dropFirst(2))),
+                    let match = a.first(where: { element in selector.objectValue?.allSatisfy { element[$0.key] == $0.value } ?? false })
+                else { return nil }
+                current = match
+            } else if token.hasPrefix("v:") {
+                guard case .array(let a) = current, let element = try? JSONParser.parse(String(token.dropFirst(2))), a.contains(element) else { return nil }
+                current = element
+            } else {
+                return nil
+            }
+        }
+        return current
+    }
+
+    /// The object without the field at `path`.
+    public static func removing(_ path: Path, from object: JSONValue) -> JSONValue {
+        guard let first = path.first else { return object }
+        let rest = Array(path.dropFirst())
+        switch object {
+        case .object(var o) where first.hasPrefix("f:"):
+            let key = String(first.dropFirst(2))
+            if rest.isEmpty || rest == ["."] {
+                o.removeValue(forKey: key)
+            } else if let child = o[key] {
+                o[key] = removing(rest, from: child)
+            }
+            return .object(o)
+        case .array(var a) where first.hasPrefix("k:") || first.hasPrefix("v:"):
+            guard let selector = try? JSONParser.parse(String(first.dropFirst(2))) else { return object }
+            let matches: (JSONValue) -> Bool = first.hasPrefix("v:")
+                ? { $0 == selector }
+                : { element in selector.objectValue?.allSatisfy { element[$0.key] == $0.value } ?? false }
+            guard let index = a.firstIndex(where: matches) else { return object }
+            if rest.isEmpty || rest == ["."] {
+                a.remove(at: index)
+            } else {
+                a[index] = removing(rest, from: a[index])
+            }
+            return .array(a)
+        default:
+            return object
+        }
+    }
+
+    /// A path as people read it in conflict messages: `.spec.containers[name="main"].image`.
+    public static func describe(_ path: Path) -> String {
+        path.map { token -> String in
+            if token.hasPrefix("f:") { return "." + token.dropFirst(2) }
+            if token.hasPrefix("k:") || token.hasPrefix("v:") { return "[" + token.dropFirst(2) + "]" }
+            return ""
+        }.joined()
+    }
+}
