@@ -202,7 +202,33 @@ public struct APIHandler: Sendable {
             let updated = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: target.subresource, dryRun: dryRun)
             return .json(.object(updated))
         case ("DELETE", let name?):
-            return .json(.object(try await store.delete(resource, namespace: namespace, name: name, dryRun: dryRun)))
+            let options = (try? JSONParser.parse(request.body)) ?? .null
+            let dryRunBody = options["dryRun"]?.arrayValue?.contains("All") ?? false
+            let policyText = request.query["propagationPolicy"] ?? options["propagationPolicy"]?.stringValue
+                ?? (options["orphanDependents"] == true ? "Orphan" : "Background")
+            guard let policy = ObjectStore.PropagationPolicy(rawValue: policyText) else {
+                throw APIError.badRequest("unsupported propagationPolicy \"\(policyText)\"; supported: Background, Foreground, Orphan")
+            }
+            if let precondition = options[path: ["preconditions", "resourceVersion"]]?.stringValue {
+                let current = try await store.get(resource, namespace: namespace, name: name)
+                if current["metadata"]?["resourceVersion"]?.stringValue != precondition { throw APIError.conflict(resource.groupResource, name) }
+            }
+            if let precondition = options[path: ["preconditions", "uid"]]?.stringValue {
+                let current = try await store.get(resource, namespace: namespace, name: name)
+                if current["metadata"]?["uid"]?.stringValue != precondition { throw APIError.conflict(resource.groupResource, name) }
+            }
+            return .json(.object(try await store.delete(resource, namespace: namespace, name: name, propagation: policy, dryRun: dryRun || dryRunBody)))
+        case ("DELETE", nil):
+            // deletecollection: every object the selectors match.
+            let listed = await store.list(resource, filter: try filter(request, target, resource))
+            var deleted: [JSONValue] = []
+            for item in listed.items {
+                let object = KubeObject(item)
+                if let removed = try? await store.delete(resource, namespace: object.namespace, name: object.name ?? "", dryRun: dryRun) {
+                    deleted.append(.object(removed))
+                }
+            }
+            return .json(["apiVersion": .string(resource.apiVersion), "kind": .string(resource.kind + "List"), "metadata": [:], "items": .array(deleted)])
         default:
             throw APIError.methodNotAllowed(request.method)
         }

@@ -358,14 +358,40 @@ public actor ObjectStore {
     }
 
     /// Deletes an object; one with finalizers is only marked (`deletionTimestamp`) until they are gone.
-    public func delete(_ resource: APIResource, namespace: String?, name: String, dryRun: Bool) throws(APIError) -> JSONObject {
+    /// How deleting an owner treats the objects whose ownerReferences name it.
+    public enum PropagationPolicy: String, Sendable {
+        /// The owner goes now; its dependents are deleted right after.
+        case background = "Background"
+        /// The owner stays (finalizer `foregroundDeletion`) until its dependents are gone.
+        case foreground = "Foreground"
+        /// The owner goes; its dependents stay, without the reference.
+        case orphan = "Orphan"
+    }
+
+    public func delete(_ resource: APIResource, namespace: String?, name: String, propagation: PropagationPolicy = .background, dryRun: Bool) throws(APIError) -> JSONObject {
         let storageKey = key(resource.namespaced ? namespace : nil, name)
         guard var object = objects[resource.groupResource]?[storageKey] else {
             throw APIError.notFound(resource.groupResource, name)
         }
         var meta = object["metadata"]?.objectValue ?? [:]
-        let finalizers = meta["finalizers"]?.arrayValue ?? []
         if dryRun { return object }
+        let uid = meta["uid"]?.stringValue ?? ""
+        switch propagation {
+        case .orphan:
+            try orphanDependents(of: uid)
+        case .foreground where !dependents(of: uid).isEmpty && meta["deletionTimestamp"] == nil:
+            let previous = object
+            meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
+            meta["deletionGracePeriodSeconds"] = 0
+            meta["finalizers"] = .array((meta["finalizers"]?.arrayValue ?? []) + ["foregroundDeletion"])
+            object["metadata"] = .object(meta)
+            object = try commit(resource.groupResource, key: storageKey, object: object, previous: previous)
+            try collectGarbage(ownerUID: uid, deleteOnly: true)
+            return objects[resource.groupResource]?[storageKey] ?? object
+        default:
+            break
+        }
+        let finalizers = meta["finalizers"]?.arrayValue ?? []
         if !finalizers.isEmpty || resource.plural == "namespaces" {
             if meta["deletionTimestamp"] == nil {
                 let previous = object
@@ -385,9 +411,84 @@ public actor ObjectStore {
         return removed
     }
 
-    /// What removing an object implies: a terminating namespace may now go; a CRD takes its
-    /// resource and objects with it.
+    // MARK: Garbage collection
+
+    private func resource(forGroupResource groupResource: String) -> APIResource? {
+        resources.values.first { $0.groupResource == groupResource }
+    }
+
+    /// Objects whose ownerReferences name `uid`.
+    private func dependents(of uid: String) -> [(groupResource: String, key: String, object: JSONObject)] {
+        guard !uid.isEmpty else { return [] }
+        var out: [(String, String, JSONObject)] = []
+        for (groupResource, entries) in objects {
+            for (k, object) in entries {
+                let refs = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
+                if refs.contains(where: { $0["uid"]?.stringValue == uid }) { out.append((groupResource, k, object)) }
+            }
+        }
+        return out
+    }
+
+    private func orphanDependents(of uid: String) throws(APIError) {
+        for (groupResource, k, object) in dependents(of: uid) {
+            var updated = object
+            let refs = (object["metadata"]?["ownerReferences"]?.arrayValue ?? []).filter { $0["uid"]?.stringValue != uid }
+            updated["metadata"]?["ownerReferences"] = refs.isEmpty ? nil : .array(refs)
+            try commit(groupResource, key: k, object: updated, previous: object)
+        }
+    }
+
+    /// Deletes the dependents of a removed (or foreground-deleting) owner; a dependent that still has
+    /// another owner only loses the reference.
+    private func collectGarbage(ownerUID uid: String, deleteOnly: Bool = false) throws(APIError) {
+        for (groupResource, k, object) in dependents(of: uid) {
+            guard let resource = resource(forGroupResource: groupResource) else { continue }
+            let refs = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
+            let others = refs.filter { $0["uid"]?.stringValue != uid }
+            if !others.isEmpty && !deleteOnly {
+                var updated = object
+                updated["metadata"]?["ownerReferences"] = .array(others)
+                try commit(groupResource, key: k, object: updated, previous: object)
+                continue
+            }
+            let name = object["metadata"]?["name"]?.stringValue ?? ""
+            let namespace = object["metadata"]?["namespace"]?.stringValue
+            if object["metadata"]?["deletionTimestamp"] == nil {
+                _ = try delete(resource, namespace: namespace, name: name, dryRun: false)
+            }
+        }
+    }
+
+    /// A foreground-deleting owner goes once its last dependent has gone.
+    private func completeForegroundDeletions(after removed: JSONObject) throws(APIError) {
+        for ref in removed["metadata"]?["ownerReferences"]?.arrayValue ?? [] {
+            guard let ownerUID = ref["uid"]?.stringValue, dependents(of: ownerUID).isEmpty else { continue }
+            for (groupResource, entries) in objects {
+                for (k, owner) in entries where owner["metadata"]?["uid"]?.stringValue == ownerUID {
+                    let finalizers = owner["metadata"]?["finalizers"]?.arrayValue ?? []
+                    guard finalizers.contains("foregroundDeletion") else { continue }
+                    let rest = finalizers.filter { $0 != "foregroundDeletion" }
+                    var updated = owner
+                    updated["metadata"]?["finalizers"] = rest.isEmpty ? nil : .array(rest)
+                    if rest.isEmpty, let resource = resource(forGroupResource: groupResource) {
+                        let gone = try commit(groupResource, key: k, object: nil, previous: updated)
+                        try afterRemoval(resource, gone)
+                    } else {
+                        try commit(groupResource, key: k, object: updated, previous: owner)
+                    }
+                }
+            }
+        }
+    }
+
+    /// What removing an object implies: its dependents are collected, a foreground-deleting owner may
+    /// now go, a terminating namespace may now go, and a CRD takes its resource and objects with it.
     private func afterRemoval(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
+        if let uid = object["metadata"]?["uid"]?.stringValue {
+            try collectGarbage(ownerUID: uid)
+        }
+        try completeForegroundDeletions(after: object)
         if let namespace = object["metadata"]?["namespace"]?.stringValue,
             objects["namespaces"]?["/\(namespace)"]?["metadata"]?["deletionTimestamp"] != nil
         {
