@@ -123,7 +123,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "kratix-bench",
-            dependencies: ["KubeModel", "KratixAPI"],
+            dependencies: [
+                "KubeModel", "KratixAPI", "KubeAPIServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             path: "Benchmarks/kratix-bench",
             swiftSettings: strictSettings
         ),

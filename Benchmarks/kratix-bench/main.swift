@@ -1,47 +1,13 @@
-// `make bench`: prints throughput figures for the parts that exist. Figures are printed, never asserted.
+// `make bench`: prints figures for the parts that exist. Figures are printed, never asserted.
 import Foundation
-import KratixAPI
-import KubeModel
 
 let shared = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "../shared")
-let fixtures = shared.appendingPathComponent("fixtures")
-var texts: [String] = []
-if let enumerator = FileManager.default.enumerator(atPath: fixtures.path) {
-    while let relative = enumerator.nextObject() as? String {
-        if relative.hasSuffix(".yaml"), let text = try? String(contentsOf: fixtures.appendingPathComponent(relative), encoding: .utf8) {
-            texts.append(text)
-        }
-    }
-}
-let totalBytes = texts.reduce(0) { $0 + $1.utf8.count }
-print("fixtures: \(texts.count) files, \(totalBytes) bytes")
+print("== object model")
+try modelBench(shared: shared)
+print("== embedded API server")
+try await apiServerBench()
 
-func measure(_ name: String, bytes: Int, iterations: Int, _ body: () throws -> Void) rethrows {
-    let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<iterations { try body() }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let mbps = Double(bytes * iterations) / seconds / 1_000_000
-    print(String(format: "%-36@ %8.1f MB/s  (%d iterations, %.3f s)", name as NSString, mbps, iterations, seconds))
-}
-
-var documents: [JSONValue] = []
-for text in texts { documents += (try YAMLReader.documents(in: text)).map(\.value) }
-let jsonTexts = documents.map { $0.serializedBytes() }
-let jsonBytes = jsonTexts.reduce(0) { $0 + $1.count }
-
-try measure("YAML read (fixtures)", bytes: totalBytes, iterations: 20) {
-    for text in texts { _ = try YAMLReader.documents(in: text) }
-}
-measure("YAML write", bytes: totalBytes, iterations: 20) {
-    for document in documents { _ = YAMLWriter().write(document) }
-}
-try measure("JSON parse", bytes: jsonBytes, iterations: 200) {
-    for bytes in jsonTexts { _ = try JSONParser.parse(bytes) }
-}
-measure("JSON serialize", bytes: jsonBytes, iterations: 200) {
-    for document in documents { _ = document.serializedBytes() }
-}
-let kratix = documents.filter(KratixObject.isKratixDocument)
-try measure("typed Kratix decode+encode", bytes: kratix.reduce(0) { $0 + $1.serializedBytes().count }, iterations: 100) {
-    for document in kratix { _ = try KratixObject.decode(document).toJSON() }
+/// Left-aligned in a fixed-width column.
+func label(_ text: String) -> String {
+    text.count >= 38 ? text : text + String(repeating: " ", count: 38 - text.count)
 }
