@@ -155,6 +155,12 @@ public struct APIHandler: Sendable {
         if let sub = target.subresource, !resource.subresources.contains(sub) {
             throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }
+        if target.subresource == "log", let name = target.name {
+            return try await podLog(request, namespace: namespace, name: name)
+        }
+        if target.subresource == "token", let name = target.name, request.method == "POST" {
+            return try await serviceAccountToken(request, resource, namespace: namespace, name: name)
+        }
         switch (request.method, target.name) {
         case ("GET", nil):
             let limit = request.query["limit"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
@@ -232,6 +238,62 @@ public struct APIHandler: Sendable {
         default:
             throw APIError.methodNotAllowed(request.method)
         }
+    }
+
+    /// `pods/log`: GET reads a container's output (`container`, `tailLines`, `limitBytes`); POST
+    /// appends to it. Appending is this server's own extension: the local Job runner, standing in for
+    /// the kubelet, sends output this way so that `kubectl logs` works.
+    private func podLog(_ request: APIRequest, namespace: String?, name: String) async throws(APIError) -> APIResponse {
+        let pods = BuiltinResources.all.first { $0.plural == "pods" }!
+        let pod = JSONValue.object(try await store.get(pods, namespace: namespace, name: name))
+        let containers = (pod[path: ["spec", "initContainers"]]?.arrayValue ?? []) + (pod[path: ["spec", "containers"]]?.arrayValue ?? [])
+        let names = containers.compactMap { $0["name"]?.stringValue }
+        let container: String
+        if let requested = request.query["container"], !requested.isEmpty {
+            guard names.contains(requested) else {
+                throw APIError.badRequest("container \(requested) is not valid for pod \(name)")
+            }
+            container = requested
+        } else {
+            let regular = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+            guard regular.count == 1 else {
+                throw APIError.badRequest("a container name must be specified for pod \(name), choose one of: [\(regular.joined(separator: " "))] or one of the init containers: [\(names.filter { !regular.contains($0) }.joined(separator: " "))]")
+            }
+            container = regular[0]
+        }
+        let key = "\(namespace ?? "")/\(name)/\(container)"
+        switch request.method {
+        case "POST":
+            await store.appendLog(key, request.body)
+            return APIResponse(status: 200, contentType: "text/plain", body: [])
+        case "GET":
+            var log = await store.log(key)
+            if let tail = request.query["tailLines"].flatMap(Int.init) {
+                let lines = log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                let trimmed = lines.last == [] ? Array(lines.dropLast()) : Array(lines)
+                log = Array(trimmed.suffix(tail).joined(separator: [UInt8(ascii: "\n")]))
+                if !log.isEmpty { log.append(UInt8(ascii: "\n")) }
+            }
+            if let limit = request.query["limitBytes"].flatMap(Int.init), log.count > limit { log = Array(log.prefix(limit)) }
+            return APIResponse(status: 200, contentType: "text/plain", body: log)
+        default:
+            throw APIError.methodNotAllowed(request.method)
+        }
+    }
+
+    /// `serviceaccounts/token`: issues a bearer token the server accepts (TokenRequest).
+    private func serviceAccountToken(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String) async throws(APIError) -> APIResponse {
+        _ = try await store.get(resource, namespace: namespace, name: name)
+        let requestBody: JSONValue = (try? JSONParser.parse(request.body)) ?? .object([:])
+        let seconds = requestBody[path: ["spec", "expirationSeconds"]]?.intValue ?? 3600
+        let token = await store.issueToken(serviceAccount: "system:serviceaccount:\(namespace ?? ""):\(name)", lifetime: .seconds(seconds))
+        let expiry = Timestamp.format(Date().addingTimeInterval(Double(seconds)))
+        return .json([
+            "kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+            "metadata": ["name": .string(name), "namespace": .string(namespace ?? "")],
+            "spec": ["audiences": requestBody[path: ["spec", "audiences"]] ?? [], "expirationSeconds": .int(seconds)],
+            "status": ["token": .string(token.value), "expirationTimestamp": .string(expiry)],
+        ], status: 201)
     }
 
     private func serverSideApply(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String, subresource: String?, dryRun: Bool) async throws(APIError) -> APIResponse {

@@ -112,7 +112,7 @@ public struct BoundAPIServer: Sendable {
                         let request = APIRequest(
                             method: requestHead.method.rawValue, target: requestHead.uri,
                             headers: requestHead.headers.map { ($0.name, $0.value) }, body: body)
-                        if !authorized(request) {
+                        if await !authorized(request) {
                             try await write(.error(.unauthorized), keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
                             continue
                         }
@@ -132,11 +132,13 @@ public struct BoundAPIServer: Sendable {
 
     /// Health and version endpoints are open, as on a real server; everything else needs the token.
     /// (Authorization is not enforced: any authenticated client may do anything.)
-    private func authorized(_ request: APIRequest) -> Bool {
+    private func authorized(_ request: APIRequest) async -> Bool {
         guard let token = configuration.credentials?.token else { return true }
         if ["/healthz", "/livez", "/readyz", "/version"].contains(request.path) { return true }
         guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { return false }
-        return constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
+        let presented = String(header.dropFirst(7))
+        if constantTimeEqual(Array(presented.utf8), Array(token.utf8)) { return true }
+        return await handler.store.isIssuedToken(presented)
     }
 
     private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

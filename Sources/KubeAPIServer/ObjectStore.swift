@@ -20,6 +20,10 @@ public actor ObjectStore {
     private var watchers: [UInt64: Watcher] = [:]
     private var nextWatcherID: UInt64 = 0
     private let journal: StorageJournal?
+    /// Container output by "namespace/pod/container" (kept in memory, dropped with the pod).
+    private var logs: [String: [UInt8]] = [:]
+    /// Tokens issued through `serviceaccounts/token`, with their expiry.
+    private var issuedTokens: [String: (subject: String, expires: ContinuousClock.Instant)] = [:]
 
     struct StoredEvent {
         var revision: Int64
@@ -411,6 +415,40 @@ public actor ObjectStore {
         return removed
     }
 
+    // MARK: Logs and tokens
+
+    /// Largest log kept per container; older output is dropped first.
+    static let maximumLogSize = 4 * 1024 * 1024
+
+    public func appendLog(_ key: String, _ bytes: [UInt8]) {
+        var log = logs[key, default: []]
+        log.append(contentsOf: bytes)
+        if log.count > Self.maximumLogSize { log.removeFirst(log.count - Self.maximumLogSize) }
+        logs[key] = log
+    }
+
+    public func log(_ key: String) -> [UInt8] { logs[key] ?? [] }
+
+    public struct IssuedToken: Sendable {
+        public var value: String
+    }
+
+    public func issueToken(serviceAccount: String, lifetime: Duration) -> IssuedToken {
+        let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        issuedTokens[value] = (serviceAccount, ContinuousClock.now + lifetime)
+        return IssuedToken(value: value)
+    }
+
+    /// Whether `token` was issued here and has not expired.
+    public func isIssuedToken(_ token: String) -> Bool {
+        guard let entry = issuedTokens[token] else { return false }
+        if entry.expires < ContinuousClock.now {
+            issuedTokens[token] = nil
+            return false
+        }
+        return true
+    }
+
     // MARK: Garbage collection
 
     private func resource(forGroupResource groupResource: String) -> APIResource? {
@@ -485,6 +523,10 @@ public actor ObjectStore {
     /// What removing an object implies: its dependents are collected, a foreground-deleting owner may
     /// now go, a terminating namespace may now go, and a CRD takes its resource and objects with it.
     private func afterRemoval(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
+        if resource.plural == "pods", resource.group.isEmpty {
+            let prefix = "\(object["metadata"]?["namespace"]?.stringValue ?? "")/\(object["metadata"]?["name"]?.stringValue ?? "")/"
+            for key in logs.keys where key.hasPrefix(prefix) { logs[key] = nil }
+        }
         if let uid = object["metadata"]?["uid"]?.stringValue {
             try collectGarbage(ownerUID: uid)
         }
