@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+@testable import KratixStateStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fresh directory under the system temporary directory, removed by `cleanup()`.
+struct TempDir: Sendable {
+    let path: String
+
+    init(_ label: String = "kratix-statestore-test") {
+        let base = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        path = base
+    }
+
+    func sub(_ name: String) -> String { "\(path)/\(name)" }
+
+    func write(_ name: String, _ text: String, mode: Int = 0o644) throws {
+        let p = sub(name)
+        try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        chmod(p, mode_t(mode))
+    }
+
+    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+struct ShellError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Starts a program with `posix_spawn` and reaps it with `waitpid`. Tests avoid Foundation's
+/// `Process.waitUntilExit` on purpose: it needs a libdispatch thread to notice the exit, and with
+/// two cores those threads can all be the test's own, blocked in that very wait (a deadlock).
+/// Signals are reset to their defaults in the child, so SIGTERM works even if the runner ignores it.
+func spawnProcess(_ executable: String, _ args: [String], env: [String: String] = [:], cwd: String? = nil,
+                  stdoutFD: Int32, stderrFD: Int32) throws -> pid_t {
+    let path = executable.hasPrefix("/") ? executable : (CommandRunner.which(executable) ?? executable)
+    var environment = ProcessInfo.processInfo.environment
+    environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+    environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    for (k, v) in env { environment[k] = v }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1)
+    posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var all = sigset_t(), none = sigset_t()
+    sigfillset(&all)
+    sigemptyset(&none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    // posix_spawn has no portable chdir action here, so a directory change goes through sh.
+    let command = cwd.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, path] + args } ?? ([path] + args)
+    let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
+    guard rc == 0 else { throw ShellError(description: "cannot start \(path): error \(rc)") }
+    return pid
+}
+
+func waitForExit(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}
+
+/// Runs a program (no shell) and returns stdout; throws with stderr when it fails.
+@discardableResult
+func sh(_ executable: String, _ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> String {
+    var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+    _ = CommandRunner.makeChannel(&outPipe)
+    _ = CommandRunner.makeChannel(&errPipe)
+    let pid: pid_t
+    do {
+        pid = try spawnProcess(executable, args, env: env, cwd: cwd, stdoutFD: outPipe[1], stderrFD: errPipe[1])
+    } catch {
+        [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { close($0) }
+        throw error
+    }
+    close(outPipe[1])
+    close(errPipe[1])
+    // Read stderr on another thread so neither pipe fills up and blocks the child.
+    let errBox = DataBox()
+    let errFD = errPipe[0]
+    Thread.detachNewThread { errBox.set(FileHandle(fileDescriptor: errFD, closeOnDealloc: true).readDataToEndOfFile()) }
+    let o = FileHandle(fileDescriptor: outPipe[0], closeOnDealloc: true).readDataToEndOfFile()
+    let code = waitForExit(pid)
+    while !errBox.done { usleep(1000) }
+    guard code == 0 else {
+        throw ShellError(description: "\(executable) \(args.joined(separator: " ")) exited \(code): \(String(decoding: errBox.get(), as: UTF8.self))")
+    }
+    return String(decoding: o, as: UTF8.self)
+}
+
+@discardableResult
+func git(_ args: String..., cwd: String? = nil) throws -> String {
+    try sh("git", args, cwd: cwd)
+}
+
+/// Thread-safe holder for one `Data` (test helper). `@unchecked Sendable`: guarded by the lock.
+final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var finished = false
+    func set(_ d: Data) { lock.withLock { data = d; finished = true } }
+    func get() -> Data { lock.withLock { data } }
+    var done: Bool { lock.withLock { finished } }
+}
+
+/// A bare repository with one commit on `main`, and a helper to read it with plain `git`.
+struct BareRepo {
+    let dir: TempDir
+    let path: String
+    var url: String { "file://\(path)" }
+
+    init(_ dir: TempDir, name: String = "remote.git", initialFiles: [String: String] = ["README.md": "hello\n"]) throws {
+        self.dir = dir
+        path = dir.sub(name)
+        try git("init", "--quiet", "--bare", "--initial-branch=main", path)
+        if !initialFiles.isEmpty {
+            let seed = dir.sub("seed-\(UUID().uuidString.prefix(6))")
+            try git("init", "--quiet", "--initial-branch=main", seed)
+            for (name, text) in initialFiles { try TempDir.writeFile("\(seed)/\(name)", text) }
+            try git("add", "-A", cwd: seed)
+            try git("-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "seed", cwd: seed)
+            try git("push", "--quiet", path, "main", cwd: seed)
+        }
+    }
+
+    /// File contents on a branch, read from the bare repository with `git show`.
+    func show(_ file: String, branch: String = "main") -> String? {
+        try? git("--git-dir", path, "show", "\(branch):\(file)")
+    }
+
+    func files(branch: String = "main") throws -> [String] {
+        try git("--git-dir", path, "ls-tree", "-r", "--name-only", branch).split(separator: "\n").map(String.init)
+    }
+
+    func log(_ format: String = "%s", branch: String = "main") throws -> [String] {
+        try git("--git-dir", path, "log", "--format=\(format)", branch).split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init).filter { !$0.isEmpty }
+    }
+
+    func head(branch: String = "main") throws -> String {
+        try git("--git-dir", path, "rev-parse", branch).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension TempDir {
+    static func writeFile(_ path: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (bound and released; the small race is acceptable in tests).
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = 0
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:port.
+func portOpen(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = UInt16(port).bigEndian
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
+}
+
+/// A server process started by a test and stopped by the same test (by its pid).
+final class ServerProcess: Sendable {
+    let pid: pid_t
+    let logPath: String
+
+    init(_ executable: String, _ args: [String], env: [String: String] = [:], log: String) throws {
+        logPath = log
+        let fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        defer { close(fd) }
+        pid = try spawnProcess(executable, args, env: env, stdoutFD: fd, stderrFD: fd)
+    }
+
+    var isRunning: Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    /// Waits until the port accepts connections (or the process dies).
+    func waitForPort(_ port: Int, timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if portOpen(port) { return }
+            if !isRunning { break }
+            usleep(50_000)
+        }
+        throw ShellError(description: "server did not listen on \(port): \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
+    }
+
+    func stop() {
+        kill(pid, SIGKILL)
+        _ = waitForExit(pid)
+    }
+}
+
+func requireTool(_ name: String) -> Bool {
+    CommandRunner.which(name) != nil || FileManager.default.isExecutableFile(atPath: name)
+}
