@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "kratix-bench",
             dependencies: [
-                "KubeModel", "KratixAPI", "KubeAPIServer",
+                "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Benchmarks/kratix-bench",

@@ -38,7 +38,7 @@ private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient) 
         var start = ContinuousClock.now
         for i in 0..<2_000 { try await create("single-\(i)") }
         var elapsed = ContinuousClock.now - start
-        print(label("apiserver create, 1 client") + String(format: " %8.0f creates/s", 2_000 / elapsed.seconds))
+        emit(label("apiserver create, 1 client") + String(format: " %8.0f creates/s", 2_000 / elapsed.seconds))
 
         start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { clients in
@@ -48,14 +48,14 @@ private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient) 
             try await clients.waitForAll()
         }
         elapsed = ContinuousClock.now - start
-        print(label("apiserver create, 8 clients") + String(format: " %8.0f creates/s", 8_000 / elapsed.seconds))
+        emit(label("apiserver create, 8 clients") + String(format: " %8.0f creates/s", 8_000 / elapsed.seconds))
 
         // 10,000 objects in total now; list them all.
         start = ContinuousClock.now
         let response = try await client.execute(HTTPClientRequest(url: base), timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 30)
         elapsed = ContinuousClock.now - start
-        print(label("apiserver list 10,000 objects") + String(format: " %8.1f ms, %.1f MB", elapsed.seconds * 1000, Double(body.readableBytes) / 1e6))
+        emit(label("apiserver list 10,000 objects") + String(format: " %8.1f ms, %.1f MB", elapsed.seconds * 1000, Double(body.readableBytes) / 1e6))
 
         // Watch delivery: 100 watchers, latency from write to every watcher having the event.
         let configMaps = await store.allResources().first { $0.plural == "configmaps" }!
@@ -79,8 +79,8 @@ private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient) 
             latencies.append((ContinuousClock.now - sent).seconds * 1000)
         }
         latencies.sort()
-        print(label("watch delivery to 100 watchers") + String(format: " p50 %.2f ms, p99 %.2f ms", latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
-        print(label("peak RSS (10,000 objects held)") + String(format: " %8.1f MB", peakRSSMegabytes()))
+        emit(label("watch delivery to 100 watchers") + String(format: " p50 %.2f ms, p99 %.2f ms", latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
+        emit(label("peak RSS (10,000 objects held)") + String(format: " %8.1f MB", peakRSSMegabytes()))
     }
 }
 

@@ -14,7 +14,7 @@ if let enumerator = FileManager.default.enumerator(atPath: fixtures.path) {
     }
 }
 let totalBytes = texts.reduce(0) { $0 + $1.utf8.count }
-print("fixtures: \(texts.count) files, \(totalBytes) bytes")
+emit("fixtures: \(texts.count) files, \(totalBytes) bytes")
 
 
 var documents: [JSONValue] = []
@@ -45,5 +45,5 @@ func measure(_ name: String, bytes: Int, iterations: Int, _ body: () throws -> V
     for _ in 0..<iterations { try body() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let mbps = Double(bytes * iterations) / seconds / 1_000_000
-    print(label(name) + String(format: " %8.1f MB/s  (%d iterations, %.3f s)", mbps, iterations, seconds))
+    emit(label(name) + String(format: " %8.1f MB/s  (%d iterations, %.3f s)", mbps, iterations, seconds))
 }

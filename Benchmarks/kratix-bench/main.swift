@@ -1,13 +1,32 @@
 // `make bench`: prints figures for the parts that exist. Figures are printed, never asserted.
+// Usage: kratix-bench [SHARED_DIR] [model|apiserver|statestore ...]
 import Foundation
 
-let shared = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "../shared")
-print("== object model")
-try modelBench(shared: shared)
-print("== embedded API server")
-try await apiServerBench()
+let arguments = Array(CommandLine.arguments.dropFirst())
+let shared = URL(fileURLWithPath: arguments.first ?? "../shared")
+let sections = Set(arguments.dropFirst())
+func wanted(_ section: String) -> Bool { sections.isEmpty || sections.contains(section) }
+
+if wanted("model") {
+    emit("== object model")
+    try modelBench(shared: shared)
+}
+if wanted("apiserver") {
+    emit("== embedded API server")
+    try await apiServerBench()
+}
+if wanted("statestore") {
+    emit("== state stores")
+    try await stateStoreBench()
+}
 
 /// Left-aligned in a fixed-width column.
 func label(_ text: String) -> String {
     text.count >= 38 ? text : text + String(repeating: " ", count: 38 - text.count)
+}
+
+/// Prints a figure and flushes, so figures reach a log file as they are measured.
+func emit(_ line: String) {
+    print(line)
+    fflush(nil)
 }
