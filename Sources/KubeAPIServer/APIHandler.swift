@@ -31,7 +31,7 @@ public struct APIHandler: Sendable {
 
     private func route(_ request: APIRequest) async throws(APIError) -> APIResult {
         if request.method == "GET", let (target, resource) = await resourceTarget(request.path),
-            target.name == nil, request.query["watch"] == "true" || request.query["watch"] == "1" || target.legacyWatch
+            target.name == nil, request.flag("watch") || target.legacyWatch
         {
             return .watch(try await watch(request, target, resource))
         }
@@ -61,7 +61,7 @@ public struct APIHandler: Sendable {
         let filter = try filter(request, target, resource)
         let events = try await store.watch(resource, filter: filter, resourceVersion: request.query["resourceVersion"])
         let timeout = request.query["timeoutSeconds"].flatMap(Int.init).map { Duration.seconds($0) }
-        let bookmarks = request.query["allowWatchBookmarks"] == "true"
+        let bookmarks = request.flag("allowWatchBookmarks")
         return WatchStream(events: events, timeout: timeout, bookmarkKind: bookmarks ? resource : nil, store: store)
     }
 
@@ -301,7 +301,7 @@ public struct APIHandler: Sendable {
             throw APIError(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
         }
         let applied = try body(request)
-        let force = request.query["force"] == "true"
+        let force = request.flag("force")
         let now = Timestamp.format(Date())
         do {
             let current = try await store.get(resource, namespace: namespace, name: name)

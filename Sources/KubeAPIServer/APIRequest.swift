@@ -25,6 +25,13 @@ public struct APIRequest: Sendable {
         self.query = query
     }
 
+    /// A boolean query parameter, read as Go's `strconv.ParseBool` does (`true`, `True`, `1`, `t`…):
+    /// clients differ in how they spell it (the Python client sends `True`).
+    public func flag(_ name: String) -> Bool {
+        guard let value = query[name] else { return false }
+        return ["1", "t", "T", "true", "TRUE", "True"].contains(value)
+    }
+
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
