@@ -90,6 +90,11 @@ let package = Package(
             dependencies: ["KratixCLI"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "KratixTestSupport",
+            path: "Tests/KratixTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "KubeModelTests",
             dependencies: ["KubeModel"],
@@ -97,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KratixAPITests",
-            dependencies: ["KratixAPI", "KubeModel"],
+            dependencies: ["KratixTestSupport", "KratixAPI", "KubeModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -107,18 +112,18 @@ let package = Package(
         ),
         .testTarget(
             name: "KratixTerraformTests",
-            dependencies: ["KratixTerraform", "KratixAPI", "KubeModel"],
+            dependencies: ["KratixTestSupport", "KratixTerraform", "KratixAPI", "KubeModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "KubeAPIServerTests",
-            dependencies: ["KubeAPIServer", "KubeModel", "KratixAPI"],
+            dependencies: ["KratixTestSupport", "KubeAPIServer", "KubeModel", "KratixAPI"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "KratixCLITests",
             // Depends on the executable so tests can run the real `kratix` binary beside them.
-            dependencies: ["KratixCLI", "KratixAPI", "KubeModel", "kratix"],
+            dependencies: ["KratixTestSupport", "KratixCLI", "KratixAPI", "KubeModel", "kratix"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -1,21 +1,15 @@
 import Foundation
+import KratixTestSupport
 
 /// Where the repository and the shared fixtures are, for tests.
 ///
 /// Fixtures live in `../shared/fixtures` beside the repository (never copied in); `KRATIX_SHARED_DIR`
 /// overrides the location.
 enum Fixtures {
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var repositoryRoot: URL { TestEnvironment.repositoryRoot }
+    static var sharedDirectory: URL { TestEnvironment.sharedDirectory }
 
-    static var sharedDirectory: URL {
-        if let override = ProcessInfo.processInfo.environment["KRATIX_SHARED_DIR"] {
-            return URL(fileURLWithPath: override)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
-
-    static var fixturesDirectory: URL { sharedDirectory.appendingPathComponent("fixtures") }
+    static var fixturesDirectory: URL { TestEnvironment.fixturesDirectory }
 
     /// Every YAML file under the fixtures folder, as paths relative to it, sorted.
     static func yamlFiles() throws -> [String] {

@@ -1,17 +1,11 @@
 import Foundation
+import KratixTestSupport
 import Testing
 
 /// Paths and process helpers for tests that drive real programs (`kratix`, `kubectl`).
 enum Support {
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var sharedDirectory: URL {
-        if let override = ProcessInfo.processInfo.environment["KRATIX_SHARED_DIR"] {
-            return URL(fileURLWithPath: override)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
+    static var repositoryRoot: URL { TestEnvironment.repositoryRoot }
+    static var sharedDirectory: URL { TestEnvironment.sharedDirectory }
 
     /// The `kratix` binary built beside the test bundle.
     static var kratixBinary: URL {
@@ -53,18 +47,7 @@ enum Support {
             stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
-    /// kubectl pinned to 1.31 where versioned binaries exist (see KubeAPIServerTests.TestServer).
-    static var kubectl: String? {
-        let pinned = "/usr/lib/google-cloud-sdk/bin/kubectl.1.31"
-        if FileManager.default.isExecutableFile(atPath: pinned) { return pinned }
-        return which("kubectl")
-    }
+    static var kubectl: String? { TestEnvironment.kubectl }
 
-    static func which(_ program: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
-            let path = "\(directory)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
+    static func which(_ program: String) -> String? { TestEnvironment.which(program) }
 }

@@ -1,18 +1,12 @@
 import Foundation
+import KratixTestSupport
 import KubeModel
 import Testing
 
 /// Where the shared fixtures are: `<repo>/../shared/fixtures`, or `KRATIX_SHARED_DIR/fixtures`.
 enum Fixtures {
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var sharedDirectory: URL {
-        if let override = ProcessInfo.processInfo.environment["KRATIX_SHARED_DIR"] {
-            return URL(fileURLWithPath: override)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
+    static var repositoryRoot: URL { TestEnvironment.repositoryRoot }
+    static var sharedDirectory: URL { TestEnvironment.sharedDirectory }
 
     static var terraformDirectory: URL {
         sharedDirectory.appendingPathComponent("fixtures").appendingPathComponent("terraform")

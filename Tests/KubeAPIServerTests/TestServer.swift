@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import KubeModel
 import Testing
 
@@ -84,30 +85,8 @@ struct TestServer {
         return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    /// kubectl 1.31, matching the version the server reports, when the machine has versioned
-    /// binaries: the `/usr/bin/kubectl` dispatcher falls back to 1.33 when the version probe is slow,
-    /// and 1.33 sends protobuf for `kubectl create <kind>`, which this server does not read.
-    static var kubectlPath: String? {
-        let pinned = "/usr/lib/google-cloud-sdk/bin/kubectl.1.31"
-        if FileManager.default.isExecutableFile(atPath: pinned) { return pinned }
-        return which("kubectl")
-    }
-
-    static func which(_ program: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
-            let path = "\(directory)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
-
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var fixtures: URL {
-        if let override = ProcessInfo.processInfo.environment["KRATIX_SHARED_DIR"] {
-            return URL(fileURLWithPath: override).appendingPathComponent("fixtures")
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-    }
+    static var kubectlPath: String? { TestEnvironment.kubectl }
+    static func which(_ program: String) -> String? { TestEnvironment.which(program) }
+    static var repositoryRoot: URL { TestEnvironment.repositoryRoot }
+    static var fixtures: URL { TestEnvironment.fixturesDirectory }
 }
