@@ -2,7 +2,8 @@
 // Kratix for Swift: a Kubernetes controller for platform engineering.
 //
 // Modules are layered; each depends only on the ones below it (see docs/ARCHITECTURE.md):
-//   KubeModel -> KratixAPI -> KratixCLI -> kratix (executable); KubeAPIServer beside KratixAPI
+//   KubeModel -> KubeClient -> KubeRuntime -> KratixAPI -> KratixStateStore -> KratixControllers
+//   -> KratixCLI -> kratix (executable); KubeAPIServer and KratixJobRunner beside them
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -27,6 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -58,6 +64,60 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KubeClient",
+            dependencies: [
+                "KubeModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KubeRuntime",
+            dependencies: [
+                "KubeModel",
+                "KubeClient",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KratixJobRunner",
+            dependencies: [
+                "KubeModel",
+                "KubeClient",
+                "KubeRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KratixControllers",
+            dependencies: [
+                "KubeModel",
+                "KratixAPI",
+                "KratixStateStore",
+                "KubeClient",
+                "KubeRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KratixStateStore",
             dependencies: [
                 "KubeModel",
@@ -81,7 +141,13 @@ let package = Package(
                 "KubeAPIServer",
                 "KratixStateStore",
                 "KratixTerraform",
+                "KubeClient",
+                "KubeRuntime",
+                "KratixJobRunner",
+                "KratixControllers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -118,6 +184,29 @@ let package = Package(
         .testTarget(
             name: "KubeAPIServerTests",
             dependencies: ["KratixTestSupport", "KubeAPIServer", "KubeModel", "KratixAPI"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KratixTestSupport", "KubeClient", "KubeModel", "KubeAPIServer"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KubeRuntimeTests",
+            dependencies: ["KratixTestSupport", "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixJobRunnerTests",
+            dependencies: ["KratixTestSupport", "KratixJobRunner", "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixControllersTests",
+            dependencies: [
+                "KratixTestSupport", "KratixControllers", "KratixAPI", "KratixStateStore",
+                "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
