@@ -158,6 +158,7 @@ let package = Package(
         ),
         .target(
             name: "KratixTestSupport",
+            dependencies: ["KubeAPIServer", "KubeModel"],
             path: "Tests/KratixTestSupport",
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,91 @@
+import Foundation
+import KubeAPIServer
+import KubeModel
+
+/// An embedded API server on a free 127.0.0.1 port for one test, with a kubeconfig for kubectl and
+/// for our own client. The server is stopped when the test's body returns.
+public struct TestAPIServer: Sendable {
+    public let url: String
+    public let kubeconfig: String
+    public let store: ObjectStore
+    public let token: String?
+    /// The CA that signed the serving certificate (TLS servers only).
+    public let caCertificatePEM: String?
+
+    public static func with<T>(tls: Bool = false, _ body: (TestAPIServer) async throws -> T) async throws -> T {
+        let store = ObjectStore()
+        var configuration = APIServer.Configuration()
+        let credentials = tls ? try ServerCredentials.generate(hosts: ["127.0.0.1"]) : nil
+        configuration.credentials = credentials
+        let bound = try await APIServer(configuration: configuration, handler: APIHandler(store: store)).bind()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let kubeconfig = directory.appendingPathComponent("kubeconfig").path
+        var cluster: JSONObject = ["server": .string(bound.url)]
+        var user: JSONObject = [:]
+        if let credentials {
+            cluster["certificate-authority-data"] = .string(Data(credentials.caCertificatePEM.utf8).base64EncodedString())
+            user["token"] = .string(credentials.token)
+        }
+        let config: JSONValue = [
+            "apiVersion": "v1", "kind": "Config", "current-context": "test",
+            "clusters": [["name": "test", "cluster": .object(cluster)]],
+            "users": [["name": "test", "user": .object(user)]],
+            "contexts": [["name": "test", "context": ["cluster": "test", "user": "test", "namespace": "default"]]],
+        ]
+        try YAMLWriter().write(config).write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        let server = TestAPIServer(url: bound.url, kubeconfig: kubeconfig, store: store, token: credentials?.token,
+                                   caCertificatePEM: credentials?.caCertificatePEM)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await bound.run() }
+            defer { group.cancelAll() }
+            return try await body(server)
+        }
+    }
+
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    public struct KubectlMissing: Error, CustomStringConvertible {
+        public var description: String { "kubectl is needed (apt-get install kubernetes-client)" }
+    }
+
+    /// Runs the real kubectl against this server (its cache kept inside the test's directory).
+    public func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Output {
+        guard let kubectl = TestEnvironment.kubectl else { throw KubectlMissing() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: kubectl)
+        process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", (kubeconfig as NSString).deletingLastPathComponent + "/cache"] + arguments
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // The blocking reads run on Dispatch threads, not the cooperative pool: the server under test
+        // needs those threads to answer kubectl while we wait.
+        let (o, e) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
+            DispatchQueue.global().async {
+                let group = DispatchGroup()
+                nonisolated(unsafe) var stderrData = Data()
+                group.enter()
+                DispatchQueue.global().async {
+                    stderrData = err.fileHandleForReading.readDataToEndOfFile()
+                    group.leave()
+                }
+                let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: (stdoutData, stderrData))
+            }
+        }
+        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}
