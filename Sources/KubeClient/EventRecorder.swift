@@ -1,0 +1,108 @@
+import Foundation
+import KubeModel
+import Logging
+
+/// Records core/v1 Events about objects, for `kubectl describe` and `kubectl get events`.
+///
+/// Like client-go's recorder, repeats aggregate: the same (object, type, reason, message) within
+/// `aggregationWindow` bumps `count` and `lastTimestamp` of the existing Event instead of creating
+/// another. Memory is bounded (the most recent keys only). Recording never throws: an Event is a
+/// hint, and failing to write one must not fail a reconcile, so failures are logged.
+public actor EventRecorder {
+    private let client: KubeClient
+    private let component: String
+    private let host: String?
+    private let aggregationWindow: Duration
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    private struct Key: Hashable, Sendable {
+        var uid: String
+        var type: EventType
+        var reason: String
+        var message: String
+    }
+
+    private struct Recorded: Sendable {
+        var name: String
+        var namespace: String
+        var count: Int64
+        var lastSeen: Date
+    }
+
+    private var recent: LRUCache<Key, Recorded>
+
+    public init(client: KubeClient, component: String, host: String? = nil, aggregationWindow: Duration = .seconds(600), capacity: Int = 4096) {
+        self.init(client: client, component: component, host: host, aggregationWindow: aggregationWindow, capacity: capacity, now: { Date() })
+    }
+
+    init(client: KubeClient, component: String, host: String?, aggregationWindow: Duration, capacity: Int, now: @escaping @Sendable () -> Date) {
+        self.client = client
+        self.component = component
+        self.host = host
+        self.aggregationWindow = aggregationWindow
+        self.logger = client.logger
+        self.now = now
+        self.recent = LRUCache(capacity: capacity)
+    }
+
+    public func record(_ object: KubeObject, type: EventType, reason: String, message: String) async {
+        let namespace = object.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let key = Key(uid: object.uid ?? "\(object.apiVersion ?? "")/\(object.kind ?? "")/\(object.key)", type: type, reason: reason, message: message)
+        let time = now()
+        let windowSeconds = Double(aggregationWindow.components.seconds) + Double(aggregationWindow.components.attoseconds) * 1e-18
+        if var previous = recent.get(key), time.timeIntervalSince(previous.lastSeen) < windowSeconds {
+            previous.count += 1
+            previous.lastSeen = time
+            let patch: JSONValue = ["count": .int(previous.count), "lastTimestamp": .string(RFC3339.format(time))]
+            do throws(ClientError) {
+                _ = try await client.patch(.events, name: previous.name, namespace: previous.namespace, .merge(patch))
+                recent.set(key, previous)
+                return
+            } catch .notFound {
+                // The Event expired or was deleted: record a new one.
+                recent.remove(key)
+            } catch {
+                logger.warning("cannot update event", metadata: ["event": "\(previous.namespace)/\(previous.name)", "reason": "\(reason)", "error": "\(error)"])
+                return
+            }
+        }
+        let event = makeEvent(object, namespace: namespace, type: type, reason: reason, message: message, time: time)
+        do {
+            let created = try await client.create(.events, event, namespace: namespace)
+            recent.set(key, Recorded(name: created.name ?? event.name ?? "", namespace: namespace, count: 1, lastSeen: time))
+        } catch {
+            logger.warning("cannot record event", metadata: ["object": "\(object.key)", "reason": "\(reason)", "error": "\(error)"])
+        }
+    }
+
+    private func makeEvent(_ object: KubeObject, namespace: String, type: EventType, reason: String, message: String, time: Date) -> KubeObject {
+        // client-go names Events `<object>.<hex nanoseconds>`: unique and sorted by time.
+        let nanos = UInt64(max(0, time.timeIntervalSince1970) * 1e9)
+        let objectName = object.name ?? "unknown"
+        let name = String(objectName.prefix(253 - 17)) + "." + String(nanos, radix: 16)
+        var involved: JSONObject = [:]
+        if let apiVersion = object.apiVersion { involved["apiVersion"] = .string(apiVersion) }
+        if let kind = object.kind { involved["kind"] = .string(kind) }
+        involved["name"] = .string(objectName)
+        if let ns = object.namespace, !ns.isEmpty { involved["namespace"] = .string(ns) }
+        if let uid = object.uid { involved["uid"] = .string(uid) }
+        if let rv = object.resourceVersion { involved["resourceVersion"] = .string(rv) }
+        var source: JSONObject = ["component": .string(component)]
+        if let host { source["host"] = .string(host) }
+        let timestamp = JSONValue.string(RFC3339.format(time))
+        var event = KubeObject(apiVersion: "v1", kind: "Event", name: name, namespace: namespace)
+        event.json["involvedObject"] = .object(involved)
+        event.json["reason"] = .string(reason)
+        // The API server limits messages to 1 KiB.
+        event.json["message"] = .string(message.count > 1024 ? String(message.prefix(1021)) + "..." : message)
+        event.json["type"] = .string(type.rawValue)
+        event.json["source"] = .object(source)
+        event.json["firstTimestamp"] = timestamp
+        event.json["lastTimestamp"] = timestamp
+        event.json["count"] = 1
+        event.json["reportingComponent"] = .string(component)
+        event.json["reportingInstance"] = .string(host ?? component)
+        return event
+    }
+}

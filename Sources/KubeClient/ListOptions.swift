@@ -1,0 +1,40 @@
+/// Which objects a list selects and how it pages.
+public struct ListOptions: Sendable, Equatable {
+    /// `app=web,tier!=cache,env in (dev,test),!legacy`: sent as is (percent-encoded).
+    public var labelSelector: String?
+    /// `metadata.name=x,metadata.namespace!=y`.
+    public var fieldSelector: String?
+    /// Page size; the response's `continueToken` fetches the next page. See ``KubeClient/listAll(_:namespace:options:)``.
+    public var limit: Int?
+    public var continueToken: String?
+    /// `"0"` lets the server answer from its cache; empty means the most recent state.
+    public var resourceVersion: String?
+    /// `Exact` or `NotOlderThan`; only meaningful with `resourceVersion`.
+    public var resourceVersionMatch: String?
+    public var timeoutSeconds: Int?
+
+    public init(
+        labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil,
+        resourceVersion: String? = nil, resourceVersionMatch: String? = nil, timeoutSeconds: Int? = nil
+    ) {
+        self.labelSelector = labelSelector
+        self.fieldSelector = fieldSelector
+        self.limit = limit
+        self.continueToken = continueToken
+        self.resourceVersion = resourceVersion
+        self.resourceVersionMatch = resourceVersionMatch
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    var queryItems: [(String, String)] {
+        var query: [(String, String)] = []
+        if let labelSelector, !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }
+        if let fieldSelector, !fieldSelector.isEmpty { query.append(("fieldSelector", fieldSelector)) }
+        if let limit, limit > 0 { query.append(("limit", String(limit))) }
+        if let continueToken, !continueToken.isEmpty { query.append(("continue", continueToken)) }
+        if let resourceVersion { query.append(("resourceVersion", resourceVersion)) }
+        if let resourceVersionMatch, !resourceVersionMatch.isEmpty { query.append(("resourceVersionMatch", resourceVersionMatch)) }
+        if let timeoutSeconds { query.append(("timeoutSeconds", String(timeoutSeconds))) }
+        return query
+    }
+}

@@ -1,0 +1,84 @@
+import KratixTestSupport
+import KubeClient
+import KubeModel
+import Testing
+
+@Suite struct EventRecorderTests {
+    func events(_ client: KubeClient, about object: KubeObject, namespace: String = "default") async throws -> [KubeObject] {
+        try await client.list(.events, namespace: namespace, options: ListOptions(fieldSelector: "involvedObject.uid=\(object.uid ?? "")")).items
+    }
+
+    @Test func repeatsAggregateIntoOneEvent() async throws {
+        try await withClient { _, client in
+            let object = try await client.create(.configMaps, configMap("subject"))
+            let recorder = EventRecorder(client: client, component: "kratix-controller", host: "node-1")
+            for _ in 0..<3 {
+                await recorder.record(object, type: .normal, reason: "Synced", message: "all good")
+            }
+            await recorder.record(object, type: .warning, reason: "Failed", message: "pipeline failed")
+
+            let recorded = try await events(client, about: object)
+            #expect(recorded.count == 2)
+            let synced = try #require(recorded.first { $0.json["reason"] == "Synced" })
+            #expect(synced.json["count"] == 3)
+            #expect(synced.json["type"] == "Normal")
+            #expect(synced.json["message"] == "all good")
+            #expect(synced.json["involvedObject"]?["kind"] == "ConfigMap")
+            #expect(synced.json["involvedObject"]?["name"] == "subject")
+            #expect(synced.json["involvedObject"]?["namespace"] == "default")
+            #expect(synced.json["source"] == ["component": "kratix-controller", "host": "node-1"])
+            #expect(synced.json["firstTimestamp"]?.stringValue != nil)
+            #expect(synced.json["lastTimestamp"]?.stringValue != nil)
+            #expect(synced.name?.hasPrefix("subject.") == true)
+            let failed = try #require(recorded.first { $0.json["reason"] == "Failed" })
+            #expect(failed.json["type"] == "Warning")
+            #expect(failed.json["count"] == 1)
+        }
+    }
+
+    @Test func outsideTheWindowANewEventIsCreated() async throws {
+        try await withClient { _, client in
+            let object = try await client.create(.configMaps, configMap("windowed"))
+            let recorder = EventRecorder(client: client, component: "c", aggregationWindow: .zero)
+            await recorder.record(object, type: .normal, reason: "R", message: "m")
+            await recorder.record(object, type: .normal, reason: "R", message: "m")
+            #expect(try await events(client, about: object).count == 2)
+        }
+    }
+
+    @Test func memoryIsBounded() async throws {
+        try await withClient { _, client in
+            let a = try await client.create(.configMaps, configMap("a"))
+            let b = try await client.create(.configMaps, configMap("b"))
+            let recorder = EventRecorder(client: client, component: "c", capacity: 1)
+            await recorder.record(a, type: .normal, reason: "R", message: "m")
+            await recorder.record(b, type: .normal, reason: "R", message: "m")  // evicts a's key
+            await recorder.record(a, type: .normal, reason: "R", message: "m")
+            #expect(try await events(client, about: a).count == 2)
+            #expect(try await events(client, about: b).count == 1)
+        }
+    }
+
+    @Test func clusterScopedObjectsGetEventsInDefault() async throws {
+        try await withClient { _, client in
+            let namespace = try await client.create(.namespaces, KubeObject(apiVersion: "v1", kind: "Namespace", name: "team-x"))
+            let recorder = EventRecorder(client: client, component: "c")
+            await recorder.record(namespace, type: .normal, reason: "Created", message: "namespace ready")
+            let recorded = try await events(client, about: namespace)
+            #expect(recorded.count == 1)
+            #expect(recorded.first?.namespace == "default")
+            #expect(recorded.first?.json["involvedObject"]?["namespace"] == nil)
+        }
+    }
+
+    @Test func failuresAreLoggedNotThrown() async throws {
+        let capture = LogCapture()
+        try await TestAPIServer.with(tls: true) { server in
+            try await using(try makeClient(server, token: "wrong", logger: capture.logger())) { client in
+                let recorder = EventRecorder(client: client, component: "c")
+                await recorder.record(configMap("x"), type: .warning, reason: "R", message: "m")
+            }
+        }
+        #expect(capture.all.contains { $0.hasPrefix("warning") && $0.contains("cannot record event") })
+    }
+}
