@@ -94,9 +94,14 @@ extension Duration {
 }
 
 /// `VmHWM` from /proc/self/status: the process's peak resident set.
-func peakRSSMegabytes() -> Double {
+func peakRSSMegabytes() -> Double { statusMegabytes("VmHWM:") }
+
+/// Resident memory now (not the peak), to measure what one part adds.
+func currentRSSMegabytes() -> Double { statusMegabytes("VmRSS:") }
+
+func statusMegabytes(_ field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
         let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
         return kb / 1024
     }

@@ -1,5 +1,5 @@
 // `make bench`: prints figures for the parts that exist. Figures are printed, never asserted.
-// Usage: kratix-bench [SHARED_DIR] [model|apiserver|statestore ...]
+// Usage: kratix-bench [SHARED_DIR] [model|apiserver|runtime|statestore ...]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -14,6 +14,10 @@ if wanted("model") {
 if wanted("apiserver") {
     emit("== embedded API server")
     try await apiServerBench()
+}
+if wanted("runtime") {
+    emit("== controller runtime")
+    try await runtimeBench()
 }
 if wanted("statestore") {
     emit("== state stores")

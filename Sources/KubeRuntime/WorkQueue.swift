@@ -1,0 +1,183 @@
+import DequeModule
+import Metrics
+
+/// The queue between a controller's triggers and its workers, with client-go's guarantees:
+/// a key queued many times before it runs runs once; a key is never handed to two workers at
+/// once (re-added while running, it runs again after `done`); delayed and rate-limited adds;
+/// shutdown that lets running keys finish. Memory is bounded by the number of distinct keys.
+public actor WorkQueue<Key: Hashable & Sendable> {
+    private var queue = Deque<Key>()
+    /// Keys waiting to run (in `queue`, or re-added while processing).
+    private var dirty = Set<Key>()
+    private var processing = Set<Key>()
+    private var addedAt: [Key: ContinuousClock.Instant] = [:]
+    private var startedAt: [Key: ContinuousClock.Instant] = [:]
+    private var waiters: [Int: CheckedContinuation<Key?, Never>] = [:]
+    private var waiterOrder = Deque<Int>()
+    private var nextWaiter = 0
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    private var delayed: [Key: (deadline: ContinuousClock.Instant, task: Task<Void, Never>)] = [:]
+    private var limiter: RateLimiter<Key>
+    private var shuttingDown = false
+    private let metrics: WorkQueueMetrics
+
+    public init(name: String, rateLimiter: RateLimiter<Key> = .init(), metricsFactory: (any MetricsFactory)? = nil) {
+        self.limiter = rateLimiter
+        self.metrics = WorkQueueMetrics(name: name, factory: metricsFactory ?? MetricsSystem.factory)
+    }
+
+    public var count: Int { queue.count }
+    public var isShuttingDown: Bool { shuttingDown }
+
+    public func add(_ key: Key) {
+        guard !shuttingDown else { return }
+        metrics.adds.increment()
+        guard dirty.insert(key).inserted else { return }
+        addedAt[key] = addedAt[key] ?? .now
+        if processing.contains(key) { return }
+        enqueue(key)
+    }
+
+    private func enqueue(_ key: Key) {
+        if let id = waiterOrder.popFirst(), let waiter = waiters.removeValue(forKey: id) {
+            dirty.remove(key)
+            begin(key)
+            waiter.resume(returning: key)
+            return
+        }
+        queue.append(key)
+        metrics.depth.record(queue.count)
+    }
+
+    private func begin(_ key: Key) {
+        processing.insert(key)
+        let now = ContinuousClock.Instant.now
+        if let added = addedAt.removeValue(forKey: key) { metrics.queueDuration.recordInterval(since: added, now: now) }
+        startedAt[key] = now
+    }
+
+    /// Adds `key` after `delay`; an earlier pending deadline for the same key wins.
+    public func add(_ key: Key, after delay: Duration) {
+        guard !shuttingDown else { return }
+        guard delay > .zero else { return add(key) }
+        let deadline = ContinuousClock.Instant.now + delay
+        if let pending = delayed[key], pending.deadline <= deadline { return }
+        delayed[key]?.task.cancel()
+        let task = Task { [weak self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            await self?.fireDelayed(key, deadline: deadline)
+        }
+        delayed[key] = (deadline, task)
+    }
+
+    private func fireDelayed(_ key: Key, deadline: ContinuousClock.Instant) {
+        guard let pending = delayed[key], pending.deadline == deadline else { return }
+        delayed[key] = nil
+        add(key)
+    }
+
+    /// Adds `key` after the rate limiter's delay (a failure: its backoff grows).
+    public func addRateLimited(_ key: Key) {
+        guard !shuttingDown else { return }
+        metrics.retries.increment()
+        add(key, after: limiter.when(key))
+    }
+
+    /// Clears `key`'s failure count after a success.
+    public func forget(_ key: Key) { limiter.forget(key) }
+
+    public func requeues(_ key: Key) -> Int { limiter.requeues(key) }
+
+    /// The next key to process, waiting for one; `nil` once the queue is shut down and empty.
+    /// The caller must call `done(key)` when it has finished.
+    public func next() async -> Key? {
+        if let key = queue.popFirst() {
+            metrics.depth.record(queue.count)
+            dirty.remove(key)
+            begin(key)
+            return key
+        }
+        if shuttingDown { return nil }
+        let id = nextWaiter
+        nextWaiter += 1
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled || shuttingDown {
+                    continuation.resume(returning: nil)
+                    return
+                }
+                waiters[id] = continuation
+                waiterOrder.append(id)
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let waiter = waiters.removeValue(forKey: id) else { return }
+        waiterOrder.removeAll { $0 == id }
+        waiter.resume(returning: nil)
+    }
+
+    public func done(_ key: Key) {
+        processing.remove(key)
+        if let started = startedAt.removeValue(forKey: key) { metrics.workDuration.recordInterval(since: started, now: .now) }
+        if dirty.contains(key) {
+            if shuttingDown { dirty.remove(key) } else { enqueue(key) }
+        }
+        if processing.isEmpty, !drainWaiters.isEmpty {
+            let waiting = drainWaiters
+            drainWaiters = []
+            for w in waiting { w.resume() }
+        }
+    }
+
+    /// Stops accepting keys, drops the waiting ones, wakes idle workers, and returns once every key
+    /// being processed is done.
+    public func shutDownWithDrain() async {
+        shutDown()
+        if processing.isEmpty { return }
+        await withCheckedContinuation { drainWaiters.append($0) }
+    }
+
+    public func shutDown() {
+        shuttingDown = true
+        for (_, pending) in delayed { pending.task.cancel() }
+        delayed = [:]
+        queue.removeAll()
+        dirty.removeAll()
+        addedAt.removeAll()
+        metrics.depth.record(0)
+        let waiting = waiters
+        waiters = [:]
+        waiterOrder.removeAll()
+        for (_, w) in waiting { w.resume(returning: nil) }
+    }
+}
+
+/// The queue's metrics under controller-runtime's names, so existing dashboards work.
+struct WorkQueueMetrics: Sendable {
+    let depth: Gauge
+    let adds: Counter
+    let retries: Counter
+    let queueDuration: Timer
+    let workDuration: Timer
+
+    init(name: String, factory: any MetricsFactory) {
+        let dims = [("name", name), ("controller", name)]
+        depth = Gauge(label: "workqueue_depth", dimensions: dims, factory: factory)
+        adds = Counter(label: "workqueue_adds_total", dimensions: dims, factory: factory)
+        retries = Counter(label: "workqueue_retries_total", dimensions: dims, factory: factory)
+        queueDuration = Timer(label: "workqueue_queue_duration_seconds", dimensions: dims, factory: factory)
+        workDuration = Timer(label: "workqueue_work_duration_seconds", dimensions: dims, factory: factory)
+    }
+}
+
+extension Timer {
+    func recordInterval(since start: ContinuousClock.Instant, now: ContinuousClock.Instant) {
+        let (s, atto) = (now - start).components
+        recordNanoseconds(s * 1_000_000_000 + atto / 1_000_000_000)
+    }
+}
