@@ -25,7 +25,7 @@ public struct APIHandler: Sendable {
     public func handle(_ request: APIRequest) async -> APIResponse {
         switch await respond(request) {
         case .response(let response): return response
-        case .watch: return .error(.badRequest("this entry point does not stream watches"))
+        case .watch, .stream: return .error(.badRequest("this entry point does not stream responses"))
         }
     }
 
@@ -34,6 +34,11 @@ public struct APIHandler: Sendable {
             target.name == nil, request.flag("watch") || target.legacyWatch
         {
             return .watch(try await watch(request, target, resource))
+        }
+        if request.method == "GET", request.flag("follow"), let (target, resource) = await resourceTarget(request.path),
+            target.subresource == "log", resource.subresources.contains("log"), let name = target.name
+        {
+            return .stream(try await followPodLog(request, namespace: resource.namespaced ? target.namespace : nil, name: name))
         }
         return .response(try await routeRequest(request))
     }
@@ -244,24 +249,7 @@ public struct APIHandler: Sendable {
     /// appends to it. Appending is this server's own extension: the local Job runner, standing in for
     /// the kubelet, sends output this way so that `kubectl logs` works.
     private func podLog(_ request: APIRequest, namespace: String?, name: String) async throws(APIError) -> APIResponse {
-        let pods = BuiltinResources.all.first { $0.plural == "pods" }!
-        let pod = JSONValue.object(try await store.get(pods, namespace: namespace, name: name))
-        let containers = (pod[path: ["spec", "initContainers"]]?.arrayValue ?? []) + (pod[path: ["spec", "containers"]]?.arrayValue ?? [])
-        let names = containers.compactMap { $0["name"]?.stringValue }
-        let container: String
-        if let requested = request.query["container"], !requested.isEmpty {
-            guard names.contains(requested) else {
-                throw APIError.badRequest("container \(requested) is not valid for pod \(name)")
-            }
-            container = requested
-        } else {
-            let regular = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
-            guard regular.count == 1 else {
-                throw APIError.badRequest("a container name must be specified for pod \(name), choose one of: [\(regular.joined(separator: " "))] or one of the init containers: [\(names.filter { !regular.contains($0) }.joined(separator: " "))]")
-            }
-            container = regular[0]
-        }
-        let key = "\(namespace ?? "")/\(name)/\(container)"
+        let (key, _, _) = try await logTarget(request, namespace: namespace, name: name)
         switch request.method {
         case "POST":
             await store.appendLog(key, request.body)
@@ -279,6 +267,46 @@ public struct APIHandler: Sendable {
         default:
             throw APIError.methodNotAllowed(request.method)
         }
+    }
+
+    /// The log key a `pods/log` request names (`container`, or the pod's only container), with the
+    /// pod and the container's name.
+    private func logTarget(_ request: APIRequest, namespace: String?, name: String) async throws(APIError) -> (key: String, pod: JSONObject, container: String) {
+        let pods = BuiltinResources.all.first { $0.plural == "pods" }!
+        let object = try await store.get(pods, namespace: namespace, name: name)
+        let pod = JSONValue.object(object)
+        let containers = (pod[path: ["spec", "initContainers"]]?.arrayValue ?? []) + (pod[path: ["spec", "containers"]]?.arrayValue ?? [])
+        let names = containers.compactMap { $0["name"]?.stringValue }
+        let container: String
+        if let requested = request.query["container"], !requested.isEmpty {
+            guard names.contains(requested) else {
+                throw APIError.badRequest("container \(requested) is not valid for pod \(name)")
+            }
+            container = requested
+        } else {
+            let regular = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+            guard regular.count == 1 else {
+                throw APIError.badRequest("a container name must be specified for pod \(name), choose one of: [\(regular.joined(separator: " "))] or one of the init containers: [\(names.filter { !regular.contains($0) }.joined(separator: " "))]")
+            }
+            container = regular[0]
+        }
+        return ("\(namespace ?? "")/\(name)/\(container)", object, container)
+    }
+
+    /// `pods/log?follow=true`: the output so far (`tailLines` applied), then whatever is appended,
+    /// until the container terminates or the pod is deleted (`limitBytes` caps the whole stream).
+    private func followPodLog(_ request: APIRequest, namespace: String?, name: String) async throws(APIError) -> ResponseStream {
+        let (key, pod, container) = try await logTarget(request, namespace: namespace, name: name)
+        let (existing, appended) = await store.followLog(key, pod: pod, container: container)
+        var first = existing
+        if let tail = request.query["tailLines"].flatMap(Int.init) {
+            let lines = first.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            let trimmed = lines.last == [] ? Array(lines.dropLast()) : Array(lines)
+            first = Array(trimmed.suffix(tail).joined(separator: [UInt8(ascii: "\n")]))
+            if !first.isEmpty { first.append(UInt8(ascii: "\n")) }
+        }
+        return ResponseStream(
+            contentType: "text/plain", initial: first, chunks: appended, limitBytes: request.query["limitBytes"].flatMap(Int.init))
     }
 
     /// `serviceaccounts/token`: issues a bearer token the server accepts (TokenRequest).

@@ -121,6 +121,8 @@ public struct BoundAPIServer: Sendable {
                             try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
                         case .watch(let watch):
                             try await stream(watch, version: requestHead.version, to: outbound, closed: connection.channel.closeFuture)
+                        case .stream(let body):
+                            try await stream(body, version: requestHead.version, to: outbound, closed: connection.channel.closeFuture)
                         }
                     }
                 }
@@ -195,6 +197,42 @@ public struct BoundAPIServer: Sendable {
                 }
             }
             group.cancelAll()
+        }
+        try await outbound.write(.end(nil))
+    }
+
+    /// Streams a chunked body (`pods/log?follow=true`) until it ends, reaches its limit, or the client leaves.
+    private func stream(
+        _ body: ResponseStream, version: HTTPVersion,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, closed: EventLoopFuture<Void>
+    ) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: body.contentType)
+        headers.add(name: "Cache-Control", value: "no-cache, private")
+        headers.add(name: "Transfer-Encoding", value: "chunked")
+        try await outbound.write(.head(HTTPResponseHead(version: version, status: .ok, headers: headers)))
+        var remaining = body.limitBytes ?? Int.max
+        func send(_ bytes: [UInt8]) async throws -> Bool {
+            let part = bytes.count > remaining ? Array(bytes.prefix(remaining)) : bytes
+            remaining -= part.count
+            if !part.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: part)))) }
+            return remaining > 0
+        }
+        if try await send(body.initial) {
+            // One reader of the body; a client that goes away ends it (bounded: the store ends a
+            // follower whose buffer fills).
+            let (merged, input) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(64))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await chunk in body.chunks { guard case .enqueued = input.yield(chunk) else { break } }
+                    input.finish()
+                }
+                closed.whenComplete { _ in input.finish() }
+                for await chunk in merged {
+                    if try await !send(chunk) { break }
+                }
+                group.cancelAll()
+            }
         }
         try await outbound.write(.end(nil))
     }

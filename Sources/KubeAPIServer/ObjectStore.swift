@@ -22,6 +22,8 @@ public actor ObjectStore {
     private let journal: StorageJournal?
     /// Container output by "namespace/pod/container" (kept in memory, dropped with the pod).
     private var logs: [String: [UInt8]] = [:]
+    /// Open `pods/log?follow=true` readers, by the same key.
+    private var logFollowers: [String: [AsyncStream<[UInt8]>.Continuation]] = [:]
     /// Tokens issued through `serviceaccounts/token`, with their expiry.
     private var issuedTokens: [String: (subject: String, expires: ContinuousClock.Instant)] = [:]
 
@@ -131,6 +133,9 @@ public actor ObjectStore {
             // A failed compaction leaves the journal in place; it is retried on the next commit.
             try? journal.compact(objects: objects, revision: revision)
         }
+        if groupResource == "pods", !logFollowers.isEmpty {
+            finishLogFollowers(podKey: key, pod: object == nil ? nil : stored)
+        }
         for (id, watcher) in watchers where watcher.groupResource == groupResource {
             guard let delivered = watcher.filter.translate(event) else { continue }
             if case .dropped = watcher.continuation.yield(delivered) {
@@ -180,6 +185,14 @@ public actor ObjectStore {
 
     /// The number of open watches (for tests and metrics).
     public var watcherCount: Int { watchers.count }
+
+    /// Ends every open watch stream, as a server restart or a dropped connection would (clients
+    /// must resume from the last resourceVersion they saw).
+    public func closeAllWatches() {
+        let open = watchers
+        watchers = [:]
+        for (_, watcher) in open { watcher.continuation.finish() }
+    }
 
     // MARK: Resources
 
@@ -425,9 +438,56 @@ public actor ObjectStore {
         log.append(contentsOf: bytes)
         if log.count > Self.maximumLogSize { log.removeFirst(log.count - Self.maximumLogSize) }
         logs[key] = log
+        guard var followers = logFollowers[key] else { return }
+        followers.removeAll { follower in
+            switch follower.yield(bytes) {
+            case .enqueued: return false
+            case .dropped, .terminated:
+                // A reader that cannot keep up is ended rather than allowed to hold memory.
+                follower.finish()
+                return true
+            @unknown default: return true
+            }
+        }
+        logFollowers[key] = followers.isEmpty ? nil : followers
     }
 
     public func log(_ key: String) -> [UInt8] { logs[key] ?? [] }
+
+    /// Most chunks a log follower may have waiting before it is ended.
+    static let logFollowerBuffer = 256
+
+    /// The output of a container so far and a stream of what is appended later (`kubectl logs -f`).
+    /// The stream ends when the container has terminated (its status says so, or the pod finished)
+    /// or the pod is deleted; it is finished at once when that is already the case.
+    public func followLog(_ key: String, pod: JSONObject, container: String) -> (existing: [UInt8], stream: AsyncStream<[UInt8]>) {
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(Self.logFollowerBuffer))
+        if Self.containerHasEnded(container, in: pod) {
+            continuation.finish()
+        } else {
+            logFollowers[key, default: []].append(continuation)
+        }
+        return (logs[key] ?? [], stream)
+    }
+
+    /// Ends the followers of a pod's containers that have terminated (all of them when the pod is gone).
+    private func finishLogFollowers(podKey: String, pod: JSONObject?) {
+        let prefix = podKey + "/"
+        for (key, followers) in logFollowers where key.hasPrefix(prefix) {
+            let container = String(key.dropFirst(prefix.count))
+            guard pod.map({ Self.containerHasEnded(container, in: $0) }) ?? true else { continue }
+            for follower in followers { follower.finish() }
+            logFollowers[key] = nil
+        }
+    }
+
+    private static func containerHasEnded(_ container: String, in pod: JSONObject) -> Bool {
+        let status = pod["status"] ?? .object([:])
+        if let phase = status["phase"]?.stringValue, phase == "Succeeded" || phase == "Failed" { return true }
+        let statuses = (status["initContainerStatuses"]?.arrayValue ?? []) + (status["containerStatuses"]?.arrayValue ?? [])
+        guard let entry = statuses.first(where: { $0["name"]?.stringValue == container }) else { return false }
+        return entry[path: ["state", "terminated"]] != nil
+    }
 
     public struct IssuedToken: Sendable {
         public var value: String

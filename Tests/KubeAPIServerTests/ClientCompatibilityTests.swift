@@ -9,7 +9,7 @@ import Testing
     /// Runs a program with a working directory and extra environment, capturing its output.
     private func run(_ executable: String, _ arguments: [String], directory: String, environment: [String: String] = [:]) async -> (status: Int32, output: String) {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
                 process.arguments = arguments

@@ -84,9 +84,10 @@ import Testing
     @Test func kubectlGetWatchSeesAddedModifiedDeleted() async throws {
         try await TestServer.with { server in
             let watcher = Task {
-                try await server.kubectl(["get", "configmaps", "--watch", "--output-watch-events", "-o", "jsonpath={.type} {.object.metadata.name}{\"\\n\"}", "--request-timeout=5s"])
+                try await server.kubectl(["get", "configmaps", "--watch", "--output-watch-events", "-o", "jsonpath={.type} {.object.metadata.name}{\"\\n\"}", "--request-timeout=12s"])
             }
-            // Give kubectl time to connect before changing things.
+            // Give kubectl time to connect before changing things; it watches for 12 s, room for three
+            // kubectl runs on a loaded machine.
             try await Task.sleep(for: .milliseconds(700))
             _ = try await server.kubectl(["create", "configmap", "watched"])
             _ = try await server.kubectl(["label", "configmap", "watched", "x=y"])
