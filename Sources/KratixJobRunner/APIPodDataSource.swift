@@ -1,0 +1,79 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+/// Reads Secrets, ConfigMaps and service account tokens through the Kubernetes API.
+public struct APIPodDataSource: PodDataSource {
+    let client: KubeClient
+
+    public init(client: KubeClient) {
+        self.client = client
+    }
+
+    public func secret(namespace: String, name: String) async throws -> [String: [UInt8]]? {
+        guard let object = try await fetch(.secrets, name: name, namespace: namespace) else { return nil }
+        var data: [String: [UInt8]] = [:]
+        for (key, value) in object.json["data"]?.objectValue ?? [:] {
+            guard let text = value.stringValue, let decoded = Data(base64Encoded: text) else {
+                throw ClientError.decoding("secret \(namespace)/\(name): data.\(key) is not base64")
+            }
+            data[key] = Array(decoded)
+        }
+        // `stringData` is write-only on a real server; the embedded one may keep it.
+        for (key, value) in object.json["stringData"]?.objectValue ?? [:] where data[key] == nil {
+            if let text = value.stringValue { data[key] = Array(text.utf8) }
+        }
+        return data
+    }
+
+    public func configMap(namespace: String, name: String) async throws -> [String: [UInt8]]? {
+        guard let object = try await fetch(.configMaps, name: name, namespace: namespace) else { return nil }
+        var data: [String: [UInt8]] = [:]
+        for (key, value) in object.json["data"]?.objectValue ?? [:] {
+            data[key] = Array((value.stringValue ?? "").utf8)
+        }
+        for (key, value) in object.json["binaryData"]?.objectValue ?? [:] {
+            guard let text = value.stringValue, let decoded = Data(base64Encoded: text) else {
+                throw ClientError.decoding("configmap \(namespace)/\(name): binaryData.\(key) is not base64")
+            }
+            data[key] = Array(decoded)
+        }
+        return data
+    }
+
+    /// A TokenRequest. The `default` service account is created when missing, as the service
+    /// account controller of a real cluster would have done (the embedded API server has none).
+    public func serviceAccountToken(namespace: String, serviceAccount: String, audiences: [String], expirationSeconds: Int64) async throws -> String {
+        var request = KubeObject(apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", name: serviceAccount, namespace: namespace)
+        request.spec = ["audiences": .array(audiences.map(JSONValue.string)), "expirationSeconds": .int(expirationSeconds)]
+        let response = try await requestToken(request, namespace: namespace, createDefault: serviceAccount == "default")
+        guard let token = response.status?["token"]?.stringValue, !token.isEmpty else {
+            throw ClientError.decoding("TokenRequest for service account \(namespace)/\(serviceAccount): the response has no status.token")
+        }
+        return token
+    }
+
+    private func fetch(_ resource: GroupVersionResource, name: String, namespace: String) async throws(ClientError) -> KubeObject? {
+        do {
+            return try await client.get(resource, name: name, namespace: namespace)
+        } catch {
+            if case .notFound = error { return nil }
+            throw error
+        }
+    }
+
+    private func requestToken(_ request: KubeObject, namespace: String, createDefault: Bool) async throws(ClientError) -> KubeObject {
+        do {
+            return try await client.create(.serviceAccounts, request, namespace: namespace, subresource: "token")
+        } catch {
+            guard case .notFound = error, createDefault else { throw error }
+        }
+        do {
+            let account = KubeObject(apiVersion: "v1", kind: "ServiceAccount", name: "default", namespace: namespace)
+            _ = try await client.create(.serviceAccounts, account, namespace: namespace)
+        } catch {
+            guard case .alreadyExists = error else { throw error }
+        }
+        return try await client.create(.serviceAccounts, request, namespace: namespace, subresource: "token")
+    }
+}

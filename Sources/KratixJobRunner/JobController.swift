@@ -1,0 +1,252 @@
+import Foundation
+import KubeClient
+import KubeModel
+import Logging
+
+/// The IO side of the Job controller: reads a Job and its pods, lets ``JobSync`` decide, and carries
+/// the decision out — creating pods (handed to the ``PodScheduler``), stopping them, writing the
+/// Job's status, deleting it when its time to live is over — and runs the pods it was given.
+struct JobController: Sendable {
+    static let jobNameLabel = "batch.kubernetes.io/job-name"
+    static let legacyJobNameLabel = "job-name"
+    static let controllerUIDLabel = "batch.kubernetes.io/controller-uid"
+    static let legacyControllerUIDLabel = "controller-uid"
+
+    let client: KubeClient
+    let executor: PodExecutor
+    let scheduler: PodScheduler
+    let queue: WorkQueue
+    let nodeName: String
+    let retryBackoff: Backoff
+    let logger: Logger
+
+    // MARK: Reconcile
+
+    /// One pass over the Job `namespace/name`; failures are retried through the queue.
+    func reconcile(_ key: String) async {
+        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return }
+        let (namespace, name) = (parts[0], parts[1])
+        do {
+            let job: KubeObject
+            do {
+                job = try await client.get(.jobs, name: name, namespace: namespace)
+            } catch .notFound {
+                return
+            }
+            let snapshot = JobSnapshot(job)
+            let pods = try await client.list(.pods, namespace: namespace, options: ListOptions(labelSelector: "\(Self.controllerUIDLabel)=\(snapshot.uid)"))
+                .items.filter { pod in pod.metadata.ownerReferences?.contains { $0.uid == snapshot.uid } ?? false }
+            let sync = JobSync(job: snapshot, pods: pods.map(PodSnapshot.init), localPods: await scheduler.localPods, now: Date(), retryBackoff: retryBackoff)
+            var result = sync.sync()
+            try await apply(&result, job: job, snapshot: snapshot, pods: pods)
+            if let delay = result.requeueAfter { queue.add(key, after: delay) }
+        } catch {
+            logger.warning("job reconcile failed; retrying", metadata: ["job": "\(key)", "error": "\(error)"])
+            queue.add(key, after: .seconds(1))
+        }
+    }
+
+    private func apply(_ result: inout JobSync.Result, job: KubeObject, snapshot: JobSnapshot, pods: [KubeObject]) async throws(ClientError) {
+        for termination in result.terminate {
+            try await terminate(termination, pods: pods)
+        }
+        var created = 0
+        for _ in 0..<result.createPods {
+            do {
+                guard await !scheduler.isDeleted(job: snapshot.uid) else { break }
+                let pod = try await createPod(for: job, snapshot: snapshot)
+                let accepted = await scheduler.submit(PodScheduler.Entry(
+                    pod: pod, uid: pod.uid ?? "", jobUID: snapshot.uid, jobKey: snapshot.key, cancellation: PodCancellation()))
+                guard accepted else {
+                    // The Job was deleted while this pass ran: the garbage collector has been and gone.
+                    try await deletePod(pod)
+                    break
+                }
+                created += 1
+                logger.info("pod created", metadata: ["job": "\(snapshot.key)", "pod": "\(pod.name ?? "")"])
+            } catch {
+                logger.warning("pod could not be created", metadata: ["job": "\(snapshot.key)", "error": "\(error)"])
+                result.requeue(after: .seconds(1))
+                break
+            }
+        }
+        if var status = result.status {
+            status.active -= result.createPods - created
+            _ = try await client.patch(.jobs, name: snapshot.name, namespace: snapshot.namespace, .merge(["status": status.json]), subresource: "status")
+        }
+        if result.deleteJob {
+            logger.info("job deleted after ttlSecondsAfterFinished", metadata: ["job": "\(snapshot.key)"])
+            do {
+                _ = try await client.delete(.jobs, name: snapshot.name, namespace: snapshot.namespace, options: DeleteOptions(propagationPolicy: .background))
+            } catch .notFound {}
+        }
+    }
+
+    private func terminate(_ termination: JobSync.Termination, pods: [KubeObject]) async throws(ClientError) {
+        let disposition = await scheduler.cancel(termination.pod.uid, reason: termination.reason)
+        guard let pod = pods.first(where: { $0.uid == termination.pod.uid }) else { return }
+        if termination.delete {
+            try await deletePod(pod)
+            return
+        }
+        // A running pod writes its own final status when its processes have stopped.
+        guard disposition != .wasRunning else { return }
+        try await markFailed(pod, reason: termination.reason)
+    }
+
+    /// Marks a pod this runner does not run as `Failed` (its containers as ended, state unknown).
+    func markFailed(_ pod: KubeObject, reason: PodCancellation.Reason) async throws(ClientError) {
+        let now = Timestamp.format(Date())
+        var status = pod.status ?? .object([:])
+        for field in ["initContainerStatuses", "containerStatuses"] {
+            guard let containers = status[field]?.arrayValue else { continue }
+            status[field] = .array(containers.map { container in
+                var container = container
+                guard container[path: ["state", "terminated"]] == nil else { return container }
+                if let startedAt = container[path: ["state", "running", "startedAt"]] {
+                    container["state"] = ["terminated": [
+                        "exitCode": 137, "reason": "ContainerStatusUnknown", "startedAt": startedAt, "finishedAt": .string(now),
+                        "message": "The container could not be located when the pod was terminated",
+                    ]]
+                    container["ready"] = false
+                    container["started"] = false
+                }
+                return container
+            })
+        }
+        var conditions = (status["conditions"]?.arrayValue ?? []).filter { $0["type"] != "Ready" && $0["type"] != "ContainersReady" }
+        conditions.append(["type": "Ready", "status": "False", "reason": "PodCompleted", "lastProbeTime": .null, "lastTransitionTime": .string(now)])
+        conditions.append(["type": "ContainersReady", "status": "False", "reason": "PodCompleted", "lastProbeTime": .null, "lastTransitionTime": .string(now)])
+        status["conditions"] = .array(conditions)
+        status["phase"] = "Failed"
+        status["reason"] = reason.podReason.map(JSONValue.string) ?? .null
+        status["message"] = .string(reason.message)
+        do {
+            _ = try await client.patch(.pods, name: pod.name ?? "", namespace: pod.namespace, .merge(["status": status]), subresource: "status")
+        } catch .notFound {}
+        logger.info("pod marked failed", metadata: ["pod": "\(pod.namespace ?? "")/\(pod.name ?? "")", "reason": "\(reason.message)"])
+    }
+
+    /// A pod for one attempt of `job`: the template, the Job's labels and owner reference, bound to
+    /// this runner's node.
+    private func createPod(for job: KubeObject, snapshot: JobSnapshot) async throws(ClientError) -> KubeObject {
+        let template = job.spec?["template"] ?? .object([:])
+        let templateObject: JSONObject = ["metadata": template["metadata"] ?? .object([:])]
+        var labels = KubeObject(templateObject).labels
+        labels[Self.jobNameLabel] = snapshot.name
+        labels[Self.legacyJobNameLabel] = snapshot.name
+        labels[Self.controllerUIDLabel] = snapshot.uid
+        labels[Self.legacyControllerUIDLabel] = snapshot.uid
+        var spec = template["spec"] ?? .object([:])
+        spec["nodeName"] = .string(nodeName)
+        if spec["serviceAccountName"]?.stringValue == nil { spec["serviceAccountName"] = .string(spec["serviceAccount"]?.stringValue ?? "default") }
+        var metadata: JSONObject = [
+            "namespace": .string(snapshot.namespace),
+            "ownerReferences": [[
+                "apiVersion": "batch/v1", "kind": "Job", "name": .string(snapshot.name), "uid": .string(snapshot.uid),
+                "controller": true, "blockOwnerDeletion": true,
+            ]],
+        ]
+        var labelObject = JSONObject()
+        for key in labels.keys.sorted() { labelObject[key] = .string(labels[key] ?? "") }
+        metadata["labels"] = .object(labelObject)
+        if let annotations = template[path: ["metadata", "annotations"]], annotations.objectValue?.isEmpty == false {
+            metadata["annotations"] = annotations
+        }
+        let now = Timestamp.format(Date())
+        let status: JSONValue = [
+            "phase": "Pending",
+            "conditions": [["type": "PodScheduled", "status": "True", "lastProbeTime": .null, "lastTransitionTime": .string(now)]],
+        ]
+        // Upstream's generateName: the Job name cut so that the name with its suffix fits 63 characters.
+        let base = String(snapshot.name.prefix(58))
+        for _ in 0..<5 {
+            metadata["name"] = .string("\(base)-\(Self.randomSuffix())")
+            let object: JSONObject = ["apiVersion": "v1", "kind": "Pod", "metadata": .object(metadata), "spec": spec, "status": status]
+            let pod = KubeObject(object)
+            do {
+                return try await client.create(.pods, pod, namespace: snapshot.namespace)
+            } catch .alreadyExists {
+                continue
+            }
+        }
+        throw .configuration("no free pod name for job \(snapshot.key) after 5 attempts")
+    }
+
+    static func randomSuffix() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<5).map { _ in alphabet.randomElement() ?? "x" })
+    }
+
+    // MARK: Running pods
+
+    /// Runs a pod the scheduler handed out, writes its statuses, then frees its slot and has its Job
+    /// reconciled. The final status is written before the slot is freed, so a reconcile never sees
+    /// a pod that is neither running here nor finished.
+    func runPod(_ entry: PodScheduler.Entry) async {
+        let writer = APIPodStatusWriter(client: client, logger: logger)
+        let status = await executor.run(entry.pod, reporter: writer, cancellation: entry.cancellation)
+        await writer.flush()
+        logger.info("pod finished", metadata: ["pod": "\(entry.pod.namespace ?? "")/\(entry.pod.name ?? "")", "phase": "\(status.phase.rawValue)"])
+        await scheduler.finished(entry.uid)
+        queue.add(entry.jobKey)
+    }
+
+    // MARK: Events
+
+    /// A Job changed: reconcile it. A deleted Job's pods stop at once, and pods a reconcile created
+    /// for it after the garbage collector ran are deleted.
+    func jobChanged(_ event: WatchEvent) async {
+        let job = event.object
+        guard let uid = job.uid else { return }
+        switch event.type {
+        case .deleted:
+            _ = await scheduler.jobDeleted(uid: uid)
+            do {
+                let pods = try await client.list(.pods, namespace: job.namespace, options: ListOptions(labelSelector: "\(Self.controllerUIDLabel)=\(uid)"))
+                for pod in pods.items { try await deletePod(pod) }
+            } catch {
+                logger.warning("pods of a deleted job could not be listed or deleted", metadata: ["job": "\(job.key)", "error": "\(error)"])
+            }
+        default:
+            if job.deletionTimestamp != nil { _ = await scheduler.cancelJob(uid: uid, reason: .deleted) }
+            queue.add(job.key)
+        }
+    }
+
+    private func deletePod(_ pod: KubeObject) async throws(ClientError) {
+        do {
+            _ = try await client.delete(.pods, name: pod.name ?? "", namespace: pod.namespace, options: DeleteOptions(propagationPolicy: .background))
+        } catch {
+            guard case .notFound = error else { throw error }
+        }
+    }
+
+    /// A pod of this node changed: a deleted pod's processes stop, and its Job is reconciled (its
+    /// counts, readiness and restarts come from its pods).
+    func podChanged(_ event: WatchEvent) async {
+        let pod = event.object
+        if event.type == .deleted || pod.deletionTimestamp != nil, let uid = pod.uid {
+            _ = await scheduler.cancel(uid, reason: .deleted)
+        }
+        if let job = pod.metadata.controllerReference, job.kind == "Job" {
+            queue.add("\(pod.namespace ?? "default")/\(job.name)")
+        }
+    }
+
+    /// At start: pods of this node left `Pending` or `Running` by an earlier runner process are
+    /// failed (their processes died with it), so their Jobs retry within `backoffLimit`.
+    func failAbandonedPods() async throws(ClientError) {
+        let pods = try await client.listAll(.pods, options: ListOptions(fieldSelector: "spec.nodeName=\(nodeName)"))
+        let local = await scheduler.localPods
+        for pod in pods.items {
+            let snapshot = PodSnapshot(pod)
+            guard snapshot.isActive, !local.contains(snapshot.uid) else { continue }
+            try await markFailed(pod, reason: JobSync.nodeLost)
+            if let job = pod.metadata.controllerReference, job.kind == "Job" {
+                queue.add("\(pod.namespace ?? "default")/\(job.name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import KubeClient
+import KubeModel
+import Logging
+import ServiceLifecycle
+
+/// `kratix runner`: a stand-in for the Job controller and a kubelet that runs the pods of
+/// `batch/v1` Jobs as processes on this machine, talking to nothing but the Kubernetes API.
+///
+/// It watches Jobs (by default only Kratix's), creates a Pod per attempt, runs it with a
+/// ``PodExecutor``, and keeps Pod and Job status as the real controllers do, so `kubectl get`,
+/// `describe`, `logs` and `wait` work and Kratix sees its workflows finish.
+///
+/// A `Service`: `run()` serves until cancelled or until a graceful shutdown, which stops taking
+/// pods, sends SIGTERM to the running ones and waits for them (SIGKILL after their grace period).
+/// On start, pods an earlier runner left running are marked failed so their Jobs retry. Only one
+/// runner may serve an API server at a time: a second would fail the first one's pods.
+public struct JobRunner: Service {
+    public struct Configuration: Sendable {
+        /// Where the API server is: a kubeconfig file (else `KUBECONFIG`, `~/.kube/config`, in-cluster).
+        public var kubeconfig: String?
+        public var context: String?
+        /// The image map (`--images`); re-read when it changes.
+        public var imageMapPath: String?
+        /// More image maps consulted after ``imageMapPath`` (`kratix dev`: `examples/images.yaml`).
+        public var additionalImageMapPaths: [String]
+        /// Pods running at once (`--parallelism`); the others wait as `Pending`.
+        public var parallelism: Int
+        /// Run every Job, not only those labelled `app.kubernetes.io/managed-by=Kratix` (`--all-jobs`).
+        public var allJobs: Bool
+        /// The running `kratix` binary: the pipeline adapter image runs as `<kratix> pipeline-adapter`.
+        public var kratixExecutable: String
+        /// `PIPELINE_ADAPTER_IMG`, mapped to ``kratixExecutable`` like the upstream adapter image.
+        public var pipelineAdapterImage: String?
+        /// Pod directories go here; `nil` uses a new directory under the system's temporary directory.
+        public var workDirectory: String?
+        /// The node name pods are bound to (`spec.nodeName`).
+        public var nodeName: String
+        /// Caps every pod's `terminationGracePeriodSeconds`.
+        public var maximumGracePeriod: Duration
+        /// Delay before a failed Job pod is replaced by a new one.
+        public var retryBackoff: Backoff
+        /// Delay before a failed container is restarted in place (`restartPolicy: OnFailure`).
+        public var restartBackoff: Backoff
+        /// Keep pod directories after pods finish, for debugging.
+        public var keepPodDirectories: Bool
+        /// Client-side rate limit of the client the runner makes (a kubelet's defaults: 50/s, bursts
+        /// of 100); every container start and stop is a status write, and output is a write per batch.
+        public var apiQPS: Double
+        public var apiBurst: Int
+
+        public init(
+            kubeconfig: String? = nil, context: String? = nil, imageMapPath: String? = nil, additionalImageMapPaths: [String] = [],
+            parallelism: Int = 4,
+            allJobs: Bool = false, kratixExecutable: String = JobRunner.Configuration.currentExecutable,
+            pipelineAdapterImage: String? = ProcessInfo.processInfo.environment["PIPELINE_ADAPTER_IMG"],
+            workDirectory: String? = nil, nodeName: String = "kratix-runner", maximumGracePeriod: Duration = .seconds(30),
+            retryBackoff: Backoff = Backoff(), restartBackoff: Backoff = Backoff(), keepPodDirectories: Bool = false,
+            apiQPS: Double = 50, apiBurst: Int = 100
+        ) {
+            self.kubeconfig = kubeconfig
+            self.context = context
+            self.imageMapPath = imageMapPath
+            self.additionalImageMapPaths = additionalImageMapPaths
+            self.parallelism = parallelism
+            self.allJobs = allJobs
+            self.kratixExecutable = kratixExecutable
+            self.pipelineAdapterImage = pipelineAdapterImage
+            self.workDirectory = workDirectory
+            self.nodeName = nodeName
+            self.maximumGracePeriod = maximumGracePeriod
+            self.retryBackoff = retryBackoff
+            self.restartBackoff = restartBackoff
+            self.keepPodDirectories = keepPodDirectories
+            self.apiQPS = apiQPS
+            self.apiBurst = apiBurst
+        }
+
+        /// This process's executable (`/proc/self/exe`), which is `kratix` when the CLI runs the runner.
+        public static var currentExecutable: String {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        }
+    }
+
+    /// Jobs the runner takes by default: Kratix's workflow Jobs.
+    public static let managedJobSelector = "app.kubernetes.io/managed-by=Kratix"
+
+    public let configuration: Configuration
+    private let client: KubeClient?
+    private let logger: Logger
+
+    /// - Parameter client: a client to use (and leave open; give it a rate limit like ``Configuration/apiQPS``);
+    ///   `nil` creates one from the configuration.
+    public init(configuration: Configuration, client: KubeClient? = nil, logger: Logger = Logger(label: "kratix.runner")) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        guard configuration.parallelism > 0 else { throw JobRunnerError.invalidConfiguration("parallelism must be at least 1") }
+        guard FileManager.default.isExecutableFile(atPath: configuration.kratixExecutable) else {
+            throw JobRunnerError.invalidConfiguration("the kratix executable \(configuration.kratixExecutable) does not exist or is not executable")
+        }
+        let mountNamespace = try await MountNamespace.detect()
+        if let client {
+            try await serve(client: client, mountNamespace: mountNamespace)
+        } else {
+            var loaded = try ClientConfiguration.load(kubeconfig: configuration.kubeconfig, context: configuration.context)
+            loaded.qps = configuration.apiQPS
+            loaded.burst = configuration.apiBurst
+            let client = try KubeClient(configuration: loaded, logger: logger)
+            do {
+                try await serve(client: client, mountNamespace: mountNamespace)
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+        }
+    }
+
+    /// Creates the work directory (a temporary one, removed afterwards, unless one is configured)
+    /// and serves.
+    private func serve(client: KubeClient, mountNamespace: MountNamespace) async throws {
+        let temporary = configuration.workDirectory == nil
+        let workDirectory = configuration.workDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("kratix-runner-\(getpid())").path
+        do {
+            try FileSystem.createDirectory(workDirectory, mode: 0o755)
+        } catch {
+            throw JobRunnerError.invalidConfiguration("cannot create the work directory: \(error)")
+        }
+        defer { if temporary { FileSystem.removeTree(workDirectory) } }
+        try await serve(client: client, mountNamespace: mountNamespace, workDirectory: workDirectory)
+    }
+
+    private func serve(client: KubeClient, mountNamespace: MountNamespace, workDirectory: String) async throws {
+        let images = ImageCatalog(
+            configuration: .init(
+                mapPath: configuration.imageMapPath, additionalMapPaths: configuration.additionalImageMapPaths,
+                kratixExecutable: configuration.kratixExecutable, pipelineAdapterImage: configuration.pipelineAdapterImage),
+            logger: logger)
+        let endpoint = APIServerEndpoint(
+            url: client.configuration.server, caCertificatePEM: client.configuration.tls.caPEM,
+            insecureSkipTLSVerify: client.configuration.tls.insecureSkipTLSVerify)
+        let executor = PodExecutor(
+            configuration: .init(
+                workDirectory: workDirectory, nodeName: configuration.nodeName, apiServer: endpoint,
+                maximumGracePeriod: configuration.maximumGracePeriod, restartBackoff: configuration.restartBackoff,
+                keepPodDirectories: configuration.keepPodDirectories),
+            images: images, mountNamespace: mountNamespace, dataSource: APIPodDataSource(client: client),
+            logSink: APIContainerLogSink(client: client, logger: logger), logger: logger)
+        let scheduler = PodScheduler(parallelism: configuration.parallelism)
+        let queue = WorkQueue()
+        let controller = JobController(
+            client: client, executor: executor, scheduler: scheduler, queue: queue, nodeName: configuration.nodeName,
+            retryBackoff: configuration.retryBackoff, logger: logger)
+        let shutdown = ShutdownSignal()
+        let jobs = ResourceWatcher(
+            client: client, resource: .jobs, labelSelector: configuration.allJobs ? nil : Self.managedJobSelector,
+            fieldSelector: nil, logger: logger)
+        let pods = ResourceWatcher(
+            client: client, resource: .pods, labelSelector: JobController.controllerUIDLabel,
+            fieldSelector: "spec.nodeName=\(configuration.nodeName)", logger: logger)
+        logger.info("job runner started", metadata: [
+            "server": "\(endpoint.url)", "parallelism": "\(configuration.parallelism)",
+            "jobs": "\(configuration.allJobs ? "all" : Self.managedJobSelector)", "workDirectory": "\(workDirectory)",
+            "isolation": "\(mountNamespace.mode)",
+        ])
+
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                // The control loops: they stop as soon as shutdown begins.
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { loops in
+                        loops.addTask {
+                            await Self.retrying(logger: logger) { () async throws(ClientError) in try await controller.failAbandonedPods() }
+                            await withTaskGroup(of: Void.self) { watches in
+                                watches.addTask {
+                                    await jobs.run(
+                                        relisted: { items in
+                                            for job in items { queue.add(job.key) }
+                                        },
+                                        event: { await controller.jobChanged($0) })
+                                }
+                                watches.addTask {
+                                    await pods.run(relisted: { _ in }, event: { await controller.podChanged($0) })
+                                }
+                                watches.addTask {
+                                    while let key = await queue.next() {
+                                        await controller.reconcile(key)
+                                        queue.done(key)
+                                    }
+                                }
+                            }
+                        }
+                        await shutdown.wait()
+                        loops.cancelAll()
+                    }
+                }
+                group.addTask {
+                    await shutdown.wait()
+                    queue.close()
+                    await scheduler.close(reason: .shutdown)
+                }
+                // The pods: each runs in a child task, so the runner returns only when all have stopped.
+                while let entry = await scheduler.next() {
+                    group.addTask { await controller.runPod(entry) }
+                }
+            }
+        } onCancelOrGracefulShutdown: {
+            shutdown.fire()
+        }
+        logger.info("job runner stopped")
+    }
+
+    /// Retries `operation` with a back-off until it succeeds or the task is cancelled.
+    private static func retrying(logger: Logger, _ operation: () async throws(ClientError) -> Void) async {
+        let backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(10))
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await operation()
+                return
+            } catch {
+                failures += 1
+                logger.warning("retrying after an API failure", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: backoff.delay(afterFailures: failures))
+            }
+        }
+    }
+}

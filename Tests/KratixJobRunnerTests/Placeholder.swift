@@ -1,3 +1,0 @@
-import Testing
-
-@Test func KratixJobRunnerPlaceholder() { #expect(Bool(true)) }
