@@ -56,9 +56,12 @@ public enum KratixCRDs {
         ("name", .string("Name of the Promise.")),
     ])
 
+    /// As upstream: the items keep unknown fields (a Pipeline's apiVersion, kind, metadata and spec);
+    /// on the array alone the server would prune every member of every entry.
     static let pipelineList = OpenAPISchema.array(
-        "Pipelines run in order; each entry is a platform.kratix.io/v1alpha1 Pipeline.", of: OpenAPISchema(type: "object")
-    ).preservingUnknownFields()
+        "Pipelines run in order; each entry is a platform.kratix.io/v1alpha1 Pipeline.",
+        of: OpenAPISchema(type: "object").preservingUnknownFields()
+    )
 
     static func workflowActions(_ description: String) -> OpenAPISchema {
         .object(description, [

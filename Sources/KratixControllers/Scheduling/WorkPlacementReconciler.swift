@@ -1,0 +1,188 @@
+import Foundation
+import KratixAPI
+import KratixStateStore
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Logging
+
+/// Writes a WorkPlacement's files to its Destination's state store and reports the outcome in its
+/// status; removes them again when the WorkPlacement is deleted (spec §7 and §8).
+///
+/// The store's writer comes from the shared ``StateStoreRegistry``: until the store validated,
+/// the write waits (requeue after 15 s). The whole read-compute-write sequence runs under the
+/// store's lock. After a successful write the placement is rewritten every
+/// `stateStoreReconciliationInterval`, which undoes drift in the store.
+public struct WorkPlacementReconciler: Sendable {
+    public let client: KubeClient
+    public let registry: StateStoreRegistry
+    /// Zero disables the periodic rewrite.
+    public let stateStoreReconciliationInterval: Duration
+    let events: SchedulingEventSink
+    let logger: Logger
+    let versions = VersionIDCache()
+
+    public init(client: KubeClient, events: EventRecorder, registry: StateStoreRegistry,
+                stateStoreReconciliationInterval: Duration = SchedulingTimings.defaultStateStoreReconciliationInterval,
+                logger: Logger = Logger(label: "kratix.controller.workplacement")) {
+        self.client = client
+        self.registry = registry
+        self.stateStoreReconciliationInterval = stateStoreReconciliationInterval
+        self.events = SchedulingEventSink(recorder: events, logger: logger)
+        self.logger = logger
+    }
+
+    public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
+        let placements = client.api(WorkPlacement.self, namespace: key.namespace)
+        guard let placement = try await SchedulingAPI.get(placements, key.name) else { return .done }
+        let destinationName = placement.spec.targetDestinationName ?? ""
+        guard let destination = try await SchedulingAPI.get(client.api(Destination.self), destinationName) else {
+            // The Destination is gone: nothing can be cleaned up, so let the placement go. Its
+            // files stay in the store (spec §7.7).
+            return try await removeFinalizers(placement, placements: placements)
+        }
+        guard let reference = destination.spec.stateStoreRef else {
+            logger.warning("destination has no stateStoreRef", metadata: ["destination": "\(destinationName)"])
+            return .requeueAfter(SchedulingTimings.defaultRequeue)
+        }
+        let outcome = try await registry.withWriter(StateStoreRegistry.StoreKey(reference)) { writer in
+            try await self.reconcile(placement, destination: destination, writer: writer, placements: placements)
+        }
+        // A cache miss: the store has not validated yet.
+        return outcome ?? .requeueAfter(SchedulingTimings.defaultRequeue)
+    }
+
+    private func reconcile(_ placement: WorkPlacement, destination: Destination, writer: any StateStoreWriter,
+                           placements: Api<WorkPlacement>) async throws -> ReconcileAction {
+        let layout = WorkPlacementLayout(destination: destination)
+        if placement.metadata.isBeingDeleted {
+            return try await deleteFiles(placement, layout: layout, writer: writer, placements: placements)
+        }
+        var missing = [KratixFinalizers.workPlacementRepoCleanup]
+        if layout.mode == .none { missing.append(KratixFinalizers.workPlacementDotFilesCleanup) }
+        missing.removeAll { placement.metadata.hasFinalizer($0) }
+        if !missing.isEmpty {
+            var updated = placement
+            for finalizer in missing { updated.metadata.addFinalizer(finalizer) }
+            return try await SchedulingAPI.update(placements, updated).lostAction ?? .requeueAfter(SchedulingTimings.fastRequeue)
+        }
+
+        let result: WriteResult
+        do {
+            result = try await writer.update(try await writeUpdate(placement, layout: layout, writer: writer))
+        } catch {
+            return try await reportWriteFailure(placement, error: error, placements: placements)
+        }
+
+        let cacheKey = "\(placement.metadata.namespace ?? "")-\(placement.name)"
+        let written = result.changed ? result.versionID : ""
+        if !written.isEmpty { await versions.set(written, for: cacheKey) }
+        let target = placement.spec.targetDestinationName ?? ""
+        await events.record(.normal("WorkloadsWrittenToStateStore",
+                                    "successfully written to Destination: \(target)" + (written.isEmpty ? "" : " with versionID: \(written)")),
+                            on: placement)
+
+        var updated = placement
+        var status = updated.status ?? WorkPlacementStatus()
+        var version = written
+        if version.isEmpty { version = await versions.get(cacheKey) ?? "" }
+        if !version.isEmpty { status.versionID = version }
+        var conditions = status.conditions ?? []
+        WorkPlacementConditions.applyWritten(to: &conditions)
+        status.conditions = conditions
+        if status != placement.status {
+            updated.status = status
+            do {
+                if let lost = try await SchedulingAPI.updateStatus(placements, updated).lostAction { return lost }
+            } catch {
+                logger.error("cannot update WorkPlacement status", metadata: ["workPlacement": "\(cacheKey)", "error": "\(error)"])
+                return .requeueAfter(SchedulingTimings.defaultRequeue)
+            }
+        }
+        await versions.remove(cacheKey)
+        return stateStoreReconciliationInterval > .zero ? .requeueAfter(stateStoreReconciliationInterval) : .done
+    }
+
+    /// The update for the placement's current content; reads what the layout needs from the
+    /// store (the state file) or the API (the Destination's other placements).
+    private func writeUpdate(_ placement: WorkPlacement, layout: WorkPlacementLayout, writer: any StateStoreWriter) async throws -> StateStoreUpdate {
+        switch layout.mode {
+        case .nestedByMetadata:
+            return try layout.write(placement)
+        case .aggregatedYAML:
+            return try layout.write(placement, destinationPlacements: try await destinationPlacements(placement))
+        case .none:
+            let previous = try await writer.readFile(layout.stateFilePath(for: placement))
+            return try layout.write(placement, previousStateFile: previous)
+        }
+    }
+
+    private func destinationPlacements(_ placement: WorkPlacement) async throws(ClientError) -> [WorkPlacement] {
+        let selector = "\(KratixLabels.targetDestinationName)=\(placement.spec.targetDestinationName ?? "")"
+        return try await client.api(WorkPlacement.self).listAll(ListOptions(labelSelector: selector)).items
+    }
+
+    private func reportWriteFailure(_ placement: WorkPlacement, error: any Error, placements: Api<WorkPlacement>) async throws -> ReconcileAction {
+        let message = "\(error)"
+        let target = placement.spec.targetDestinationName ?? ""
+        logger.error("error writing to repository; will retry", metadata: ["workPlacement": "\(placement.metadata.namespace ?? "")/\(placement.name)",
+                                                                         "destination": "\(target)", "error": "\(message)"])
+        await events.record(.warning("FailedWriteToDestination",
+                                     "failed writing to Destination: \(target) with error: \(message); check kubectl get destination for more info"),
+                            on: placement)
+        var updated = placement
+        var status = updated.status ?? WorkPlacementStatus()
+        var conditions = status.conditions ?? []
+        if WorkPlacementConditions.applyWriteFailed(message, to: &conditions) {
+            status.conditions = conditions
+            updated.status = status
+            do {
+                _ = try await placements.updateStatus(updated)
+            } catch {
+                logger.error("cannot update WorkPlacement status", metadata: ["workPlacement": "\(placement.name)", "error": "\(error)"])
+            }
+        }
+        return .requeueAfter(SchedulingTimings.defaultRequeue)
+    }
+
+    // MARK: Deletion
+
+    private func deleteFiles(_ placement: WorkPlacement, layout: WorkPlacementLayout, writer: any StateStoreWriter,
+                             placements: Api<WorkPlacement>) async throws -> ReconcileAction {
+        guard placement.metadata.hasFinalizer(KratixFinalizers.workPlacementRepoCleanup)
+            || placement.metadata.hasFinalizer(KratixFinalizers.workPlacementDotFilesCleanup) else { return .done }
+        let target = placement.spec.targetDestinationName ?? ""
+        do {
+            var removal: StateStoreUpdate?
+            switch layout.mode {
+            case .nestedByMetadata:
+                removal = try layout.removal(placement)
+            case .aggregatedYAML:
+                removal = try layout.removal(placement, destinationPlacements: try await destinationPlacements(placement))
+            case .none:
+                let path = layout.stateFilePath(for: placement)
+                guard let stateFile = try await writer.readFile(path) else {
+                    // The state file is the only record of what to delete: wait for it.
+                    await events.record(.warning("FailedDelete", "failed to read .kratix state file: \(path) does not exist"), on: placement)
+                    return .requeueAfter(SchedulingTimings.defaultRequeue)
+                }
+                removal = try layout.removal(placement, stateFile: stateFile)
+            }
+            if let removal { _ = try await writer.update(removal) }
+        } catch {
+            logger.error("error removing work from repository; will retry", metadata: ["workPlacement": "\(placement.name)",
+                                                                                     "destination": "\(target)", "error": "\(error)"])
+            await events.record(.warning("FailedDelete", "error removing work from Destination: \(target) with error: \(error)"), on: placement)
+            return .requeueAfter(SchedulingTimings.defaultRequeue)
+        }
+        return try await removeFinalizers(placement, placements: placements)
+    }
+
+    private func removeFinalizers(_ placement: WorkPlacement, placements: Api<WorkPlacement>) async throws -> ReconcileAction {
+        var updated = placement
+        let a = updated.metadata.removeFinalizer(KratixFinalizers.workPlacementRepoCleanup)
+        let b = updated.metadata.removeFinalizer(KratixFinalizers.workPlacementDotFilesCleanup)
+        guard a || b else { return .done }
+        return try await SchedulingAPI.update(placements, updated).lostAction ?? .done
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func KratixControllersPlaceholder() { #expect(Bool(true)) }

@@ -1,0 +1,313 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A bare Git repository with one commit on `main`, read back with plain `git`.
+struct SchedBareRepo: Sendable {
+    let path: String
+    var url: String { "file://\(path)" }
+
+    static func make(in directory: String, name: String = "state.git") async throws -> SchedBareRepo {
+        let path = "\(directory)/\(name)"
+        try await SchedShell.check("git", ["init", "--quiet", "--bare", "--initial-branch=main", path])
+        let seed = "\(directory)/seed-\(UUID().uuidString.prefix(6))"
+        try await SchedShell.check("git", ["init", "--quiet", "--initial-branch=main", seed])
+        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: "\(seed)/README.md"))
+        try await SchedShell.check("git", ["add", "-A"], cwd: seed)
+        try await SchedShell.check("git", ["-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "seed"], cwd: seed)
+        try await SchedShell.check("git", ["push", "--quiet", path, "main"], cwd: seed)
+        return SchedBareRepo(path: path)
+    }
+
+    /// Every file on `main`.
+    func files() async throws -> [String] {
+        try await SchedShell.check("git", ["--git-dir", path, "ls-tree", "-r", "--name-only", "main"])
+            .split(separator: "\n").map(String.init)
+    }
+
+    func show(_ file: String) async throws -> String? {
+        let output = try await SchedShell.run("git", ["--git-dir", path, "show", "main:\(file)"])
+        return output.status == 0 ? output.stdout : nil
+    }
+
+    /// Commit subjects, newest first.
+    func log() async throws -> [String] {
+        try await SchedShell.check("git", ["--git-dir", path, "log", "--format=%s", "main"]).split(separator: "\n").map(String.init)
+    }
+
+    func head() async throws -> String {
+        try await SchedShell.check("git", ["--git-dir", path, "rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func author() async throws -> String {
+        try await SchedShell.check("git", ["--git-dir", path, "log", "-1", "--format=%an <%ae>", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A server program a test starts and kills (SIGKILL, by its own pid) when done.
+/// `@unchecked Sendable`: `Process` is only asked for its pid and liveness and waited on, which
+/// Foundation allows from any thread.
+final class SchedServerProcess: @unchecked Sendable {
+    let process: Process
+    let logPath: String
+
+    init(_ program: String, _ arguments: [String], environment: [String: String] = [:], log: String) throws {
+        guard let executable = program.hasPrefix("/") ? program : SchedShell.which(program) else {
+            throw SchedShell.Failure(description: "\(program) is not installed")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        env["GIT_CONFIG_NOSYSTEM"] = "1"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try handle.close()
+        self.process = process
+        self.logPath = log
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func stop() async {
+        let process = self.process
+        kill(process.processIdentifier, SIGKILL)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Waits (asynchronously) until `ready` holds or the process dies.
+    func waitUntil(timeout: Duration = .seconds(30), _ ready: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if ready() { return }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw SchedShell.Failure(description: "server did not start: \(log)")
+    }
+}
+
+enum SchedNet {
+    /// A free TCP port on 127.0.0.1 (bound and released; the small race is acceptable in tests).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    static func portOpen(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
+
+/// `moto_server` on 127.0.0.1 with an IAM user whose key is checked, and a bucket; the bucket is
+/// read back with boto3.
+struct SchedMoto: Sendable {
+    let server: SchedServerProcess
+    let port: Int
+    let accessKeyID: String
+    let secretAccessKey: String
+    var endpoint: String { "127.0.0.1:\(port)" }
+
+    static let setup = #"""
+import boto3, json, sys
+ep, bucket = sys.argv[1], sys.argv[2]
+iam = boto3.client("iam", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
+iam.create_user(UserName="kratix")
+key = iam.create_access_key(UserName="kratix")["AccessKey"]
+iam.put_user_policy(UserName="kratix", PolicyName="all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+s3.create_bucket(Bucket=bucket)
+print(key["AccessKeyId"] + " " + key["SecretAccessKey"])
+"""#
+
+    static let dump = #"""
+import boto3, json, sys
+ep, bucket, key, secret = sys.argv[1:5]
+s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+out = {}
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+    for o in page.get("Contents", []):
+        out[o["Key"]] = s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read().decode()
+print(json.dumps(out))
+"""#
+
+    /// Moto mis-verifies signed query strings containing `/` (listing by prefix), so only tests of
+    /// bad credentials turn the check on.
+    static func start(in directory: String, bucket: String = "kratix", checkingCredentials: Bool = false) async throws -> SchedMoto {
+        let port = SchedNet.freePort()
+        let server = try SchedServerProcess("moto_server", ["-p", String(port), "-H", "127.0.0.1"],
+                                            environment: checkingCredentials ? ["INITIAL_NO_AUTH_ACTION_COUNT": "3"] : [:],
+                                            log: "\(directory)/moto-\(port).log")
+        do {
+            try await server.waitUntil { SchedNet.portOpen(port) }
+            let keys = try await SchedShell.check("python3", ["-c", setup, "http://127.0.0.1:\(port)", bucket])
+                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+            return SchedMoto(server: server, port: port, accessKeyID: String(keys[0]), secretAccessKey: String(keys[1]))
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// Every object in the bucket with its text.
+    func contents(bucket: String = "kratix") async throws -> [String: String] {
+        let json = try await SchedShell.check("python3", ["-c", Self.dump, "http://127.0.0.1:\(port)", bucket, accessKeyID, secretAccessKey])
+        return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+    }
+
+    func stop() async { await server.stop() }
+}
+
+/// A tiny HTTP server (Python standard library) serving files from a directory, requiring an
+/// `Authorization` header for paths under `/private/`.
+struct SchedHTTPFileServer: Sendable {
+    let server: SchedServerProcess
+    let port: Int
+
+    static let script = #"""
+import http.server, os, sys
+root, token, portfile = sys.argv[1:4]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args): pass
+    def do_GET(self):
+        if self.path.startswith("/private/") and self.headers.get("Authorization", "") != token:
+            self.send_response(401); self.send_header("Content-Length", "0"); self.end_headers(); return
+        path = os.path.join(root, self.path.lstrip("/"))
+        if not os.path.isfile(path):
+            self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
+        body = open(path, "rb").read()
+        self.send_response(200); self.send_header("Content-Type", "application/yaml")
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+open(portfile + ".tmp", "w").write(str(server.server_address[1])); os.rename(portfile + ".tmp", portfile)
+server.serve_forever()
+"""#
+
+    static func start(root: String, token: String, in directory: String) async throws -> SchedHTTPFileServer {
+        let scriptPath = "\(directory)/files-server.py"
+        try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
+        let portFile = "\(directory)/files-port-\(UUID().uuidString.prefix(6))"
+        let server = try SchedServerProcess("python3", [scriptPath, root, token, portFile], log: "\(directory)/files-server.log")
+        do {
+            try await server.waitUntil { FileManager.default.fileExists(atPath: portFile) }
+            let port = Int((try String(contentsOfFile: portFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            return SchedHTTPFileServer(server: server, port: port)
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)/\(path)" }
+
+    func stop() async { await server.stop() }
+}
+
+/// `git http-backend` behind HTTPS with basic auth (Python standard library and a self-signed
+/// certificate), the shape of a Gitea or GitHub remote. A trimmed copy of the state-store tests'
+/// server; both should move to KratixTestSupport.
+struct SchedGitHTTPServer: Sendable {
+    let server: SchedServerProcess
+    let port: Int
+
+    static let script = #"""
+import base64, http.server, os, ssl, subprocess, sys
+root, user, password, portfile, cert, key = sys.argv[1:7]
+expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+    def log_message(self, *args): pass
+    def body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            data = b""
+            while True:
+                size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                if size == 0:
+                    self.rfile.readline(); return data
+                data += self.rfile.read(size); self.rfile.readline()
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+    def do_GET(self): self.git()
+    def do_POST(self): self.git()
+    def git(self):
+        if self.headers.get("Authorization", "") != expected:
+            self.send_response(401); self.send_header("WWW-Authenticate", 'Basic realm="git"')
+            self.send_header("Content-Length", "0"); self.end_headers(); return
+        path, _, query = self.path.partition("?")
+        body = self.body()
+        env = dict(os.environ, GIT_PROJECT_ROOT=root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path, QUERY_STRING=query,
+                   REQUEST_METHOD=self.command, CONTENT_LENGTH=str(len(body)), CONTENT_TYPE=self.headers.get("Content-Type", ""),
+                   REMOTE_USER=user, REMOTE_ADDR="127.0.0.1", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null")
+        if self.headers.get("Content-Encoding"): env["HTTP_CONTENT_ENCODING"] = self.headers["Content-Encoding"]
+        if self.headers.get("Git-Protocol"): env["HTTP_GIT_PROTOCOL"] = self.headers["Git-Protocol"]
+        out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True).stdout
+        sep = out.find(b"\r\n\r\n")
+        head, payload = (out[:sep], out[sep + 4:]) if sep >= 0 else out.split(b"\n\n", 1)
+        status, headers = 200, []
+        for line in head.decode().splitlines():
+            name, _, value = line.partition(":")
+            if name.lower() == "status": status = int(value.strip().split()[0])
+            elif name: headers.append((name, value.strip()))
+        self.send_response(status)
+        for name, value in headers: self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload))); self.end_headers(); self.wfile.write(payload)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(cert, key)
+server.socket = ctx.wrap_socket(server.socket, server_side=True)
+open(portfile + ".tmp", "w").write(str(server.server_address[1])); os.rename(portfile + ".tmp", portfile)
+server.serve_forever()
+"""#
+
+    /// Serves every bare repository under `root` at `https://127.0.0.1:<port>/<name>`.
+    static func start(root: String, user: String, password: String, in directory: String) async throws -> SchedGitHTTPServer {
+        let scriptPath = "\(directory)/git-server.py"
+        try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
+        try await SchedShell.check("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+                                               "-keyout", "\(directory)/tls.key", "-out", "\(directory)/tls.crt"])
+        let portFile = "\(directory)/git-port-\(UUID().uuidString.prefix(6))"
+        let server = try SchedServerProcess("python3", [scriptPath, root, user, password, portFile, "\(directory)/tls.crt", "\(directory)/tls.key"],
+                                            log: "\(directory)/git-server.log")
+        do {
+            try await server.waitUntil { FileManager.default.fileExists(atPath: portFile) }
+            let port = Int((try String(contentsOfFile: portFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            return SchedGitHTTPServer(server: server, port: port)
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    func url(_ repo: String) -> String { "https://127.0.0.1:\(port)/\(repo)" }
+
+    func stop() async { await server.stop() }
+}

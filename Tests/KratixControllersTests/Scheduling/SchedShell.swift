@@ -1,0 +1,70 @@
+import Foundation
+
+/// Runs helper programs (git, python3) for the scheduling tests. The blocking waits happen on
+/// Dispatch threads, never on the cooperative pool, which the in-process API server needs.
+enum SchedShell {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    struct Output: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func which(_ program: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(directory)/\(program)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static func run(_ program: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) async throws -> Output {
+        guard let executable = program.hasPrefix("/") ? program : which(program) else {
+            throw Failure(description: "\(program) is not installed")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        var env = ProcessInfo.processInfo.environment
+        env["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        env["GIT_CONFIG_NOSYSTEM"] = "1"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Output, Never>) in
+            Thread.detachNewThread {
+                let group = DispatchGroup()
+                nonisolated(unsafe) var stderrData = Data()
+                group.enter()
+                Thread.detachNewThread {
+                    stderrData = err.fileHandleForReading.readDataToEndOfFile()
+                    group.leave()
+                }
+                let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: Output(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                                                      stderr: String(decoding: stderrData, as: UTF8.self)))
+            }
+        }
+    }
+
+    /// Runs and returns stdout; throws with stderr on a non-zero exit.
+    @discardableResult
+    static func check(_ program: String, _ arguments: [String], cwd: String? = nil) async throws -> String {
+        let output = try await run(program, arguments, cwd: cwd)
+        guard output.status == 0 else {
+            throw Failure(description: "\(program) \(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr)")
+        }
+        return output.stdout
+    }
+}
