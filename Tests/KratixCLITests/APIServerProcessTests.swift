@@ -1,10 +1,16 @@
 import Foundation
 import Testing
+import KratixTestSupport
 
 /// The `kratix apiserver` process as users run it: TLS, token, kubeconfig, durable storage.
 @Suite struct APIServerProcessTests {
     /// Starts `kratix apiserver` on a free port and returns the process and its kubeconfig path.
-    private func start(dataDir: String) throws -> (Process, String) {
+    /// The blocking reads run off the cooperative pool.
+    private func start(dataDir: String) async throws -> (Process, String) {
+        try await offPool { try Self.startBlocking(dataDir: dataDir) }
+    }
+
+    private static func startBlocking(dataDir: String) throws -> (Process, String) {
         let process = Process()
         process.executableURL = Support.kratixBinary
         process.arguments = ["apiserver", "--data-dir", dataDir, "--port", "0"]
@@ -22,32 +28,33 @@ import Testing
         return (process, dataDir + "/kubeconfig")
     }
 
-    @Test func aKilledServerLosesNoAcknowledgedWrite() throws {
+    @Test func aKilledServerLosesNoAcknowledgedWrite() async throws {
         let kubectl = try #require(Support.kubectl)
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-proc-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        var (server, kubeconfig) = try start(dataDir: dataDir)
-        var result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "create", "namespace", "durable"])
+        var (server, kubeconfig) = try await start(dataDir: dataDir)
+        var result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "create", "namespace", "durable"])
         #expect(result.status == 0, "\(result.stderr)")
         for i in 0..<5 {
-            result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "cm-\(i)", "--from-literal=i=\(i)"])
+            result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "cm-\(i)", "--from-literal=i=\(i)"])
             #expect(result.status == 0, "\(result.stderr)")
         }
-        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "cm-4", "-o", "jsonpath={.metadata.resourceVersion}"])
+        result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "cm-4", "-o", "jsonpath={.metadata.resourceVersion}"])
         let versionBefore = Int(result.stdout) ?? 0
         kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        let killed = server
+        await offPool { killed.waitUntilExit() }
 
-        (server, kubeconfig) = try start(dataDir: dataDir)
+        (server, kubeconfig) = try await start(dataDir: dataDir)
         defer {
             server.terminate()
             server.waitUntilExit()
         }
-        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmaps", "-o", "jsonpath={.items[*].data.i}"])
+        result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmaps", "-o", "jsonpath={.items[*].data.i}"])
         #expect(result.stdout == "0 1 2 3 4", "\(result.stderr)")
-        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "after-restart"])
+        result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "after-restart"])
         #expect(result.status == 0, "\(result.stderr)")
-        result = try Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "after-restart", "-o", "jsonpath={.metadata.resourceVersion}"])
+        result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "after-restart", "-o", "jsonpath={.metadata.resourceVersion}"])
         #expect((Int(result.stdout) ?? 0) > versionBefore)
         // The kubeconfig carries a token and a CA: the server speaks TLS.
         let config = try String(contentsOfFile: kubeconfig, encoding: .utf8)

@@ -7,15 +7,15 @@ import Testing
 
 /// The install manifests as kubectl's own kustomize renders them.
 @Suite struct InstallManifestsTests {
-    static func rendered() throws -> [JSONValue] {
+    static func rendered() async throws -> [JSONValue] {
         let kubectl = try #require(Support.kubectl, "kubectl is needed (apt-get install kubernetes-client)")
-        let result = try Support.run(kubectl, ["kustomize", Support.repositoryRoot.appendingPathComponent("manifests").path])
+        let result = try await Support.run(kubectl, ["kustomize", Support.repositoryRoot.appendingPathComponent("manifests").path])
         #expect(result.status == 0, "\(result.stderr)")
         return try YAMLReader.documents(in: result.stdout, source: "kubectl kustomize").map(\.value)
     }
 
-    @Test func kustomizeRendersEveryObject() throws {
-        let objects = try Self.rendered()
+    @Test func kustomizeRendersEveryObject() async throws {
+        let objects = try await Self.rendered()
         let kinds = objects.compactMap { $0["kind"]?.stringValue }
         #expect(kinds.filter { $0 == "CustomResourceDefinition" }.count == KratixCRDs.all.count)
         for kind in ["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ConfigMap", "Deployment", "Service"] {
@@ -34,8 +34,8 @@ import Testing
         }
     }
 
-    @Test func configMapCarriesTheDocumentedDefaults() throws {
-        let objects = try Self.rendered()
+    @Test func configMapCarriesTheDocumentedDefaults() async throws {
+        let objects = try await Self.rendered()
         let configMap = try #require(objects.first { $0["kind"] == "ConfigMap" && $0[path: ["metadata", "name"]] == "kratix" })
         let text = try #require(configMap[path: ["data", "config"]]?.stringValue)
         let config = try YAMLReader.singleDocument(in: text, source: "ConfigMap kratix")
@@ -48,8 +48,8 @@ import Testing
         #expect(config[path: ["logging", "structured"]] == true)
     }
 
-    @Test func deploymentRunsTheManagerWithFlagsItAccepts() throws {
-        let objects = try Self.rendered()
+    @Test func deploymentRunsTheManagerWithFlagsItAccepts() async throws {
+        let objects = try await Self.rendered()
         let deployment = try #require(objects.first { $0["kind"] == "Deployment" })
         let container = try #require(deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first)
         #expect(container["command"] == ["/usr/local/bin/kratix", "manager"])
@@ -63,8 +63,8 @@ import Testing
         #expect(deployment[path: ["spec", "template", "spec", "serviceAccountName"]] == "kratix-platform-controller-manager")
     }
 
-    @Test func everyManifestIsStructurallyValid() throws {
-        for object in try Self.rendered() where object["kind"] == "CustomResourceDefinition" {
+    @Test func everyManifestIsStructurallyValid() async throws {
+        for object in try await Self.rendered() where object["kind"] == "CustomResourceDefinition" {
             let schema = try #require(object[path: ["spec", "versions"]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema"]])
             #expect(StructuralSchema.problems(in: schema) == [])
         }

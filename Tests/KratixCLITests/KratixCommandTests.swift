@@ -4,34 +4,34 @@ import Testing
 @testable import KratixCLI
 
 @Suite struct KratixCommandTests {
-    @Test func helpListsEverySubcommand() throws {
-        let result = try Support.run(Support.kratixBinary.path, ["--help"])
+    @Test func helpListsEverySubcommand() async throws {
+        let result = try await Support.run(Support.kratixBinary.path, ["--help"])
         #expect(result.status == 0)
         for subcommand in ["version", "manager", "apiserver", "runner", "dev", "pipeline-adapter", "init", "terraform-generate", "manifests", "validate"] {
             #expect(result.stdout.contains("  \(subcommand) "), "--help does not list \(subcommand)")
         }
     }
 
-    @Test func versionPrintsTheVersion() throws {
-        let result = try Support.run(Support.kratixBinary.path, ["version"])
+    @Test func versionPrintsTheVersion() async throws {
+        let result = try await Support.run(Support.kratixBinary.path, ["version"])
         #expect(result.status == 0)
         #expect(result.stdout == "kratix \(KratixVersion.current)\n")
     }
 
-    @Test func invokedAsPipelineAdapterItDispatchesToThatCommand() throws {
+    @Test func invokedAsPipelineAdapterItDispatchesToThatCommand() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-argv0-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let link = directory.appendingPathComponent("pipeline-adapter")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: Support.kratixBinary)
-        let result = try Support.run(link.path, ["--help"])
+        let result = try await Support.run(link.path, ["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("reader"))
         #expect(result.stdout.contains("work-creator"))
         #expect(result.stdout.contains("update-status"))
     }
 
-    @Test func fixedManagerFlagsParseWithTheirDefaults() throws {
+    @Test func fixedManagerFlagsParseWithTheirDefaults() async throws {
         let command = try ManagerCommand.parse([])
         #expect(command.metricsBindAddress == ":8080")
         #expect(command.healthProbeBindAddress == ":8081")
@@ -47,9 +47,17 @@ import Testing
         #expect(dev.port == 0)
     }
 
-    @Test func unimplementedCommandsFailClearly() throws {
-        let result = try Support.run(Support.kratixBinary.path, ["manager"])
+    @Test func managerWithoutAClusterSaysWhereItLooked() async throws {
+        let result = try await Support.run("/usr/bin/env", ["-u", "KUBECONFIG", "-u", "KUBERNETES_SERVICE_HOST", "HOME=/nonexistent",
+                                                            Support.kratixBinary.path, "manager"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("not implemented"))
+        #expect(result.stderr.contains("no configuration found"), "\(result.stderr)")
+        #expect(result.stderr.contains("KUBERNETES_SERVICE_HOST"))
+    }
+
+    @Test func runnerWithAMissingKubeconfigNamesTheFile() async throws {
+        let result = try await Support.run(Support.kratixBinary.path, ["runner", "--kubeconfig", "/nonexistent/kubeconfig"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/nonexistent/kubeconfig"), "\(result.stderr)")
     }
 }

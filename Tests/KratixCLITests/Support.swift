@@ -17,14 +17,18 @@ enum Support {
         return repositoryRoot.appendingPathComponent(".build/debug/kratix")
     }
 
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    /// Runs a program to completion and captures its output.
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, argv0: String? = nil) throws -> Result {
+    /// Runs a program to completion and captures its output, waiting off the cooperative pool.
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await offPool { try runBlocking(executable, arguments, stdin: stdin) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], stdin: String?) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import KratixAPI
+import KratixControllers
+import KratixJobRunner
+import KubeAPIServer
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// `kratix dev`: the whole platform on this machine, in one process. The API server keeps its data
+/// in DIR, so a second start resumes where the first stopped.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dev", abstract: "Run the whole platform on this machine.")
+
+    @Option(name: .customLong("data-dir"), help: "Where state, the Git state store and the kubeconfig live.") var dataDir = "./.kratix/dev"
+    @Option(help: "API server port; 0 picks a free one.") var port = 0
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
+    @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "text"
+
+    func run() async throws {
+        LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "kratix.dev")
+        let directory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+
+        // The API server.
+        let apiDirectory = "\(directory)/apiserver"
+        var serverConfiguration = APIServer.Configuration(host: "127.0.0.1", port: port)
+        let credentials = try ServerCredentials.loadOrCreate(in: apiDirectory, hosts: ["127.0.0.1", "localhost"])
+        serverConfiguration.credentials = credentials
+        let store = try ObjectStore(dataDirectory: "\(apiDirectory)/storage")
+        let bound = try await APIServer(configuration: serverConfiguration, handler: APIHandler(store: store)).bind()
+        let kubeconfig = try Kubeconfig.write(server: bound.url, credentials: credentials, directory: directory)
+
+        let metrics = MetricsRegistry()
+        MetricsSystem.bootstrap(metrics.factory)
+        let clientConfiguration = ClientConfiguration(
+            server: bound.url, tls: TLSSettings(caPEM: credentials.caCertificatePEM), credentials: .bearerToken(credentials.token))
+        let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)
+
+        let images = "\(directory)/images.yaml"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await bound.run() }
+            defer { group.cancelAll() }
+            try await DevBootstrap(client: client, directory: directory, logger: logger).run(imageMap: images)
+
+            let platform = try await PlatformProcess.make(
+                client: client, metrics: metrics, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "127.0.0.1:0",
+                leaderElect: false, workers: 2,
+                writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logger: logger)
+            // The adapter image the workflow Jobs name is this very binary.
+            let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image
+            let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, parallelism: 4,
+                                                        pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods"),
+                                   client: client, logger: Logger(label: "kratix.runner"))
+            let services = ServiceGroup(configuration: .init(
+                services: [.init(service: platform.manager), .init(service: runner)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            group.addTask {
+                while platform.manager.metricsURL == nil { try await Task.sleep(for: .milliseconds(50)) }
+                Self.banner(server: bound.url, kubeconfig: kubeconfig, directory: directory,
+                            metrics: platform.manager.metricsURL ?? "", health: platform.manager.healthURL ?? "")
+            }
+            try await services.run()
+        }
+        try await client.shutdown()
+    }
+
+    static func banner(server: String, kubeconfig: String, directory: String, metrics: String, health: String) {
+        let examples = TerminalPaths.examples
+        print("""
+
+            Kratix for Swift \(KratixVersion.current) is running.
+              Kubernetes API   \(server)
+              kubeconfig       \(kubeconfig)
+              state store      \(directory)/state-store.git (branch main, Destination "local" writes under local/)
+              metrics          \(metrics)
+              health           \(health)/healthz, \(health)/readyz
+
+            Next:
+              export KUBECONFIG=\(kubeconfig)
+              kubectl apply -f \(examples)/promise.yaml
+              kubectl apply -f \(examples)/request.yaml
+              kubectl get promises,works,workplacements
+              git --git-dir \(directory)/state-store.git log --stat main
+
+            Ctrl-C stops everything; starting again resumes where it left off.
+
+            """)
+        fflush(nil)
+    }
+}
+
+enum TerminalPaths {
+    /// `examples/` beside the binary's checkout when run from the repository, else a relative path.
+    static var examples: String {
+        let cwd = FileManager.default.currentDirectoryPath
+        return FileManager.default.fileExists(atPath: "\(cwd)/examples") ? "\(cwd)/examples" : "examples"
+    }
+}
+
+/// Creates what `kratix dev` needs once (idempotent): the system namespace, the Kratix CRDs, a bare
+/// Git repository registered as GitStateStore `default`, Destination `local`, and the image map.
+struct DevBootstrap {
+    let client: KubeClient
+    let directory: String
+    let logger: Logger
+
+    func run(imageMap: String) async throws {
+        try await ensure(.namespaces, KubeObject(apiVersion: "v1", kind: "Namespace", name: KratixGroup.systemNamespace))
+        for crd in KratixCRDs.all {
+            guard let object = KubeObject(crd.json) else { continue }
+            try await ensure(.customResourceDefinitions, object)
+        }
+        // Wait until the API serves the Kratix kinds.
+        for _ in 0..<100 {
+            if (try? await client.list(Destination.groupVersionResource)) != nil { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let repository = "\(directory)/state-store.git"
+        if !FileManager.default.fileExists(atPath: repository) {
+            let git = Process()
+            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            git.arguments = ["git", "init", "--quiet", "--bare", "--initial-branch=main", repository]
+            try git.run()
+            git.waitUntilExit()
+            guard git.terminationStatus == 0 else { throw ValidationError("git init --bare \(repository) failed (is git installed?)") }
+        }
+        var store = KubeObject(apiVersion: KratixGroup.apiVersion, kind: GitStateStore.apiKind, name: "default")
+        store.json["spec"] = ["url": .string("file://\(repository)"), "branch": "main"]
+        try await ensure(GitStateStore.groupVersionResource, store)
+        var destination = KubeObject(apiVersion: KratixGroup.apiVersion, kind: Destination.apiKind, name: "local")
+        destination.json["metadata"]?["labels"] = ["environment": "dev"]
+        destination.json["spec"] = ["path": "local", "stateStoreRef": ["kind": "GitStateStore", "name": "default"]]
+        try await ensure(Destination.groupVersionResource, destination)
+        if !FileManager.default.fileExists(atPath: imageMap) {
+            try Data(DevBootstrap.defaultImageMap.utf8).write(to: URL(fileURLWithPath: imageMap))
+        }
+    }
+
+    /// Creates `object` unless it exists (a user's edits are kept).
+    func ensure(_ resource: GroupVersionResource, _ object: KubeObject) async throws {
+        do {
+            _ = try await client.create(resource, object, namespace: object.namespace)
+            logger.info("created \(object.kind ?? "") \(object.key)")
+        } catch .alreadyExists {
+        }
+    }
+
+    /// The project's own mappings: a shell for simple stages, and the examples' stand-ins.
+    static let defaultImageMap = """
+        # Image references that workflow containers may use, and what runs for them on this machine.
+        # The pipeline adapter image always maps to this kratix binary. See docs for the format.
+        images:
+          - image: busybox
+            command: ["/bin/sh"]
+          - image: alpine
+            command: ["/bin/sh"]
+          - image: ghcr.io/syntasso/kratix-cli/terraform-generate
+            command: ["kratix", "terraform-generate"]
+
+        """
+}

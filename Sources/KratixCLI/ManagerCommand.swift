@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import KratixAPI
+import KratixControllers
+import KubeClient
+import KubeRuntime
+import Logging
+import Metrics
+import ServiceLifecycle
+
+struct ManagerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "manager", abstract: "Run the Kratix controller manager.")
+
+    @Option(help: "Path to a kubeconfig (default: KUBECONFIG, ~/.kube/config, then in-cluster).") var kubeconfig: String?
+    @Option(help: "The kubeconfig context to use.") var context: String?
+    @Option(name: .customLong("metrics-bind-address"), help: "Address for /metrics; 0 disables.") var metricsBindAddress = ":8080"
+    @Option(name: .customLong("health-probe-bind-address"), help: "Address for /healthz and /readyz.") var healthProbeBindAddress = ":8081"
+    @Flag(name: .customLong("leader-elect"), help: "Use leader election so only one manager is active.") var leaderElect = false
+    @Option(name: .customLong("kube-api-qps"), help: "Client-side request rate limit.") var kubeAPIQPS: Double = 5
+    @Option(name: .customLong("kube-api-burst"), help: "Client-side request burst.") var kubeAPIBurst: Int = 10
+    @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "json"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
+    @Option(name: .customLong("workers"), help: "Reconciles at once per controller.") var workers = 2
+
+    func validate() throws {
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or text") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, warning or error") }
+        guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() async throws {
+        LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .json, level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "kratix.manager")
+        let metrics = MetricsRegistry()
+        MetricsSystem.bootstrap(metrics.factory)
+        var clientConfiguration = try ClientConfiguration.load(kubeconfig: kubeconfig, context: context)
+        clientConfiguration.qps = kubeAPIQPS
+        clientConfiguration.burst = kubeAPIBurst
+        let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)
+        do {
+            let platform = try await PlatformProcess.make(
+                client: client, metrics: metrics, metricsBindAddress: metricsBindAddress, healthProbeBindAddress: healthProbeBindAddress,
+                leaderElect: leaderElect, workers: workers, logger: logger)
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: platform.manager)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+}
+
+/// The manager with every Kratix controller, as `kratix manager` and `kratix dev` run it.
+struct PlatformProcess {
+    let manager: Manager
+    let platform: KratixPlatform
+
+    static func make(client: KubeClient, metrics: MetricsRegistry, metricsBindAddress: String?, healthProbeBindAddress: String?,
+                     leaderElect: Bool, workers: Int, writerFactory: any StateStoreWriterFactory = DefaultStateStoreWriterFactory(),
+                     logger: Logger) async throws -> PlatformProcess {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try await KratixConfiguration.load(client: client, environment: environment)
+        var election: LeaderElector.Configuration?
+        if leaderElect {
+            election = LeaderElector.Configuration(
+                namespace: environment["POD_NAMESPACE"] ?? KratixGroup.systemNamespace, name: KratixGroup.leaderElectionID,
+                leaseDuration: configuration.leaderElection.leaseDuration, renewDeadline: configuration.leaderElection.renewDeadline,
+                retryPeriod: configuration.leaderElection.retryPeriod)
+        }
+        let manager = Manager(client: client, configuration: .init(
+            metricsBindAddress: metricsBindAddress, healthProbeBindAddress: healthProbeBindAddress, leaderElection: election),
+            metrics: metrics, logger: logger)
+        let platform = KratixPlatform(manager: manager, configuration: configuration, workers: workers, writerFactory: writerFactory, logger: logger)
+        await platform.register()
+        return PlatformProcess(manager: manager, platform: platform)
+    }
+}
