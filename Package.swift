@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KratixStateStoreTests",
-            dependencies: ["KratixStateStore", "KratixAPI", "KubeModel"],
+            dependencies: ["KratixTestSupport", "KratixStateStore", "KratixAPI", "KubeModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -194,7 +194,12 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeRuntimeTests",
-            dependencies: ["KratixTestSupport", "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer"],
+            dependencies: [
+                "KratixTestSupport", "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -219,8 +224,9 @@ let package = Package(
         .executableTarget(
             name: "kratix-bench",
             dependencies: [
-                "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore",
+                "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore", "KubeClient", "KubeRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/kratix-bench",
             swiftSettings: strictSettings

@@ -73,10 +73,10 @@ struct GitConcurrencyTests {
 
     @Test func fourWritersInTwoProcessesPush200Changes() async throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let remote = try BareRepo(tmp)
+        let remote = try await BareRepo(tmp)
         // Any forced (non-fast-forward) update would be refused by the server and fail a writer.
-        try git("--git-dir", remote.path, "config", "receive.denyNonFastForwards", "true")
-        try git("--git-dir", remote.path, "config", "receive.denyDeletes", "true")
+        try await git("--git-dir", remote.path, "config", "receive.denyNonFastForwards", "true")
+        try await git("--git-dir", remote.path, "config", "receive.denyDeletes", "true")
         let perWriter = 50
         let child = try GitConcurrencyTests.startChild(mode: "race", env: ["CHILD_URL": remote.url, "CHILD_CACHE": tmp.sub("child"),
                                                                            "CHILD_COUNT": String(perWriter)], log: tmp.sub("child.log"))
@@ -84,7 +84,7 @@ struct GitConcurrencyTests {
         let status = await Task.detached { waitForExit(child) }.value
         #expect(status == 0, "child: \((try? String(contentsOfFile: tmp.sub("child.log"), encoding: .utf8)) ?? "")")
 
-        let files = Set(try remote.files())
+        let files = Set(try await remote.files())
         for name in ["p0", "p1", "c0", "c1"] {
             for i in 0..<perWriter {
                 #expect(files.contains("changes/\(name)/\(i)/f.yaml"), "missing \(name) \(i)")
@@ -92,8 +92,8 @@ struct GitConcurrencyTests {
         }
         #expect(files.count == 4 * perWriter + 1)
         // Linear: no merge commits, one parent per commit down to the seed.
-        #expect(try git("--git-dir", remote.path, "rev-list", "--merges", "--count", "main").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        let subjects = Set(try remote.log("%s%n%b"))
+        #expect(try await git("--git-dir", remote.path, "rev-list", "--merges", "--count", "main").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let subjects = Set(try await remote.log("%s%n%b"))
         let missing = ["p1", "c1"].flatMap { name in (0..<perWriter).map { "Update from: \(name)-\($0)" } }.filter { !subjects.contains($0) }
         // The unbatched writers make one commit per change, with upstream's message.
         #expect(missing.isEmpty, "commits missing: \(missing)")
@@ -101,20 +101,20 @@ struct GitConcurrencyTests {
 
     @Test func killedBetweenCommitAndPushLosesNothing() async throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let remote = try BareRepo(tmp)
+        let remote = try await BareRepo(tmp)
         let cache = tmp.sub("cache")
         let child = try GitConcurrencyTests.startChild(mode: "crash", env: ["CHILD_URL": remote.url, "CHILD_CACHE": cache], log: tmp.sub("child.log"))
         let status = await Task.detached { waitForExit(child) }.value
         #expect(status == 128 + SIGKILL, "the child must die by SIGKILL: \((try? String(contentsOfFile: tmp.sub("child.log"), encoding: .utf8)) ?? "")")
-        #expect(remote.show("crash/crashed.yaml") == nil, "not pushed yet")
+        #expect(await remote.show("crash/crashed.yaml") == nil, "not pushed yet")
 
         // The restarted writer (same cache directory) pushes the crashed commit with its own.
         let w = try await GitWriter(GitWriterConfiguration(url: remote.url, cacheDirectory: cache))
         let r = try await w.update(StateStoreUpdate(name: "next-wp", directory: "next", files: [StateStoreFile(path: "next.yaml", text: "n\n")]))
         #expect(r.changed)
-        #expect(remote.show("crash/crashed.yaml") == "c\n")
-        #expect(remote.show("next/next.yaml") == "n\n")
-        #expect(try remote.log() == ["Update from: next-wp", "Update from: crashed-wp", "seed"])
+        #expect(await remote.show("crash/crashed.yaml") == "c\n")
+        #expect(await remote.show("next/next.yaml") == "n\n")
+        #expect(try await remote.log() == ["Update from: next-wp", "Update from: crashed-wp", "seed"])
         // Nothing left to replay.
         let pending = try FileManager.default.contentsOfDirectory(atPath: GitRepositoryRegistry.cloneRoot(for: w.configuration) + "/pending")
         #expect(pending.isEmpty)

@@ -125,11 +125,11 @@ server.serve_forever()
     let root: String
 
     /// Serves every bare repository under `root` at `https://127.0.0.1:<port>/<name>`.
-    init(root: String, tmp: TempDir, user: String, password: String, env: [String: String] = [:]) throws {
+    init(root: String, tmp: TempDir, user: String, password: String, env: [String: String] = [:]) async throws {
         self.root = root
         try tmp.write("server.py", GitHTTPServer.script)
         if !FileManager.default.fileExists(atPath: tmp.sub("tls.key")) {
-            try sh("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+            try await sh("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
                                "-keyout", tmp.sub("tls.key"), "-out", tmp.sub("tls.crt")])
         }
         let portFile = tmp.sub("port-\(UUID().uuidString.prefix(6))")
@@ -140,7 +140,7 @@ server.serve_forever()
         var found: Int?
         while Date() < deadline, found == nil {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8) { found = Int(text) }
-            else { usleep(50_000) }
+            else { try await Task.sleep(for: .milliseconds(50)) }
         }
         guard let found else {
             process.stop()

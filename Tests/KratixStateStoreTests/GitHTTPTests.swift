@@ -8,8 +8,8 @@ import KratixAPI
 struct GitHTTPTests {
     @Test func basicAuthWritesAndWrongPasswordWritesNothing() async throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let remote = try BareRepo(tmp, name: "kratix.git")
-        let server = try GitHTTPServer(root: tmp.path, tmp: tmp, user: "gitea_admin", password: "s3cret-pass")
+        let remote = try await BareRepo(tmp, name: "kratix.git")
+        let server = try await GitHTTPServer(root: tmp.path, tmp: tmp, user: "gitea_admin", password: "s3cret-pass")
         defer { server.stop() }
 
         // Built from the CRD object and Secret, as the controller will.
@@ -23,13 +23,13 @@ struct GitHTTPTests {
         let r = try await w.update(StateStoreUpdate(name: "wp-http", directory: "worker-1/dependencies/x", replaceDirectory: true,
                                                     files: [StateStoreFile(path: "ns.yaml", text: "kind: Namespace\n")]))
         #expect(r.changed)
-        #expect(remote.show("platform/worker-1/dependencies/x/ns.yaml") == "kind: Namespace\n")
-        #expect(try remote.log().first == "Update from: wp-http")
+        #expect(await remote.show("platform/worker-1/dependencies/x/ns.yaml") == "kind: Namespace\n")
+        #expect(try await remote.log().first == "Update from: wp-http")
         // The password is nowhere in the clone's configuration.
         let gitConfig = try String(contentsOfFile: w.cloneDirectory + "/.git/config", encoding: .utf8)
         #expect(!gitConfig.contains("s3cret-pass"))
 
-        let before = try remote.head()
+        let before = try await remote.head()
         let bad = try await GitWriter(GitWriterConfiguration(url: server.url("kratix.git"),
                                                              authentication: .basic(username: "gitea_admin", password: "wrong-password"),
                                                              cacheDirectory: tmp.sub("cache-bad")))
@@ -42,7 +42,7 @@ struct GitHTTPTests {
             #expect(!error.description.contains("wrong-password"))
         }
         await #expect(throws: StateStoreError.self) { try await bad.validatePermissions() }
-        #expect(try remote.head() == before)
+        #expect(try await remote.head() == before)
     }
 
     @Test func specRules() throws {
@@ -67,12 +67,12 @@ struct GitHTTPTests {
 
     @Test func gitHubAppTokenIsExchangedCachedAndUsedForPush() async throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let remote = try BareRepo(tmp, name: "app.git")
-        try sh("openssl", ["genrsa", "-out", tmp.sub("app.pem"), "2048"])
-        try sh("openssl", ["rsa", "-in", tmp.sub("app.pem"), "-pubout", "-out", tmp.sub("app.pub")])
+        let remote = try await BareRepo(tmp, name: "app.git")
+        try await sh("openssl", ["genrsa", "-out", tmp.sub("app.pem"), "2048"])
+        try await sh("openssl", ["rsa", "-in", tmp.sub("app.pem"), "-pubout", "-out", tmp.sub("app.pub")])
         // PKCS#1 form, as GitHub hands out ("BEGIN RSA PRIVATE KEY").
-        try sh("openssl", ["rsa", "-in", tmp.sub("app.pem"), "-traditional", "-out", tmp.sub("app-pkcs1.pem")])
-        let server = try GitHTTPServer(root: tmp.path, tmp: tmp, user: "nobody", password: "unused",
+        try await sh("openssl", ["rsa", "-in", tmp.sub("app.pem"), "-traditional", "-out", tmp.sub("app-pkcs1.pem")])
+        let server = try await GitHTTPServer(root: tmp.path, tmp: tmp, user: "nobody", password: "unused",
                                        env: ["FAKE_APP_TOKEN": "ghs_installationtoken123", "FAKE_APP_PUBLIC_KEY": tmp.sub("app.pub"),
                                              "FAKE_APP_LOG": tmp.sub("app.log")])
         defer { server.stop() }
@@ -85,7 +85,7 @@ struct GitHTTPTests {
         try await w.validatePermissions()
         _ = try await w.update(StateStoreUpdate(name: "wp-app", files: [StateStoreFile(path: "a.yaml", text: "a")]))
         _ = try await w.update(StateStoreUpdate(name: "wp-app2", files: [StateStoreFile(path: "b.yaml", text: "b")]))
-        #expect(try remote.log().prefix(2) == ["Update from: wp-app2", "Update from: wp-app"])
+        #expect(try await remote.log().prefix(2) == ["Update from: wp-app2", "Update from: wp-app"])
         let exchanges = try String(contentsOfFile: tmp.sub("app.log"), encoding: .utf8).split(separator: "\n")
         #expect(exchanges.count == 1, "the token is cached: \(exchanges)")
         #expect(exchanges.first?.contains("\"ok\": true") == true)
@@ -93,7 +93,7 @@ struct GitHTTPTests {
         #expect(exchanges.first?.contains("\"iss\": \"12345\"") == true)
 
         // A wrong key is refused by the (fake) API with a clear error.
-        try sh("openssl", ["genrsa", "-out", tmp.sub("other.pem"), "2048"])
+        try await sh("openssl", ["genrsa", "-out", tmp.sub("other.pem"), "2048"])
         let wrong = GitHubAppCredentials(appID: "12345", installationID: "678",
                                          privateKeyPEM: try String(contentsOfFile: tmp.sub("other.pem"), encoding: .utf8),
                                          apiBaseURL: "https://127.0.0.1:\(server.port)", verifyTLS: false)

@@ -12,12 +12,12 @@ struct GitSSHTests {
         let clientKey: String
         let knownHosts: String
 
-        init(tmp: TempDir) throws {
+        init(tmp: TempDir) async throws {
             port = freePort()
             let dir = tmp.sub("ssh")
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/host_key"])
-            try sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/client_key"])
+            try await sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/host_key"])
+            try await sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/client_key"])
             try FileManager.default.copyItem(atPath: dir + "/client_key.pub", toPath: dir + "/authorized_keys")
             try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
             try tmp.write("ssh/sshd_config", """
@@ -38,7 +38,7 @@ struct GitSSHTests {
 
                 """)
             server = try ServerProcess("/usr/sbin/sshd", ["-D", "-e", "-f", dir + "/sshd_config"], log: dir + "/sshd.log")
-            do { try server.waitForPort(port) } catch { server.stop(); throw error }
+            do { try await server.waitForPort(port) } catch { server.stop(); throw error }
             clientKey = try String(contentsOfFile: dir + "/client_key", encoding: .utf8)
             let hostPub = try String(contentsOfFile: dir + "/host_key.pub", encoding: .utf8)
                 .split(separator: " ").prefix(2).joined(separator: " ")
@@ -49,8 +49,8 @@ struct GitSSHTests {
     @Test func pushesWithAKeyAndChecksTheHostKey() async throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else { return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let remote = try BareRepo(tmp)
-        let ssh = try SSHServer(tmp: tmp)
+        let remote = try await BareRepo(tmp)
+        let ssh = try await SSHServer(tmp: tmp)
         defer { ssh.server.stop() }
         let user = String(cString: getpwuid(getuid())!.pointee.pw_name)
         let url = "ssh://\(user)@127.0.0.1:\(ssh.port)\(remote.path)"
@@ -60,12 +60,12 @@ struct GitSSHTests {
         try await w.validatePermissions()
         let r = try await w.update(StateStoreUpdate(name: "wp-ssh", directory: "dev", files: [StateStoreFile(path: "a.yaml", text: "ssh\n")]))
         #expect(r.changed)
-        #expect(remote.show("dev/a.yaml") == "ssh\n")
-        #expect(try remote.log().first == "Update from: wp-ssh")
+        #expect(await remote.show("dev/a.yaml") == "ssh\n")
+        #expect(try await remote.log().first == "Update from: wp-ssh")
 
         // A known_hosts line for another key: strict checking refuses the server.
         let otherHost = tmp.sub("other_host")
-        try sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherHost])
+        try await sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherHost])
         let wrongPub = try String(contentsOfFile: otherHost + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
         let strict = try await GitWriter(GitWriterConfiguration(
             url: url, authentication: .ssh(privateKey: ssh.clientKey, knownHosts: "[127.0.0.1]:\(ssh.port) \(wrongPub)\n"),
@@ -80,13 +80,13 @@ struct GitSSHTests {
 
         // A key the server does not know.
         let stranger = tmp.sub("stranger")
-        try sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", stranger])
+        try await sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", stranger])
         let denied = try await GitWriter(GitWriterConfiguration(
             url: url, authentication: .ssh(privateKey: try String(contentsOfFile: stranger, encoding: .utf8), knownHosts: ssh.knownHosts),
             cacheDirectory: tmp.sub("cache-denied")))
         await #expect(throws: StateStoreError.self) {
             _ = try await denied.update(StateStoreUpdate(name: "x", files: [StateStoreFile(path: "x", text: "x")]))
         }
-        #expect(try remote.log().count == 2)
+        #expect(try await remote.log().count == 2)
     }
 }

@@ -41,13 +41,13 @@ print(json.dumps(out))
     /// after that moto checks every signature against the IAM user's key. Moto then mis-verifies
     /// query strings containing `/` (it signs the decoded query; boto3 fails the same way), so the
     /// tests that list by prefix run with the check off.
-    init(tmp: TempDir, bucket: String = "kratix", checkingCredentials: Bool = false) throws {
+    init(tmp: TempDir, bucket: String = "kratix", checkingCredentials: Bool = false) async throws {
         port = freePort()
         server = try ServerProcess(CommandRunner.which("moto_server") ?? "moto_server", ["-p", String(port), "-H", "127.0.0.1"],
                                    env: checkingCredentials ? ["INITIAL_NO_AUTH_ACTION_COUNT": "3"] : [:], log: tmp.sub("moto-\(port).log"))
         do {
-            try server.waitForPort(port)
-            let keys = try sh("python3", ["-c", MotoServer.setup, "http://127.0.0.1:\(port)", bucket])
+            try await server.waitForPort(port)
+            let keys = try await sh("python3", ["-c", MotoServer.setup, "http://127.0.0.1:\(port)", bucket])
                 .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
             accessKeyID = String(keys[0])
             secretAccessKey = String(keys[1])
@@ -58,8 +58,8 @@ print(json.dumps(out))
     }
 
     /// Every object in the bucket with its text, read by boto3.
-    func contents(bucket: String = "kratix") throws -> [String: String] {
-        let json = try sh("python3", ["-c", MotoServer.dump, "http://127.0.0.1:\(port)", bucket, accessKeyID, secretAccessKey])
+    func contents(bucket: String = "kratix") async throws -> [String: String] {
+        let json = try await sh("python3", ["-c", MotoServer.dump, "http://127.0.0.1:\(port)", bucket, accessKeyID, secretAccessKey])
         return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
     }
 
@@ -71,7 +71,7 @@ struct S3Tests {
     @Test func writesReplacesSkipsUnchangedAndDeletes() async throws {
         guard requireTool("moto_server") else { return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let moto = try MotoServer(tmp: tmp)
+        let moto = try await MotoServer(tmp: tmp)
         defer { moto.stop() }
 
         var store = BucketStateStore(name: "default", spec: BucketStateStoreSpec(bucketName: "kratix", endpoint: moto.endpoint,
@@ -92,7 +92,7 @@ struct S3Tests {
             StateStoreFile(path: "with space & ü.yaml", text: "odd name\n"),
         ]))
         #expect(first.changed)
-        var bucket = try moto.contents()
+        var bucket = try await moto.contents()
         #expect(bucket["platform/\(dir)/redis.yaml"] == "kind: Redis\n")
         #expect(bucket["platform/\(dir)/with space & ü.yaml"] == "odd name\n")
         #expect(bucket["platform/worker-1/resources/kratix-canary-configmap.yaml"] == CanaryDocuments.configMapDocument)
@@ -108,7 +108,7 @@ struct S3Tests {
         _ = try await w.update(StateStoreUpdate(name: "wp", directory: dir, replaceDirectory: true, files: [
             StateStoreFile(path: "redis.yaml", text: "kind: Redis\nv: 2\n"),
         ]))
-        bucket = try moto.contents()
+        bucket = try await moto.contents()
         #expect(bucket.keys.filter { $0.hasPrefix("platform/\(dir)/") } == ["platform/\(dir)/redis.yaml"])
         #expect(try await w.readFile("\(dir)/redis.yaml").map { String(decoding: $0, as: UTF8.self) } == "kind: Redis\nv: 2\n")
         #expect(try await w.readFile("\(dir)/nope.yaml") == nil)
@@ -118,7 +118,7 @@ struct S3Tests {
         _ = try await w.update(StateStoreUpdate(name: "wp", deletions: ["worker-1/flat.yaml", "worker-1/never.yaml"]))
         let gone = try await w.deleteDirectory(dir, name: "wp")
         #expect(gone.changed)
-        bucket = try moto.contents()
+        bucket = try await moto.contents()
         #expect(bucket.keys.sorted() == ["platform/worker-1/dependencies/kratix-canary-namespace.yaml",
                                          "platform/worker-1/resources/kratix-canary-configmap.yaml"])
 
@@ -128,13 +128,13 @@ struct S3Tests {
                 StateStoreFile(path: "ok.yaml", text: "x"), StateStoreFile(path: "../../escape.yaml", text: "x"),
             ]))
         }
-        #expect(try moto.contents().count == 2)
+        #expect(try await moto.contents().count == 2)
     }
 
     @Test func pagination() async throws {
         guard requireTool("moto_server") else { return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let moto = try MotoServer(tmp: tmp)
+        let moto = try await MotoServer(tmp: tmp)
         defer { moto.stop() }
         let creds = AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey)
         let w = S3Writer(S3WriterConfiguration(endpoint: moto.endpoint, bucket: "kratix", credentials: creds, useTLS: false))
@@ -147,13 +147,13 @@ struct S3Tests {
         // Replacing with fewer files deletes the rest (DeleteObjects).
         let replaced = try await w.update(StateStoreUpdate(name: "wp", directory: "dir", replaceDirectory: true, files: [files[0]]))
         #expect(replaced.changed)
-        #expect(try moto.contents().keys.sorted() == ["dir/f0.yaml"])
+        #expect(try await moto.contents().keys.sorted() == ["dir/f0.yaml"])
     }
 
     @Test func badCredentialsAreAClearErrorAndWriteNothing() async throws {
         guard requireTool("moto_server") else { return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let moto = try MotoServer(tmp: tmp, checkingCredentials: true)
+        let moto = try await MotoServer(tmp: tmp, checkingCredentials: true)
         defer { moto.stop() }
         let good = S3Writer(S3WriterConfiguration(endpoint: moto.endpoint, bucket: "kratix",
                                                   credentials: AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey), useTLS: false))
@@ -179,7 +179,7 @@ struct S3Tests {
             #expect(error.isAuthenticationFailure, "\(error)")
             #expect(error.description.contains("InvalidAccessKeyId"), "\(error)")
         }
-        #expect(try moto.contents().keys.sorted() == ["good.yaml"])
+        #expect(try await moto.contents().keys.sorted() == ["good.yaml"])
     }
 
     @Test func specRules() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KratixTestSupport
 @testable import KratixStateStore
 #if canImport(Glibc)
 import Glibc
@@ -57,9 +58,14 @@ func waitForExit(_ pid: pid_t) -> Int32 {
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
-/// Runs a program (no shell) and returns stdout; throws with stderr when it fails.
+/// Runs a program (no shell) and returns stdout; throws with stderr when it fails. The waiting
+/// happens off the cooperative pool (see `offPool`).
 @discardableResult
-func sh(_ executable: String, _ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> String {
+func sh(_ executable: String, _ args: [String], cwd: String? = nil, env: [String: String] = [:]) async throws -> String {
+    try await offPool { try shBlocking(executable, args, cwd: cwd, env: env) }
+}
+
+private func shBlocking(_ executable: String, _ args: [String], cwd: String?, env: [String: String]) throws -> String {
     var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
     _ = CommandRunner.makeChannel(&outPipe)
     _ = CommandRunner.makeChannel(&errPipe)
@@ -86,8 +92,8 @@ func sh(_ executable: String, _ args: [String], cwd: String? = nil, env: [String
 }
 
 @discardableResult
-func git(_ args: String..., cwd: String? = nil) throws -> String {
-    try sh("git", args, cwd: cwd)
+func git(_ args: String..., cwd: String? = nil) async throws -> String {
+    try await sh("git", args, cwd: cwd)
 }
 
 /// Thread-safe holder for one `Data` (test helper). `@unchecked Sendable`: guarded by the lock.
@@ -106,36 +112,36 @@ struct BareRepo {
     let path: String
     var url: String { "file://\(path)" }
 
-    init(_ dir: TempDir, name: String = "remote.git", initialFiles: [String: String] = ["README.md": "hello\n"]) throws {
+    init(_ dir: TempDir, name: String = "remote.git", initialFiles: [String: String] = ["README.md": "hello\n"]) async throws {
         self.dir = dir
         path = dir.sub(name)
-        try git("init", "--quiet", "--bare", "--initial-branch=main", path)
+        try await git("init", "--quiet", "--bare", "--initial-branch=main", path)
         if !initialFiles.isEmpty {
             let seed = dir.sub("seed-\(UUID().uuidString.prefix(6))")
-            try git("init", "--quiet", "--initial-branch=main", seed)
+            try await git("init", "--quiet", "--initial-branch=main", seed)
             for (name, text) in initialFiles { try TempDir.writeFile("\(seed)/\(name)", text) }
-            try git("add", "-A", cwd: seed)
-            try git("-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "seed", cwd: seed)
-            try git("push", "--quiet", path, "main", cwd: seed)
+            try await git("add", "-A", cwd: seed)
+            try await git("-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "seed", cwd: seed)
+            try await git("push", "--quiet", path, "main", cwd: seed)
         }
     }
 
     /// File contents on a branch, read from the bare repository with `git show`.
-    func show(_ file: String, branch: String = "main") -> String? {
-        try? git("--git-dir", path, "show", "\(branch):\(file)")
+    func show(_ file: String, branch: String = "main") async -> String? {
+        try? await git("--git-dir", path, "show", "\(branch):\(file)")
     }
 
-    func files(branch: String = "main") throws -> [String] {
-        try git("--git-dir", path, "ls-tree", "-r", "--name-only", branch).split(separator: "\n").map(String.init)
+    func files(branch: String = "main") async throws -> [String] {
+        try await git("--git-dir", path, "ls-tree", "-r", "--name-only", branch).split(separator: "\n").map(String.init)
     }
 
-    func log(_ format: String = "%s", branch: String = "main") throws -> [String] {
-        try git("--git-dir", path, "log", "--format=\(format)", branch).split(separator: "\n", omittingEmptySubsequences: false)
+    func log(_ format: String = "%s", branch: String = "main") async throws -> [String] {
+        try await git("--git-dir", path, "log", "--format=\(format)", branch).split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init).filter { !$0.isEmpty }
     }
 
-    func head(branch: String = "main") throws -> String {
-        try git("--git-dir", path, "rev-parse", branch).trimmingCharacters(in: .whitespacesAndNewlines)
+    func head(branch: String = "main") async throws -> String {
+        try await git("--git-dir", path, "rev-parse", branch).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
@@ -191,12 +197,12 @@ final class ServerProcess: Sendable {
     }
 
     /// Waits until the port accepts connections (or the process dies).
-    func waitForPort(_ port: Int, timeout: Double = 20) throws {
+    func waitForPort(_ port: Int, timeout: Double = 20) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if portOpen(port) { return }
             if !isRunning { break }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw ShellError(description: "server did not listen on \(port): \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeModel
 import Testing
+import KratixTestSupport
 
 @testable import KratixTerraform
 
@@ -170,15 +171,20 @@ struct ModuleCallTerraformValidateTests {
         #expect(validateResult.status == 0, "\(version.output)\n\(validateResult.output)")
     }
 
-    @Test func requestWithSpecValidates() throws {
-        try validate(input: "test-object.yaml", module: Self.moduleVariables, outputs: ["id", "flags"])
+    // Terraform runs off the cooperative pool (`offPool`): the wait would block one of its two threads.
+    @Test func requestWithSpecValidates() async throws {
+        try await offPool { try Self().validate(input: "test-object.yaml", module: Self.moduleVariables, outputs: ["id", "flags"]) }
     }
 
-    @Test func requestWithoutSpecValidates() throws {
-        try validate(input: "test-object-no-spec.yaml", module: Self.optionalOnlyVariables, outputs: ["id"])
+    @Test func requestWithoutSpecValidates() async throws {
+        try await offPool { try Self().validate(input: "test-object-no-spec.yaml", module: Self.optionalOnlyVariables, outputs: ["id"]) }
     }
 
-    @Test func mismatchedVariablesFailValidation() throws {
+    @Test func mismatchedVariablesFailValidation() async throws {
+        try await offPool { try Self().mismatchedVariables() }
+    }
+
+    func mismatchedVariables() throws {
         // The check has teeth: an argument the module does not declare is rejected.
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -12,8 +12,8 @@ public struct TestAPIServer: Sendable {
     /// The CA that signed the serving certificate (TLS servers only).
     public let caCertificatePEM: String?
 
-    public static func with<T>(tls: Bool = false, _ body: (TestAPIServer) async throws -> T) async throws -> T {
-        let store = ObjectStore()
+    public static func with<T>(tls: Bool = false, eventWindow: Int = 10_000, _ body: (TestAPIServer) async throws -> T) async throws -> T {
+        let store = try ObjectStore(dataDirectory: nil, eventWindow: eventWindow)
         var configuration = APIServer.Configuration()
         let credentials = tls ? try ServerCredentials.generate(hosts: ["127.0.0.1"]) : nil
         configuration.credentials = credentials
@@ -51,6 +51,7 @@ public struct TestAPIServer: Sendable {
     }
 
     public struct KubectlMissing: Error, CustomStringConvertible {
+        public init() {}
         public var description: String { "kubectl is needed (apt-get install kubernetes-client)" }
     }
 
@@ -69,14 +70,15 @@ public struct TestAPIServer: Sendable {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        // The blocking reads run on Dispatch threads, not the cooperative pool: the server under test
+        // The blocking reads run on threads of their own. Not on `DispatchQueue.global()`: on Linux its
+        // default queue shares one thread per core with Swift concurrency, and the server under test
         // needs those threads to answer kubectl while we wait.
         let (o, e) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let group = DispatchGroup()
                 nonisolated(unsafe) var stderrData = Data()
                 group.enter()
-                DispatchQueue.global().async {
+                Thread.detachNewThread {
                     stderrData = err.fileHandleForReading.readDataToEndOfFile()
                     group.leave()
                 }
