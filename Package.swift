@@ -210,9 +210,11 @@ let package = Package(
         .testTarget(
             name: "KratixControllersTests",
             dependencies: [
-                "KratixTestSupport", "KratixControllers", "KratixAPI", "KratixStateStore",
+                "KratixTestSupport", "KratixControllers", "KratixAPI", "KratixStateStore", "KratixJobRunner",
                 "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer",
+                .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["EndToEnd/images"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import KratixControllers
 import KratixJobRunner
 import KubeRuntime
 import Logging
@@ -23,7 +25,10 @@ struct RunnerCommand: AsyncParsableCommand {
     func run() async throws {
         LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "kratix.runner")
-        let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, parallelism: parallelism, allJobs: allJobs),
+        // The adapter image the workflow Jobs name (PIPELINE_ADAPTER_IMG, else this build's default) is this binary.
+        let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image
+        let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, parallelism: parallelism, allJobs: allJobs,
+                                                    pipelineAdapterImage: adapterImage),
                                logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: runner)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

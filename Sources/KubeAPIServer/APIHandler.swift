@@ -192,11 +192,15 @@ public struct APIHandler: Sendable {
         case ("GET", let name?):
             return .json(.object(try await store.get(resource, namespace: namespace, name: name)))
         case ("POST", nil):
-            let object = try await store.create(resource, namespace: namespace, object: body(request), dryRun: dryRun)
-            return .json(.object(object), status: 201)
+            let sent = try body(request)
+            let warnings = try checkFieldValidation(request, resource, sent)
+            let object = try await store.create(resource, namespace: namespace, object: sent, dryRun: dryRun)
+            return .json(.object(object), status: 201).warning(warnings)
         case ("PUT", let name?):
-            let object = try await store.update(resource, namespace: namespace, name: name, object: body(request), subresource: target.subresource, dryRun: dryRun)
-            return .json(.object(object))
+            let sent = try body(request)
+            let warnings = try checkFieldValidation(request, resource, sent)
+            let object = try await store.update(resource, namespace: namespace, name: name, object: sent, subresource: target.subresource, dryRun: dryRun)
+            return .json(.object(object)).warning(warnings)
         case ("PATCH", let name?) where (request.header("Content-Type") ?? "").hasPrefix("application/apply-patch"):
             return try await serverSideApply(request, resource, namespace: namespace, name: name, subresource: target.subresource, dryRun: dryRun)
         case ("PATCH", let name?):
@@ -210,8 +214,9 @@ public struct APIHandler: Sendable {
                 meta["resourceVersion"] = current["metadata"]?["resourceVersion"]
                 object["metadata"] = .object(meta)
             }
+            let warnings = try checkFieldValidation(request, resource, object)
             let updated = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: target.subresource, dryRun: dryRun)
-            return .json(.object(updated))
+            return .json(.object(updated)).warning(warnings)
         case ("DELETE", let name?):
             let options = (try? JSONParser.parse(request.body)) ?? .null
             let dryRunBody = options["dryRun"]?.arrayValue?.contains("All") ?? false
@@ -324,11 +329,28 @@ public struct APIHandler: Sendable {
         ], status: 201)
     }
 
+    /// `fieldValidation` for custom resources, as the API server does it: fields the schema does not
+    /// declare are an error with `Strict` (what kubectl sends by default), a `Warning` header with
+    /// `Warn` (the default) and silently pruned with `Ignore`.
+    private func checkFieldValidation(_ request: APIRequest, _ resource: APIResource, _ object: JSONObject) throws(APIError) -> [String] {
+        let mode = request.query["fieldValidation"] ?? "Warn"
+        guard mode != "Ignore", let schema = resource.schema else { return [] }
+        guard mode == "Strict" || mode == "Warn" else {
+            throw APIError.badRequest("fieldValidation must be one of \"Ignore\", \"Warn\" or \"Strict\", not \"\(mode)\"")
+        }
+        let unknown = SchemaValidator(schema: schema).unknownFields(in: .object(object)).map { "unknown field \"\($0)\"" }
+        if mode == "Strict", !unknown.isEmpty {
+            throw APIError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): strict decoding error: \(unknown.joined(separator: ", "))")
+        }
+        return unknown
+    }
+
     private func serverSideApply(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String, subresource: String?, dryRun: Bool) async throws(APIError) -> APIResponse {
         guard let manager = request.query["fieldManager"], !manager.isEmpty else {
             throw APIError(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
         }
         let applied = try body(request)
+        let warnings = try checkFieldValidation(request, resource, applied)
         let force = request.flag("force")
         let now = Timestamp.format(Date())
         do {
@@ -336,12 +358,12 @@ public struct APIHandler: Sendable {
             var merged = try ServerSideApply.apply(applied, to: current, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
             merged["metadata"]?["resourceVersion"] = applied["metadata"]?["resourceVersion"] ?? current["metadata"]?["resourceVersion"] ?? nil
             let updated = try await store.update(resource, namespace: namespace, name: name, object: merged, subresource: subresource, dryRun: dryRun)
-            return .json(.object(updated))
+            return .json(.object(updated)).warning(warnings)
         } catch let error where error.code == 404 {
             var created = try ServerSideApply.apply(applied, to: nil, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
             created["metadata"]?["name"] = .string(name)
             let object = try await store.create(resource, namespace: namespace, object: created, dryRun: dryRun)
-            return .json(.object(object), status: 201)
+            return .json(.object(object), status: 201).warning(warnings)
         }
     }
 

@@ -24,6 +24,8 @@ public struct APIResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var body: [UInt8]
+    /// `Warning` headers (RFC 7234 form `299 - "text"`), which kubectl prints as `Warning: text`.
+    public var warnings: [String] = []
 
     public init(status: Int = 200, contentType: String = "application/json", body: [UInt8]) {
         self.status = status
@@ -33,6 +35,13 @@ public struct APIResponse: Sendable {
 
     public static func json(_ value: JSONValue, status: Int = 200) -> APIResponse {
         APIResponse(status: status, body: value.serializedBytes())
+    }
+
+    /// The response with `Warning` headers added.
+    func warning(_ texts: [String]) -> APIResponse {
+        var copy = self
+        copy.warnings += texts
+        return copy
     }
 
     public static func error(_ error: APIError) -> APIResponse {

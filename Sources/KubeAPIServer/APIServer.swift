@@ -245,6 +245,11 @@ public struct BoundAPIServer: Sendable {
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: String(response.body.count))
         headers.add(name: "Cache-Control", value: "no-cache, private")
+        for warning in response.warnings {
+            // RFC 7230 quoted-string: backslash and quote escaped, as the API server writes them.
+            let quoted = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            headers.add(name: "Warning", value: "299 - \"\(quoted)\"")
+        }
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         try await outbound.write(.head(HTTPResponseHead(version: version, status: status, headers: headers)))

@@ -25,9 +25,23 @@ public struct SchemaValidator: Sendable {
         return (value, problems)
     }
 
+    /// The fields pruning would drop, as dotted paths (`spec.unknownField`, `spec.items[0].x`): what
+    /// `fieldValidation=Strict` rejects and `Warn` reports.
+    public func unknownFields(in object: JSONValue) -> [String] {
+        var paths: [String] = []
+        _ = prune(object, schema, isRoot: true, path: "", unknown: &paths)
+        return paths
+    }
+
     // MARK: Pruning
 
     private func prune(_ value: JSONValue, _ schema: JSONValue, isRoot: Bool = false) -> JSONValue {
+        var ignored: [String] = []
+        return prune(value, schema, isRoot: isRoot, path: nil, unknown: &ignored)
+    }
+
+    /// `path` is nil when nobody collects unknown fields (every ordinary write): no strings are built.
+    private func prune(_ value: JSONValue, _ schema: JSONValue, isRoot: Bool, path: String?, unknown: inout [String]) -> JSONValue {
         let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
         let embedded = schema["x-kubernetes-embedded-resource"]?.boolValue == true
         switch value {
@@ -41,21 +55,31 @@ public struct SchemaValidator: Sendable {
                 } else if isRoot || embedded, key == "metadata" {
                     out[key] = child  // metadata is the server's; only name/generateName are restricted
                 } else if let childSchema = properties?[key] {
-                    out[key] = prune(child, childSchema)
+                    out[key] = prune(child, childSchema, isRoot: false, path: join(path, key), unknown: &unknown)
                 } else if case .object? = additional {
-                    out[key] = prune(child, additional!)
+                    out[key] = prune(child, additional!, isRoot: false, path: join(path, key), unknown: &unknown)
                 } else if additional?.boolValue == true || preserve {
                     out[key] = child
+                } else {
+                    if let field = join(path, key) { unknown.append(field) }  // unknown: pruned
                 }
-                // Anything else is unknown and pruned.
             }
             return .object(out)
         case .array(let array):
             guard let items = schema["items"] else { return value }
-            return .array(array.map { prune($0, items) })
+            var out: [JSONValue] = []
+            out.reserveCapacity(array.count)
+            for (index, element) in array.enumerated() {
+                out.append(prune(element, items, isRoot: false, path: path.map { "\($0)[\(index)]" }, unknown: &unknown))
+            }
+            return .array(out)
         default:
             return value
         }
+    }
+
+    private func join(_ path: String?, _ key: String) -> String? {
+        path.map { $0.isEmpty ? key : "\($0).\(key)" }
     }
 
     // MARK: Defaulting

@@ -44,7 +44,8 @@ import Testing
                   kubernetesConfig:
                     image: quay.io/opstree/redis:v6.2
                 """
-            result = try await server.kubectl(["apply", "-f", "-"], stdin: incomplete)
+            // (--validate=false: `kubernetesConfig` is not in this CRD, and strict validation would stop there.)
+            result = try await server.kubectl(["apply", "--validate=false", "-f", "-"], stdin: incomplete)
             #expect(result.status != 0)
             for field in ["spec.global", "spec.mode", "spec.redisConfig", "spec.service"] {
                 #expect(result.stderr.contains("\(field): Required value"), "\(result.stderr)")
@@ -133,6 +134,17 @@ import Testing
             #expect(object[path: ["spec", "cleanup"]] == "none")
             #expect(object[path: ["spec", "initWorkloads", "enabled"]] == true)
             #expect(object[path: ["spec", "bogus"]] == nil)
+
+            // kubectl validates strictly by default: an unknown field is an error and nothing is written;
+            // --validate=warn writes (pruned) and prints the server's warning.
+            let strict = destination.replacingOccurrences(of: "name: defaults", with: "name: strict")
+            result = try await server.kubectl(["create", "-f", "-"], stdin: strict)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("strict decoding error: unknown field \"spec.bogus\""), "\(result.stderr)")
+            #expect(try await server.kubectl(["get", "destination", "strict"]).status != 0)
+            result = try await server.kubectl(["create", "--validate=warn", "-f", "-"], stdin: strict)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("Warning: unknown field \"spec.bogus\""), "\(result.stderr)")
 
             let invalid = """
                 apiVersion: platform.kratix.io/v1alpha1

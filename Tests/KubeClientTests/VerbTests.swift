@@ -311,16 +311,14 @@ import Testing
             let ignored = try await client.create(widgets, widget, options: WriteOptions(dryRun: true, fieldValidation: "Ignore"))
             #expect(ignored.spec == ["size": 1])
             // Strict: the unknown field is an error (400 BadRequest on a real server, "strict decoding error").
-            await withKnownIssue("the embedded API server prunes unknown fields instead of honouring fieldValidation=Strict", isIntermittent: true) {
-                await #expect {
-                    try await client.create(widgets, widget, options: WriteOptions(fieldValidation: "Strict"))
-                } throws: { error in
-                    switch error as? ClientError {
-                    case .badRequest(let status)?, .invalid(let status)?: return status.message.contains("unknownField")
-                    default: return false
-                    }
-                }
+            await #expect {
+                try await client.create(widgets, widget, options: WriteOptions(fieldValidation: "Strict"))
+            } throws: { error in
+                guard case .badRequest(let status)? = error as? ClientError else { return false }
+                return status.message.contains("strict decoding error: unknown field \"spec.unknownField\"")
             }
+            // ... and nothing was written.
+            await #expect(throws: ClientError.self) { try await client.get(widgets, name: "w", namespace: "default") }
         }
     }
 

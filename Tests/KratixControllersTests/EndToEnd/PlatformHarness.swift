@@ -1,0 +1,210 @@
+import Foundation
+import KratixAPI
+import KratixJobRunner
+import KratixTestSupport
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Logging
+import Testing
+@testable import KratixControllers
+
+/// The platform as `kratix dev` assembles it, for end-to-end tests: the embedded API server (TLS),
+/// the Kratix CRDs, the local Job runner running the workflow Jobs (the pipeline adapter is the
+/// built `kratix` binary, the fixtures' images are stand-in scripts from `images/`), and the manager
+/// with every Kratix controller. The manager can be stopped abruptly and started again while the
+/// runner and the server keep going. `kubectl` is the user's tool.
+final class PlatformHarness: Sendable {
+    let server: TestAPIServer
+    let client: KubeClient
+    let directory: String
+    private let manager = ManagerSlot()
+
+    private init(server: TestAPIServer, client: KubeClient, directory: String) {
+        self.server = server
+        self.client = client
+        self.directory = directory
+    }
+
+    /// The stand-in images: `syntasso/test-bundle-image` runs the scripts in `images/test-bundle`.
+    static let imagesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("images").path
+
+    /// The `kratix` binary built beside the test bundle.
+    static var kratixExecutable: String? {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kratix").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        let built = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/kratix").path
+        return FileManager.default.isExecutableFile(atPath: built) ? built : nil
+    }
+
+    static func with<T>(_ body: (PlatformHarness) async throws -> T) async throws -> T {
+        guard let kratix = kratixExecutable else { throw HarnessError("the kratix binary is not built (swift build)") }
+        return try await TestAPIServer.with(tls: true) { server in
+            var configuration = try ClientConfiguration.fromKubeconfig(path: server.kubeconfig)
+            configuration.qps = 0
+            let client = try KubeClient(configuration: configuration)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-e2e-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let harness = PlatformHarness(server: server, client: client, directory: directory)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let images = "\(directory)/images.yaml"
+            try """
+                images:
+                  - image: syntasso/test-bundle-image
+                    command: ["/bin/sh"]
+                    path: \(imagesImagesPath("test-bundle"))
+                  - image: busybox
+                    command: ["/bin/sh"]
+                  - image: alpine
+                    command: ["/bin/sh"]
+
+                """.write(toFile: images, atomically: true, encoding: .utf8)
+            let runner = JobRunner(
+                configuration: .init(kubeconfig: server.kubeconfig, imageMapPath: images, parallelism: 4, kratixExecutable: kratix,
+                                     pipelineAdapterImage: PipelineAdapterImage.defaultImage,
+                                     workDirectory: "\(directory)/pods", maximumGracePeriod: .seconds(5)),
+                client: client, logger: Logger(label: "e2e.runner"))
+            let runnerTask = Task { try await runner.run() }
+            do {
+                for crd in KratixCRDs.all {
+                    _ = try await client.create(.customResourceDefinitions, KubeObject(crd.json)!)
+                }
+                try await harness.createNamespace(KratixGroup.systemNamespace)
+                let result = try await body(harness)
+                await harness.stopManager()
+                runnerTask.cancel()
+                _ = await runnerTask.result
+                try await client.shutdown()
+                return result
+            } catch {
+                await harness.stopManager()
+                runnerTask.cancel()
+                _ = await runnerTask.result
+                try? await client.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private static func imagesImagesPath(_ image: String) -> String { "\(imagesDirectory)/\(image)" }
+
+    // MARK: The manager
+
+    /// Starts a manager with every Kratix controller (no leader election, no probes).
+    func startManager(workers: Int = 2) async throws {
+        let manager = Manager(client: client, configuration: .init(metricsBindAddress: nil, healthProbeBindAddress: nil),
+                              metrics: MetricsRegistry(), logger: Logger(label: "e2e.manager"))
+        let platform = KratixPlatform(
+            manager: manager, configuration: KratixConfiguration(), workers: workers,
+            writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache-\(UUID().uuidString.prefix(4))"),
+            logger: Logger(label: "e2e.platform"))
+        await platform.register()
+        await self.manager.set(Task { try await manager.run() })
+    }
+
+    /// Stops the manager as a crash would: its task is cancelled, nothing is released or flushed.
+    func stopManager() async {
+        await manager.stop()
+    }
+
+    // MARK: Helpers
+
+    func createNamespace(_ name: String) async throws {
+        do {
+            _ = try await client.create(.namespaces, KubeObject(apiVersion: "v1", kind: "Namespace", name: name))
+        } catch .alreadyExists {}
+    }
+
+    /// `kubectl` that must succeed.
+    @discardableResult
+    func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> String {
+        let output = try await server.kubectl(arguments, stdin: stdin)
+        guard output.status == 0 else { throw HarnessError("kubectl \(arguments.joined(separator: " ")) failed: \(output.stderr)") }
+        return output.stdout
+    }
+
+    func apply(fixture path: String) async throws {
+        try await kubectl(["apply", "-f", TestEnvironment.fixturesDirectory.appendingPathComponent(path).path])
+    }
+
+    func get(_ resource: GroupVersionResource, _ name: String, namespace: String? = nil) async -> KubeObject? {
+        try? await client.get(resource, name: name, namespace: namespace)
+    }
+
+    func list(_ resource: GroupVersionResource, namespace: String? = nil, labels: String? = nil) async throws -> [KubeObject] {
+        try await client.list(resource, namespace: namespace, options: ListOptions(labelSelector: labels)).items
+    }
+
+    /// Records an issue naming every failed Pod in `namespace`, with its container states and log
+    /// tails, so a broken pipeline explains itself.
+    func reportFailedPods(namespace: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+        let report = await failedPods(namespace: namespace)
+        if !report.isEmpty { Issue.record("failed pods in \(namespace):\n\(report)", sourceLocation: sourceLocation) }
+    }
+
+    func failedPods(namespace: String) async -> String {
+        guard let pods = try? await list(.pods, namespace: namespace) else { return "(pods unreadable)" }
+        var report: [String] = []
+        for pod in pods where pod[at: ["status", "phase"]] == "Failed" {
+            let name = pod.name ?? ""
+            report.append("pod \(name): \(pod[at: ["status", "initContainerStatuses"]]?.description ?? "") \(pod[at: ["status", "containerStatuses"]]?.description ?? "")")
+            for container in (pod[at: ["spec", "initContainers"]]?.arrayValue ?? []) + (pod[at: ["spec", "containers"]]?.arrayValue ?? []) {
+                let containerName = container["name"]?.stringValue ?? ""
+                let logs = try? await server.kubectl(["logs", "-n", namespace, name, "-c", containerName, "--tail=20"])
+                report.append("  \(containerName): \(logs?.stdout ?? "")\(logs?.stderr ?? "")")
+            }
+        }
+        return report.joined(separator: "\n")
+    }
+
+    /// Polls until `condition` holds (true) or the timeout passes (false).
+    func eventually(timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return (try? await condition()) == true
+    }
+}
+
+/// The running manager's task, replaced on restart.
+private actor ManagerSlot {
+    private var task: Task<Void, any Error>?
+
+    func set(_ task: Task<Void, any Error>) {
+        self.task?.cancel()
+        self.task = task
+    }
+
+    func stop() async {
+        guard let task else { return }
+        self.task = nil
+        task.cancel()
+        _ = await task.result
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension KubeObject {
+    /// The condition of `type` in `status.conditions`.
+    func condition(_ type: String) -> JSONValue? {
+        self[at: ["status", "conditions"]]?.arrayValue?.first { $0["type"]?.stringValue == type }
+    }
+
+    /// `type/status/reason/message` of every condition, sorted by type: for exact comparisons.
+    var conditionSummary: [String] {
+        (self[at: ["status", "conditions"]]?.arrayValue ?? []).map {
+            "\($0["type"]?.stringValue ?? "")/\($0["status"]?.stringValue ?? "")/\($0["reason"]?.stringValue ?? "")/\($0["message"]?.stringValue ?? "")"
+        }.sorted()
+    }
+}
+
+extension KubeObject {
+    /// The value at a path of keys, as `JSONValue[path:]` reads it.
+    subscript(at path: [String]) -> JSONValue? { JSONValue.object(json)[path: path] }
+}
