@@ -123,7 +123,13 @@ public final class KratixPlatform: ResourceControllers, Sendable {
                                                    events: events, configuration: configuration)
         let controller = controller(name) { key in try await reconciler.reconcile(key) }
         let informers = manager.informers
-        await controller.watch(await informers.informer(for: api.resource), filter: .resourceVersionChanged)
+        let requests = await informers.informer(for: api.resource)
+        await controller.watch(requests, filter: .resourceVersionChanged)
+        // The Promise's requirements or availability changed: its Pending requests are looked at now,
+        // not at their next 60 s requeue.
+        await controller.watch(await informers.informer(for: Promise.groupVersionResource), trigger: .map { changed in
+            changed.name == promise ? requests.cache.keys : []
+        }, filter: .onUpdate { Self.servingState($0) != Self.servingState($1) })
         await controller.watch(await informers.informer(for: .jobs, labelSelector: Self.managedJobs), trigger: .map { job in
             guard job.labels[KratixLabels.promiseName] == promise, job.labels[KratixLabels.workflowType] == "resource",
                   let resourceName = job.annotations[KratixAnnotations.jobResourceName] else { return [] }
@@ -136,6 +142,13 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         })
         await manager.add(controller)
         logger.info("started resource controller", metadata: ["promise": "\(promise)", "resource": "\(api.resource)"])
+    }
+
+    /// The conditions that decide whether a Promise serves requests.
+    static func servingState(_ promise: KubeObject) -> [String] {
+        (promise.status?["conditions"]?.arrayValue ?? []).filter {
+            ["RequirementsFulfilled", "Available"].contains($0["type"]?.stringValue ?? "")
+        }.map { "\($0["type"]?.stringValue ?? "")=\($0["status"]?.stringValue ?? "")" }.sorted()
     }
 
     public func stop(promise: String) async {

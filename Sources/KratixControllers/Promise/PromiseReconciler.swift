@@ -125,7 +125,9 @@ public struct PromiseReconciler: Sendable {
             return .done
         }
 
-        // 8. Requirements.
+        // 8. Requirements. Unmet ones stop the pass only when their statuses change: the CRD is still
+        // installed and the request controller started (step 11), so requests are accepted as Pending.
+        var requirementsMet = true
         if let requirements = try await checkRequirements(promise, &status) {
             if !requirements {
                 status.setCondition("Reconciled", .unknown, reason: "RequirementsNotFulfilled", message: "Pending", now: now())
@@ -141,7 +143,7 @@ public struct PromiseReconciler: Sendable {
                 }
                 return .done
             }
-            if !requirements { return .requeueAfter(.seconds(60)) }
+            requirementsMet = requirements
         }
 
         // 9. The API's CRD and the controller's permissions on it.
@@ -213,6 +215,7 @@ public struct PromiseReconciler: Sendable {
         // 11. The resource-request controller, and re-running every request after a spec change.
         if let api {
             await resourceControllers.start(promise: promise.name, api: api)
+            if !requirementsMet { return .requeueAfter(.seconds(60)) }
             let generation = object.generation ?? 1
             let reconcileAll = object.labels[KratixLabels.reconcileResources] == "true"
             if reconcileAll || (status.json["observedGeneration"]?.intValue != generation && generation != 1) {
@@ -312,6 +315,7 @@ public struct PromiseReconciler: Sendable {
             let state: String
             do {
                 if let other = try await client.getIfPresent(resource, name: name) {
+                    try await recordRequiredBy(on: other, dependent: promise, requiredVersion: requirement.version)
                     if other.status?["status"]?.stringValue == "Available" {
                         state = "Requirement installed"
                     } else {
@@ -335,6 +339,23 @@ public struct PromiseReconciler: Sendable {
             // Events are recorded by the caller's write; keep them here for the reason strings.
         }
         return condition.0 == .true
+    }
+
+    /// Writes or refreshes this Promise's `requiredBy` entry on a Promise it requires (§7.4), so
+    /// operators see from either side what depends on what.
+    func recordRequiredBy(on required: KubeObject, dependent: Promise, requiredVersion: String?) async throws {
+        let entry: JSONValue = [
+            "promise": ["name": .string(dependent.name), "version": .string(dependent.version)],
+            "requiredVersion": .string(requiredVersion ?? ""),
+        ]
+        var entries = required.status?["requiredBy"]?.arrayValue ?? []
+        if let index = entries.firstIndex(where: { $0[path: ["promise", "name"]]?.stringValue == dependent.name }) {
+            guard entries[index] != entry else { return }
+            entries[index] = entry
+        } else {
+            entries.append(entry)
+        }
+        _ = try await client.patch(resource, name: required.name ?? "", .merge(["status": ["requiredBy": .array(entries)]]), subresource: "status")
     }
 
     // MARK: The CRD (§7.2 step 9)
