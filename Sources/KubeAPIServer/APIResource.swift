@@ -14,6 +14,9 @@ public struct APIResource: Sendable, Equatable {
     /// Subresources besides the object itself (`status`, `log`, `token`).
     public var subresources: [String]
     /// The CRD's `openAPIV3Schema`, for validation, pruning and defaulting; `nil` for built-in kinds.
+    /// The core `namespaces` resource, not a custom resource that happens to share the plural
+    /// (the marketplace's `namespaces.marketplace.kratix.io`).
+    public var isCoreNamespace: Bool { group.isEmpty && plural == "namespaces" }
     public var schema: JSONValue?
     public var printerColumns: [JSONValue]
 

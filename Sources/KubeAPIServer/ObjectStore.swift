@@ -290,7 +290,7 @@ public actor ObjectStore {
             // Custom resources ignore status on create; it is set through the status subresource.
             object.removeValue(forKey: "status")
         }
-        if resource.plural == "namespaces" {
+        if resource.isCoreNamespace {
             object["spec"] = ["finalizers": ["kubernetes"]]
             object["status"] = ["phase": "Active"]
             var labels = meta["labels"]?.objectValue ?? [:]
@@ -409,7 +409,7 @@ public actor ObjectStore {
             break
         }
         let finalizers = meta["finalizers"]?.arrayValue ?? []
-        if !finalizers.isEmpty || resource.plural == "namespaces" {
+        if !finalizers.isEmpty || resource.isCoreNamespace {
             if meta["deletionTimestamp"] == nil {
                 let previous = object
                 meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
@@ -417,7 +417,7 @@ public actor ObjectStore {
                 object["metadata"] = .object(meta)
                 object = try commit(resource.groupResource, key: storageKey, object: object, previous: previous)
             }
-            if resource.plural == "namespaces" {
+            if resource.isCoreNamespace {
                 try finishNamespaceDeletion(name)
                 return objects["namespaces"]?[storageKey] ?? object
             }
@@ -664,9 +664,10 @@ public actor ObjectStore {
     private func validateMetadata(_ resource: APIResource, name: String, meta: JSONObject) throws(APIError) {
         var causes: [(String, String)] = []
         let nameIsValid: Bool
-        switch resource.plural {
-        case "namespaces": nameIsValid = LabelValidation.isDNSLabel(name)
-        case "roles", "rolebindings", "clusterroles", "clusterrolebindings":
+        switch (resource.group, resource.plural) {
+        case ("", "namespaces"): nameIsValid = LabelValidation.isDNSLabel(name)
+        case ("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "rolebindings"),
+             ("rbac.authorization.k8s.io", "clusterroles"), ("rbac.authorization.k8s.io", "clusterrolebindings"):
             // RBAC names are path segments: anything but "." "..", "/" and "%".
             nameIsValid = name != "." && name != ".." && !name.contains("/") && !name.contains("%")
         default: nameIsValid = LabelValidation.isDNSSubdomain(name)

@@ -26,7 +26,8 @@ final class PlatformHarness: Sendable {
         self.directory = directory
     }
 
-    /// The stand-in images: `syntasso/test-bundle-image` runs the scripts in `images/test-bundle`.
+    /// The stand-in images: `syntasso/test-bundle-image` runs the scripts in `images/test-bundle`,
+    /// the marketplace pipelines those in `images/marketplace`.
     static let imagesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("images").path
 
     /// The `kratix` binary built beside the test bundle.
@@ -53,6 +54,14 @@ final class PlatformHarness: Sendable {
                   - image: syntasso/test-bundle-image
                     command: ["/bin/sh"]
                     path: \(imagesImagesPath("test-bundle"))
+                  - image: ghcr.io/syntasso/kratix-marketplace/namespace-configure-pipeline
+                    command: ["\(imagesImagesPath("marketplace"))/namespace-configure"]
+                  - image: ghcr.io/syntasso/kratix-marketplace/namespace-claim-configure-pipeline
+                    command: ["\(imagesImagesPath("marketplace"))/namespace-claim"]
+                  - image: ghcr.io/syntasso/kratix-marketplace/nginx-ingress-configure-pipeline
+                    command: ["\(imagesImagesPath("marketplace"))/nginx-ingress-configure"]
+                  - image: ghcr.io/syntasso/kratix-marketplace/runtime-configure-pipeline
+                    path: \(imagesImagesPath("marketplace"))
                   - image: busybox
                     command: ["/bin/sh"]
                   - image: alpine

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Stand-in for syntasso/test-bundle-image's resource-configure-0.sh (see ../shared/fixtures/README.md).
 set -eu
-. "$(dirname "$(command -v resource-configure-0.sh)")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 name=$(field spec configMapName)
 mkdir -p /kratix/output/dest1 /kratix/output/dest2
 for n in 1 2; do

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Stand-in for syntasso/test-bundle-image's resource-configure-1.sh (see ../shared/fixtures/README.md).
 set -eu
-. "$(dirname "$(command -v resource-configure-1.sh)")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 stage=$(field status stage)
 if [ "$stage" != "one" ]; then
   echo "expected .status.stage to be one, got '$stage'" >&2
