@@ -38,8 +38,11 @@ struct DevCommand: AsyncParsableCommand {
 
         let metrics = MetricsRegistry()
         MetricsSystem.bootstrap(metrics.factory)
-        let clientConfiguration = ClientConfiguration(
+        var clientConfiguration = ClientConfiguration(
             server: bound.url, tls: TLSSettings(caPEM: credentials.caCertificatePEM), credentials: .bearerToken(credentials.token))
+        // One process talks to its own server over loopback: client-go's 5/10 would only slow it down.
+        clientConfiguration.qps = 50
+        clientConfiguration.burst = 100
         let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)
 
         let images = "\(directory)/images.yaml"
@@ -54,8 +57,12 @@ struct DevCommand: AsyncParsableCommand {
                 writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logger: logger)
             // The adapter image the workflow Jobs name is this very binary.
             let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image
-            let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, parallelism: 4,
-                                                        pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods"),
+            // DIR/images.yaml first, then the examples' own map when run from the repository.
+            let exampleImages = "\(TerminalPaths.examples)/images.yaml"
+            let additional = FileManager.default.fileExists(atPath: exampleImages) ? [exampleImages] : []
+            let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, additionalImageMapPaths: additional,
+                                                        parallelism: 4, pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods",
+                                                        apiQPS: 50, apiBurst: 100),
                                    client: client, logger: Logger(label: "kratix.runner"))
             let services = ServiceGroup(configuration: .init(
                 services: [.init(service: platform.manager), .init(service: runner)],

@@ -14,31 +14,10 @@ import Testing
 
     @Test func aManagerKilledMidWorkflowConvergesAfterARestart() async throws {
         try await PlatformHarness.with { platform in
-            let repository = try await SchedBareRepo.make(in: platform.directory)
-            try await platform.kubectl(["apply", "-f", "-"], stdin: """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata: {name: default}
-                spec: {url: "file://\(repository.path)", branch: main}
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata:
-                  name: worker-1
-                  labels: {environment: dev, target: worker-1}
-                spec:
-                  path: worker-1
-                  stateStoreRef: {kind: GitStateStore, name: default}
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata:
-                  name: worker-2
-                  labels: {environment: dev, target: worker-2}
-                spec:
-                  path: worker-2
-                  stateStoreRef: {kind: GitStateStore, name: default}
-                """)
+            let repository = try await platform.gitDestinations([
+                "worker-1": ["environment": "dev", "target": "worker-1"],
+                "worker-2": ["environment": "dev", "target": "worker-2"],
+            ])
             try await platform.startManager()
             try await platform.apply(fixture: "kratix/core/assets/promise.yaml")
             try await platform.apply(fixture: "kratix/core/assets/example-resource.yaml")

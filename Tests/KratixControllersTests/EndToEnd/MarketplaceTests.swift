@@ -15,26 +15,6 @@ import Testing
     static let runtimes = GroupVersionResource(group: "marketplace.kratix.io", version: "v1alpha1", resource: "runtimes")
     static let root = "5058f"
 
-    func gitDestination(_ platform: PlatformHarness) async throws -> SchedBareRepo {
-        let repository = try await SchedBareRepo.make(in: platform.directory)
-        try await platform.kubectl(["apply", "-f", "-"], stdin: """
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: GitStateStore
-            metadata: {name: default}
-            spec: {url: "file://\(repository.path)", branch: main}
-            ---
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: Destination
-            metadata:
-              name: worker-1
-              labels: {environment: dev}
-            spec:
-              path: worker-1
-              stateStoreRef: {kind: GitStateStore, name: default}
-            """)
-        return repository
-    }
-
     func reconciled(_ platform: PlatformHarness, _ resource: GroupVersionResource, _ name: String) async -> Bool {
         await platform.eventually {
             await platform.get(resource, name, namespace: "default")?.condition("Reconciled")?["status"] == "True"
@@ -43,7 +23,7 @@ import Testing
 
     @Test func namespaceAndNamespaceClaim() async throws {
         try await PlatformHarness.with { platform in
-            let repository = try await gitDestination(platform)
+            let repository = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
             try await platform.startManager()
 
             // namespace: the request's Namespace reaches the Destination. (Its plural, `namespaces`, is the
@@ -87,7 +67,7 @@ import Testing
 
     @Test func runtime() async throws {
         try await PlatformHarness.with { platform in
-            let repository = try await gitDestination(platform)
+            let repository = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
             try await platform.startManager()
             try await platform.kubectl(["create", "configmap", "runtime-domain", "-n", "default", "--from-literal=domain=apps.example.com"])
 

@@ -62,6 +62,9 @@ final class PlatformHarness: Sendable {
                     command: ["\(imagesImagesPath("marketplace"))/nginx-ingress-configure"]
                   - image: ghcr.io/syntasso/kratix-marketplace/runtime-configure-pipeline
                     path: \(imagesImagesPath("marketplace"))
+                  - image: ghcr.io/syntasso/kratix-pipeline-utility
+                    command: ["/bin/sh"]
+                    path: \(imagesImagesPath("pipeline-utility"))
                   - image: busybox
                     command: ["/bin/sh"]
                   - image: alpine
@@ -99,12 +102,14 @@ final class PlatformHarness: Sendable {
 
     // MARK: The manager
 
-    /// Starts a manager with every Kratix controller (no leader election, no probes).
+    /// Starts a manager with every Kratix controller (no leader election, no probes), reading the
+    /// `kratix` ConfigMap as `kratix manager` does.
     func startManager(workers: Int = 2) async throws {
+        let configuration = try await KratixConfiguration.load(client: client, environment: [:])
         let manager = Manager(client: client, configuration: .init(metricsBindAddress: nil, healthProbeBindAddress: nil),
                               metrics: MetricsRegistry(), logger: Logger(label: "e2e.manager"))
         let platform = KratixPlatform(
-            manager: manager, configuration: KratixConfiguration(), workers: workers,
+            manager: manager, configuration: configuration, workers: workers,
             writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache-\(UUID().uuidString.prefix(4))"),
             logger: Logger(label: "e2e.platform"))
         await platform.register()
@@ -114,6 +119,35 @@ final class PlatformHarness: Sendable {
     /// Stops the manager as a crash would: its task is cancelled, nothing is released or flushed.
     func stopManager() async {
         await manager.stop()
+    }
+
+    // MARK: Destinations
+
+    /// A bare Git repository registered as GitStateStore `default`, and Destinations on it (path =
+    /// name) with the given labels: the usual setup of the Git-backed scenarios.
+    func gitDestinations(_ destinations: [String: [String: String]]) async throws -> SchedBareRepo {
+        let repository = try await SchedBareRepo.make(in: directory)
+        var documents = ["""
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: GitStateStore
+            metadata: {name: default}
+            spec: {url: "file://\(repository.path)", branch: main}
+            """]
+        for (name, labels) in destinations.sorted(by: { $0.key < $1.key }) {
+            let labelText = labels.sorted(by: { $0.key < $1.key }).map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            documents.append("""
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata:
+                  name: \(name)
+                  labels: {\(labelText)}
+                spec:
+                  path: \(name)
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                """)
+        }
+        try await kubectl(["apply", "-f", "-"], stdin: documents.joined(separator: "\n---\n"))
+        return repository
     }
 
     // MARK: Helpers

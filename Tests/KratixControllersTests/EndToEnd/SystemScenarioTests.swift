@@ -1,0 +1,139 @@
+import Foundation
+import KratixAPI
+import KratixTestSupport
+import KubeClient
+import KubeModel
+import Testing
+@testable import KratixControllers
+
+/// acceptance-scenarios.md §3.2 scenarios with the upstream assets in `kratix/system/assets`:
+/// `kratix_config_test.go`, `healthchecks_test.go` and `reconciliation_test.go`.
+@Suite(.serialized) struct SystemScenarioTests {
+    static let assets = "kratix/system/assets"
+    static let root = "5058f"
+
+    func resource(_ plural: String) -> GroupVersionResource {
+        GroupVersionResource(group: "test.kratix.io", version: "v1alpha1", resource: plural)
+    }
+
+    func reconciled(_ platform: PlatformHarness, _ resource: GroupVersionResource, _ name: String) async -> Bool {
+        await platform.eventually {
+            await platform.get(resource, name, namespace: "default")?.condition("Reconciled")?["status"] == "True"
+        }
+    }
+
+    /// The Job of one pipeline of a request, once it exists.
+    func job(_ platform: PlatformHarness, promise: String, pipeline: String) async throws -> KubeObject? {
+        var found: KubeObject?
+        _ = await platform.eventually {
+            found = try await platform.list(.jobs, namespace: "default", labels: "kratix.io/promise-name=\(promise),kratix.io/pipeline-name=\(pipeline)").first
+            return found != nil
+        }
+        return found
+    }
+
+    @Test func kratixConfigDefaultsAndPipelineOptions() async throws {
+        try await PlatformHarness.with { platform in
+            _ = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.apply(fixture: "\(Self.assets)/kratix-config.yaml")
+            try await platform.startManager()
+            try await platform.apply(fixture: "\(Self.assets)/kratix-config/promise.yaml")
+            #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "configtest.test.kratix.io") != nil })
+            try await platform.apply(fixture: "\(Self.assets)/kratix-config/resource-request.yaml")
+            #expect(await reconciled(platform, resource("configtest"), "example-config"))
+            await platform.reportFailedPods(namespace: "default")
+
+            func userContainer(_ job: KubeObject?) -> JSONValue? {
+                job?[at: ["spec", "template", "spec", "containers"]]?.arrayValue?.first { $0["name"] == "do-nothing-with-care" }
+                    ?? job?[at: ["spec", "template", "spec", "initContainers"]]?.arrayValue?.first { $0["name"] == "do-nothing-with-care" }
+            }
+            // The Promise's securityContext and backoffLimit win where it sets them...
+            let job0 = try await job(platform, promise: "configtest", pipeline: "resource-pipeline0")
+            #expect(job0?[at: ["spec", "backoffLimit"]] == 3)
+            #expect(userContainer(job0)?[path: ["securityContext", "windowsOptions", "runAsUserName"]] == "setInPromise")
+            // ... the config's defaults apply elsewhere (never Kubernetes' backoffLimit of 6).
+            let job1 = try await job(platform, promise: "configtest", pipeline: "resource-pipeline1")
+            #expect(job1?[at: ["spec", "backoffLimit"]] == 4)
+            #expect(userContainer(job1)?[path: ["securityContext", "windowsOptions", "runAsUserName"]] == "setInKratixConfig")
+        }
+    }
+
+    @Test func healthRecordsGiveTheRequestItsWorstState() async throws {
+        try await PlatformHarness.with { platform in
+            _ = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.startManager()
+            try await platform.apply(fixture: "\(Self.assets)/healthchecks/promise.yaml")
+            #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "healthchecktest.test.kratix.io") != nil })
+            try await platform.apply(fixture: "\(Self.assets)/healthchecks/resource-request.yaml")
+            // The Promise has no workflows: the request is done once its generation is observed.
+            #expect(await platform.eventually {
+                let request = await platform.get(resource("healthchecktest"), "example", namespace: "default")
+                return request?[at: ["status", "observedGeneration"]] == 1
+            })
+            try await platform.apply(fixture: "\(Self.assets)/healthchecks/healthy-health-record.yaml")
+            try await platform.apply(fixture: "\(Self.assets)/healthchecks/unhealthy-health-record.yaml")
+            #expect(await platform.eventually {
+                let request = await platform.get(resource("healthchecktest"), "example", namespace: "default")
+                return request?[at: ["status", "healthStatus", "state"]] == "unhealthy"
+                    && request?[at: ["status", "healthStatus", "healthRecords"]]?.arrayValue?.count == 2
+            })
+            let request = try #require(await platform.get(resource("healthchecktest"), "example", namespace: "default"))
+            let records = request[at: ["status", "healthStatus", "healthRecords"]]?.arrayValue ?? []
+            #expect(Set(records.compactMap { $0["state"]?.stringValue }) == ["healthy", "unhealthy"], "\(records)")
+        }
+    }
+
+    @Test func pausedPromiseFreezesItsRequestsUntilUnpaused() async throws {
+        try await PlatformHarness.with { platform in
+            let repository = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.startManager()
+            let paused = resource("pausedtest")
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-promise.yaml")
+            #expect(await platform.eventually {
+                await platform.get(Promise.groupVersionResource, "pausedtest")?[at: ["status", "status"]] == "Available"
+            })
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-promise-rr-one.yaml")
+            #expect(await reconciled(platform, paused, "one"))
+            await platform.reportFailedPods(namespace: "default")
+            await platform.reportFailedPods(namespace: KratixGroup.systemNamespace)
+
+            // Paused: the Promise says so, new and updated requests are accepted but frozen.
+            try await platform.kubectl(["label", "promise", "pausedtest", "kratix.io/paused=true"])
+            #expect(await platform.eventually {
+                let promise = await platform.get(Promise.groupVersionResource, "pausedtest")
+                return promise?.condition("Reconciled")?["reason"] == "PausedReconciliation"
+                    && promise?.condition("Available")?["reason"] == "PausedReconciliation"
+            })
+            let jobsBefore = try await platform.list(.jobs, namespace: "default").count
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-promise-rr-two.yaml")
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-promise-rr-one-updated.yaml")
+            for name in ["one", "two"] {
+                #expect(await platform.eventually {
+                    let request = await platform.get(paused, name, namespace: "default")
+                    return request?.condition("Reconciled")?["reason"] == "PausedReconciliation"
+                        && request?.condition("Reconciled")?["message"] == "Paused"
+                }, "\(name) is Paused")
+            }
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await platform.list(.jobs, namespace: "default").count == jobsBefore, "no workflow runs while paused")
+
+            // Unpaused: every request reconciles with its latest spec.
+            try await platform.kubectl(["label", "promise", "pausedtest", "kratix.io/paused-"])
+            #expect(await reconciled(platform, paused, "two"))
+            #expect(await platform.eventually {
+                let request = await platform.get(paused, "one", namespace: "default")
+                let observed = request?[at: ["status", "observedGeneration"]]
+                return request?.condition("Reconciled")?["status"] == "True" && observed == request?[at: ["metadata", "generation"]]
+            })
+            let one = "worker-1/resources/default/pausedtest/one/resource/\(Self.root)/configmap.yaml"
+            let two = "worker-1/resources/default/pausedtest/two/resource/\(Self.root)/configmap.yaml"
+            let delivered = await platform.eventually {
+                let files = try await repository.files()
+                guard files.contains(one), files.contains(two) else { return false }
+                return try await repository.show(one)?.contains("one-after") == true
+            }
+            let files = try await repository.files()
+            #expect(delivered, "\(files)")
+        }
+    }
+}
