@@ -191,7 +191,8 @@ public struct PromiseReconciler: Sendable {
             let outcome = try await engine.reconcileConfigure(object: object, resource: resource, pipelines: configurePipelines,
                                                               numberOfJobsToKeep: configuration.numberOfJobsToKeep)
             var written = outcome
-            if outcome.state != .completed {
+            // (A suspended workflow already says why: Available False / WorkflowSuspended, §5.9.)
+            if outcome.state != .completed && outcome.state != .suspended {
                 var unavailable = WorkflowStatusDocument(outcome.object.status, conditionStyle: .metav1)
                 unavailable.json["status"] = "Unavailable"
                 unavailable.setKratixField("status", "Unavailable")
