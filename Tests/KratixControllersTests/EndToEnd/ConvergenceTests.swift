@@ -20,6 +20,7 @@ import Testing
             ])
             try await platform.startManager()
             try await platform.apply(fixture: "kratix/core/assets/promise.yaml")
+            #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "testbundles.test.kratix.io") != nil })
             try await platform.apply(fixture: "kratix/core/assets/example-resource.yaml")
 
             // Kill the manager while the request's first pipeline Job exists and its workflow is unfinished.
