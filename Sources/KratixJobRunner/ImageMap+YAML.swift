@@ -21,12 +21,23 @@ extension ImageMap {
                     throw ModelError(.invalidValue(field: "images[\(index)].image", value: raw.image, reason: "must not be empty"),
                                      source: source, documentIndex: document.index)
                 }
+                var command = raw.command ?? []
+                if let program = command.first { command[0] = Self.resolve(program, against: source, onlyWithSlash: true) }
                 entries.append(Entry(
-                    image: raw.image, command: raw.command ?? [], args: raw.args ?? [], path: raw.path,
+                    image: raw.image, command: command, args: raw.args ?? [], path: raw.path.map { Self.resolve($0, against: source) },
                     workingDir: raw.workingDir, commands: raw.commands ?? [:]))
             }
         }
         self.init(entries: entries)
+    }
+
+    /// A relative `path`, or a relative `command` program with a slash in it (`stage/run.sh`, not
+    /// `sh`, which is looked up on PATH), is relative to the map file's directory, so a map can ship
+    /// beside the programs it names (`examples/images.yaml`).
+    static func resolve(_ value: String, against source: String?, onlyWithSlash: Bool = false) -> String {
+        guard let source, !value.hasPrefix("/"), !value.isEmpty, !onlyWithSlash || value.contains("/") else { return value }
+        guard let slash = source.lastIndex(of: "/") else { return value }
+        return String(source[..<slash]) + "/" + value
     }
 
     private struct File: Decodable {

@@ -117,14 +117,21 @@ public final class LeaderElector: Sendable {
     /// Gives the lease up so another candidate takes over at once.
     public func release() async {
         guard let record = machine.withLock({ $0.release(wallClock: Date()) }) else { return }
-        do {
-            var lease = try await client.get(.leases, name: configuration.name, namespace: configuration.namespace)
-            guard LeaseRecord(lease: lease).holderIdentity == configuration.identity else { return }
-            record.apply(to: &lease)
-            _ = try await client.update(.leases, lease)
-            logger.info("released lease \(leaseName)")
-        } catch {
-            logger.warning("could not release lease \(leaseName): \(error)")
+        // A renewal cancelled a moment ago may still land first: on a conflict, read again and retry.
+        for attempt in 1...3 {
+            do {
+                var lease = try await client.get(.leases, name: configuration.name, namespace: configuration.namespace)
+                guard LeaseRecord(lease: lease).holderIdentity == configuration.identity else { return }
+                record.apply(to: &lease)
+                _ = try await client.update(.leases, lease)
+                logger.info("released lease \(leaseName)")
+                return
+            } catch .conflict where attempt < 3 {
+                continue
+            } catch {
+                logger.warning("could not release lease \(leaseName): \(error)")
+                return
+            }
         }
     }
 

@@ -97,13 +97,15 @@ public final class Manager: Service, Sendable {
         let probes = try await bindProbes()
         state.withLock { $0.running = true }
         defer { state.withLock { $0.running = false; $0.leading = false } }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.informers.tasks.run() }
-            for probe in probes { group.addTask { try await probe.run() } }
-            group.addTask { try await self.lead() }
-            // `lead()` is the only child that ends on its own: on shutdown, or with an error.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.informers.tasks.run(); return false }
+            for probe in probes { group.addTask { try await probe.run(); return false } }
+            group.addTask { try await self.lead(); return true }
             defer { group.cancelAll() }
-            try await group.next()
+            // Wait for `lead()` itself (true), which ends on shutdown after releasing the lease; the
+            // informers may finish first on the same signal, and cancelling then would cut the
+            // release short. An error from any part ends the manager at once.
+            while let leadFinished = try await group.next(), !leadFinished {}
         }
         logger.info("manager stopped")
     }
@@ -140,7 +142,12 @@ public final class Manager: Service, Sendable {
             try await group.next()
         }
         state.withLock { $0.leading = false }
-        await elector?.release()
+        // A graceful shutdown hands the lease over at once. The release runs in a task of its own so
+        // that cancellation arriving meanwhile (the service group winding down) cannot cut it short;
+        // a cancelled manager, like a killed process, releases nothing and the lease expires.
+        if let elector, !Task.isCancelled {
+            await Task { await elector.release() }.value
+        }
     }
 
     private func bindProbes() async throws -> [ProbeServer.Bound] {

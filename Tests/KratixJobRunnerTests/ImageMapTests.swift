@@ -38,6 +38,24 @@ import Testing
         #expect(map.entry(for: "ghcr.io/example/other") == nil)
     }
 
+    @Test func relativeProgramsAndPathsAreRelativeToTheMapFile() throws {
+        let map = try ImageMap(yaml: """
+            images:
+              - image: ghcr.io/example/stage
+                command: [stage/run.sh, --verbose]
+                path: stage/bin
+              - image: busybox
+                command: [sh]
+                path: /opt/bin
+            """, source: "/repo/examples/images.yaml")
+        let stage = try #require(map.entry(for: "ghcr.io/example/stage:v1"))
+        #expect(stage.command == ["/repo/examples/stage/run.sh", "--verbose"])
+        #expect(stage.path == "/repo/examples/stage/bin")
+        // A bare program name is still looked up on PATH, and absolute paths stay as written.
+        #expect(map.entry(for: "busybox")?.command == ["sh"])
+        #expect(map.entry(for: "busybox")?.path == "/opt/bin")
+    }
+
     @Test func misspeltKeysAreErrorsNamingTheField() {
         #expect(throws: ModelError.self) {
             try ImageMap(yaml: "images:\n  - image: a\n    comand: [x]\n", source: "images.yaml")

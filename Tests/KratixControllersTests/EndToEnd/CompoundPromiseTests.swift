@@ -36,6 +36,7 @@ import Testing
             #expect(unavailable[at: ["status", "requiredPromises"]]?.arrayValue?.first?["state"] == "Requirement not installed")
 
             // A request against it is accepted but Pending.
+            #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "compound.test.kratix.io") != nil })
             try await platform.apply(fixture: "\(Self.assets)/resource-request.yaml")
             #expect(await platform.eventually {
                 let request = await platform.get(Self.compounds, "example-compound-rr", namespace: "default")

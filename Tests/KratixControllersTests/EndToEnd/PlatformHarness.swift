@@ -66,8 +66,8 @@ final class PlatformHarness: Sendable {
                   - image: ghcr.io/syntasso/kratix-pipeline-utility
                     command: ["/bin/sh"]
                     path: \(imagesImagesPath("pipeline-utility"))
-                  - image: kratix-swift/terraform-stage
-                    command: ["\(imagesImagesPath("terraform"))/terraform-stage"]
+                  - image: ghcr.io/kratix-swift/terraform-stage
+                    command: ["\(TestEnvironment.repositoryRoot.path)/examples/terraform/stage/terraform-stage"]
                     path: \(terraform)
                   - image: busybox
                     command: ["/bin/sh"]

@@ -6,7 +6,7 @@ import KubeModel
 import Testing
 @testable import KratixControllers
 
-/// Issue 8, end to end: a Promise whose resource workflow runs the real Terraform 1.0.3 on a
+/// Issue 8, end to end, with `examples/terraform`: a Promise whose resource workflow runs the real Terraform 1.0.3 on a
 /// provider-free local module, with its state in a Secret through the kubernetes backend (the pod's
 /// in-cluster credentials against the embedded API server). Plan/apply reports the outputs, a re-run
 /// with no change reports no changes, an update changes the outputs, and deleting the request runs
@@ -14,74 +14,10 @@ import Testing
 @Suite(.serialized) struct TerraformWorkflowTests {
     static let stacks = GroupVersionResource(group: "example.kratix.io", version: "v1", resource: "tfstacks")
 
-    static let promise = """
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata:
-          name: tfstack
-        spec:
-          api:
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: tfstacks.example.kratix.io
-            spec:
-              group: example.kratix.io
-              names: {kind: TFStack, plural: tfstacks, singular: tfstack}
-              scope: Namespaced
-              versions:
-                - name: v1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-                          type: object
-                          properties:
-                            size: {type: integer}
-          workflows:
-            resource:
-              configure:
-                - apiVersion: platform.kratix.io/v1alpha1
-                  kind: Pipeline
-                  metadata: {name: terraform}
-                  spec:
-                    rbac:
-                      permissions:
-                        - apiGroups: [""]
-                          resources: [secrets]
-                          verbs: [get, list, create, update, delete]
-                        - apiGroups: [coordination.k8s.io]
-                          resources: [leases]
-                          verbs: [get, list, create, update, delete]
-                    containers:
-                      - {name: plan-apply, image: "kratix-swift/terraform-stage:v1"}
-              delete:
-                - apiVersion: platform.kratix.io/v1alpha1
-                  kind: Pipeline
-                  metadata: {name: terraform-destroy}
-                  spec:
-                    rbac:
-                      permissions:
-                        - apiGroups: [""]
-                          resources: [secrets]
-                          verbs: [get, list, create, update, delete]
-                        - apiGroups: [coordination.k8s.io]
-                          resources: [leases]
-                          verbs: [get, list, create, update, delete]
-                    containers:
-                      - {name: destroy, image: "kratix-swift/terraform-stage:v1"}
-        """
+    static let example = TestEnvironment.repositoryRoot.appendingPathComponent("examples/terraform").path
 
-    func request(size: Int) -> String {
-        """
-        apiVersion: example.kratix.io/v1
-        kind: TFStack
-        metadata: {name: demo, namespace: default}
-        spec: {size: \(size)}
-        """
+    func request(size: Int) throws -> String {
+        try String(contentsOfFile: "\(Self.example)/request.yaml", encoding: .utf8).replacingOccurrences(of: "size: 1", with: "size: \(size)")
     }
 
     @Test func planApplyNoChangeUpdateAndDestroy() async throws {
@@ -92,13 +28,14 @@ import Testing
         try await PlatformHarness.with { platform in
             _ = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
             try await platform.startManager()
-            try await platform.kubectl(["apply", "-f", "-"], stdin: Self.promise)
+            try await platform.kubectl(["create", "secret", "generic", "tfstack-credentials", "-n", "default", "--from-literal=api-token=s3cret"])
+            try await platform.kubectl(["apply", "-f", "\(Self.example)/promise.yaml"])
             #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "tfstacks.example.kratix.io") != nil })
 
             func stack() async -> KubeObject? { await platform.get(Self.stacks, "demo", namespace: "default") }
 
             // Plan and apply: the outputs reach the status, the state is a Secret.
-            try await platform.kubectl(["apply", "-f", "-"], stdin: request(size: 1))
+            try await platform.kubectl(["apply", "-f", "-"], stdin: try request(size: 1))
             #expect(await platform.eventually {
                 let current = await stack()
                 return current?.condition("Reconciled")?["status"] == "True" && current?[at: ["status", "outputs", "id"]] == "demo-1"
@@ -106,6 +43,9 @@ import Testing
             await platform.reportFailedPods(namespace: "default")
             #expect(await stack()?[at: ["status", "message"]] == "terraform: changes applied")
             #expect(await stack()?[at: ["status", "outputs", "size"]] == 1)
+            #expect(await stack()?[at: ["status", "outputs", "tokenSet"]] == true, "the credential reached Terraform through env.valueFrom")
+            let printed = try await platform.kubectl(["get", "tfstacks", "-n", "default"])
+            #expect(printed.contains("demo-1") && printed.contains("terraform: changes applied"), "\(printed)")
             #expect(await platform.get(.secrets, "tfstate-default-demo", namespace: "default") != nil, "the state lives in a Secret")
 
             // Re-run without a change (manual reconciliation): no changes.
@@ -116,7 +56,7 @@ import Testing
             await platform.reportFailedPods(namespace: "default")
 
             // An update changes the outputs.
-            try await platform.kubectl(["apply", "-f", "-"], stdin: request(size: 3))
+            try await platform.kubectl(["apply", "-f", "-"], stdin: try request(size: 3))
             #expect(await platform.eventually {
                 let current = await stack()
                 return current?[at: ["status", "outputs", "id"]] == "demo-3" && current?[at: ["status", "message"]] == "terraform: changes applied"

@@ -9,6 +9,17 @@ variable "size" {
   default = 1
 }
 
+# A credential, as a real module's provider would take one: it comes from a Secret through the
+# pipeline container's env.valueFrom (TF_VAR_api_token) and never reaches an output.
+variable "api_token" {
+  type      = string
+  sensitive = true
+}
+
+output "token_set" {
+  value = nonsensitive(length(var.api_token) > 0)
+}
+
 output "id" {
   value = "${var.name}-${var.size}"
 }
