@@ -40,6 +40,17 @@ public struct LogStream: Sendable {
     }
 }
 
+extension LogHandler {
+    /// The handler's metadata, then the provider's, then the event's, later ones winning: what
+    /// both handlers print.
+    func mergedMetadata(_ event: LogEvent) -> Logger.Metadata {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        return all
+    }
+}
+
 /// One JSON object per line: `level`, `ts` (RFC 3339 with milliseconds), `logger`, `msg`, then
 /// metadata (controller, namespace, name, reconcileID ...) as top-level keys.
 public struct JSONLogHandler: LogHandler {
@@ -60,9 +71,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var all = metadata
-        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let extra = event.metadata { all.merge(extra) { $1 } }
+        let all = mergedMetadata(event)
         var line = "{\"level\":\(Self.quote(event.level.rawValue)),\"ts\":\(Self.quote(Self.timestamp())),\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote(event.message.description))"
         for key in all.keys.sorted() where !["level", "ts", "logger", "msg"].contains(key) {
             line += ",\(Self.quote(key)):\(Self.json(all[key]!))"
@@ -129,9 +138,7 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var all = metadata
-        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let extra = event.metadata { all.merge(extra) { $1 } }
+        let all = mergedMetadata(event)
         let timestamp = JSONLogHandler.timestamp()
         let time = timestamp.dropFirst(11).dropLast()
         let level = event.level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)
