@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import Testing
 @testable import KratixStateStore
 
@@ -13,7 +14,7 @@ struct GitSSHTests {
         let knownHosts: String
 
         init(tmp: TempDir) async throws {
-            port = freePort()
+            port = TestNetwork.freePort()
             let dir = tmp.sub("ssh")
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try await sh("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/host_key"])

@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import Testing
 @testable import KratixStateStore
 import KratixAPI
@@ -42,7 +43,7 @@ print(json.dumps(out))
     /// query strings containing `/` (it signs the decoded query; boto3 fails the same way), so the
     /// tests that list by prefix run with the check off.
     init(tmp: TempDir, bucket: String = "kratix", checkingCredentials: Bool = false) async throws {
-        port = freePort()
+        port = TestNetwork.freePort()
         server = try ServerProcess(CommandRunner.which("moto_server") ?? "moto_server", ["-p", String(port), "-H", "127.0.0.1"],
                                    env: checkingCredentials ? ["INITIAL_NO_AUTH_ACTION_COUNT": "3"] : [:], log: tmp.sub("moto-\(port).log"))
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -100,34 +101,6 @@ final class SchedServerProcess: @unchecked Sendable {
     }
 }
 
-enum SchedNet {
-    /// A free TCP port on 127.0.0.1 (bound and released; the small race is acceptable in tests).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    static func portOpen(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = UInt16(port).bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-}
-
 /// `moto_server` on 127.0.0.1 with an IAM user whose key is checked, and a bucket; the bucket is
 /// read back with boto3.
 struct SchedMoto: Sendable {
@@ -164,12 +137,12 @@ print(json.dumps(out))
     /// Moto mis-verifies signed query strings containing `/` (listing by prefix), so only tests of
     /// bad credentials turn the check on.
     static func start(in directory: String, bucket: String = "kratix", checkingCredentials: Bool = false) async throws -> SchedMoto {
-        let port = SchedNet.freePort()
+        let port = TestNetwork.freePort()
         let server = try SchedServerProcess("moto_server", ["-p", String(port), "-H", "127.0.0.1"],
                                             environment: checkingCredentials ? ["INITIAL_NO_AUTH_ACTION_COUNT": "3"] : [:],
                                             log: "\(directory)/moto-\(port).log")
         do {
-            try await server.waitUntil { SchedNet.portOpen(port) }
+            try await server.waitUntil { TestNetwork.portOpen(port) }
             let keys = try await SchedShell.check("python3", ["-c", setup, "http://127.0.0.1:\(port)", bucket])
                 .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
             return SchedMoto(server: server, port: port, accessKeyID: String(keys[0]), secretAccessKey: String(keys[1]))
