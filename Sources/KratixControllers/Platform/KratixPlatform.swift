@@ -96,6 +96,11 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let bucketReconciler = StateStoreReconciler<BucketStateStore>(client: client, events: events, registry: registry, factory: writerFactory)
         let bucket = controller("bucketstatestore") { key in try await bucketReconciler.reconcile(key) }
         await bucket.watch(bucketStores)
+        // A store re-checks when its Secret appears, changes or goes (§6.1): a missing Secret has
+        // no timed retry, and a deleted one must turn a Ready store NotReady.
+        let secrets = await informers.informer(for: .secrets)
+        await git.watch(secrets, trigger: .map { secret in Self.stores(gitStores.cache.list(), referencing: secret) })
+        await bucket.watch(secrets, trigger: .map { secret in Self.stores(bucketStores.cache.list(), referencing: secret) })
 
         let healthReconciler = HealthRecordReconciler(client: client, events: events)
         let health = controller("healthrecord") { key in try await healthReconciler.reconcile(key) }
@@ -106,6 +111,15 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         await release.watch(await informers.informer(for: PromiseRelease.groupVersionResource))
 
         for c in [promise, work, placement, destination, git, bucket, health, release] { await manager.add(c) }
+    }
+
+    /// The stores whose `spec.secretRef` names `secret` (an empty namespace means `default`).
+    static func stores(_ stores: [KubeObject], referencing secret: KubeObject) -> [ObjectKey] {
+        stores.filter { store in
+            guard let reference = store.json["spec"]?["secretRef"], reference["name"]?.stringValue == secret.name else { return false }
+            let namespace = reference["namespace"]?.stringValue ?? ""
+            return (namespace.isEmpty ? "default" : namespace) == secret.namespace
+        }.map { ObjectKey($0) }
     }
 
     private func controller(_ name: String, reconcile: @escaping @Sendable (ObjectKey) async throws -> ReconcileAction) -> Controller {

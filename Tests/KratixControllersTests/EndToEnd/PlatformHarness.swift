@@ -200,6 +200,14 @@ final class PlatformHarness: Sendable {
         try await client.list(resource, namespace: namespace, options: ListOptions(labelSelector: labels)).items
     }
 
+    /// `Type Reason: message` of every Event about an object called `name`, oldest first.
+    func events(about name: String) async throws -> [String] {
+        try await client.list(.events).items
+            .filter { $0.json["involvedObject"]?["name"]?.stringValue == name }
+            .sorted { ($0.json["firstTimestamp"]?.stringValue ?? "", $0.name ?? "") < ($1.json["firstTimestamp"]?.stringValue ?? "", $1.name ?? "") }
+            .map { "\($0.json["type"]?.stringValue ?? "") \($0.json["reason"]?.stringValue ?? ""): \($0.json["message"]?.stringValue ?? "")" }
+    }
+
     /// Records an issue naming every failed Pod in `namespace`, with its container states and log
     /// tails, so a broken pipeline explains itself.
     func reportFailedPods(namespace: String, sourceLocation: SourceLocation = #_sourceLocation) async {
