@@ -53,9 +53,20 @@ extension WorkflowPlanner {
 
         if job.succeeded > 0 {
             if input.label(KratixLabels.workflowSuspended) {
+                let retryTimes = status.retryTimes
+                if retryTimes.contains(where: { $0 <= input.now }) {
+                    // A retryAfter has come due (§5.9): run the delete pipeline again.
+                    return startDelete(input, pipeline, resetStatus: false, &status)
+                }
                 status.setCondition(Conditions.deleteWorkflowCompleted, .false, reason: Conditions.deleteWorkflowSuspended,
                                     message: Conditions.deleteWorkflowSuspendedMessage, now: input.now)
-                return WorkflowPlan(decision: .suspended(retryAt: status.retryTimes.min()), state: .suspended)
+                var plan = WorkflowPlan(decision: .suspended(retryAt: retryTimes.min()), state: .suspended)
+                plan.action = .requeueAfter(deleteRequeue)
+                if let retryAt = retryTimes.min() {
+                    let milliseconds = Int64((max(0, retryAt.timeIntervalSince(input.now)) * 1000).rounded(.up))
+                    plan.action = .requeueAfter(min(deleteRequeue, .milliseconds(milliseconds)))
+                }
+                return plan
             }
             if status.suspendedPipelineIndex != nil {
                 // The suspended label was just removed: run the delete pipeline again.
@@ -80,6 +91,8 @@ extension WorkflowPlanner {
         var plan = WorkflowPlan(decision: .startPipeline(index: 0), state: .inProgress)
         plan.startPipeline = 0
         if input.label(KratixLabels.manualReconciliation) { plan.labelsToRemove.append(KratixLabels.manualReconciliation) }
+        // A fresh run is not suspended; the status writer labels the object again if it suspends.
+        if input.label(KratixLabels.workflowSuspended) { plan.labelsToRemove.append(KratixLabels.workflowSuspended) }
         if resetStatus { status.resetPipelines(to: input.pipelines.map(\.name), now: input.now) }
         status.setPhase(.running, of: pipeline.name, now: input.now)
         plan.events.append(WorkflowEvent(.normal, reason: "PipelineStarted", message: "Delete Pipeline started: \(pipeline.name)"))

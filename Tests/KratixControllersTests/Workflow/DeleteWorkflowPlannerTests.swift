@@ -36,6 +36,11 @@ import Testing
 
     static let suspendedStatus: JSONValue = ["kratix": ["workflows": ["pipelines": [["name": "teardown", "phase": "Suspended"]]]]]
 
+    static func retryStatus(at time: Date) -> JSONValue {
+        ["kratix": ["workflows": ["pipelines": [["name": "teardown", "phase": "Suspended", "attempts": 1,
+                                                  "nextRetryAt": .string(Timestamp.format(time))]]]]]
+    }
+
     static let cases: [Case] = [
         Case(name: "no delete pipeline: done", pipelines: [], decision: .noPipelines, state: .noPipelines, action: .done),
         Case(name: "no Job: start the first delete pipeline", decision: .startPipeline(index: 0), start: 0,
@@ -60,7 +65,15 @@ import Testing
              events: ["Warning Failed Pipeline The Delete Pipeline has failed"]),
         Case(name: "succeeded but suspended: wait for the label to go",
              labels: [KratixLabels.workflowSuspended: "true"], status: suspendedStatus, jobs: [deleteJob("d", .complete, age: 3)],
-             decision: .suspended(retryAt: nil), state: .suspended, action: .done),
+             decision: .suspended(retryAt: nil), state: .suspended),
+        Case(name: "suspended with a retry due later: look again at that time",
+             labels: [KratixLabels.workflowSuspended: "true"], status: retryStatus(at: T.now.addingTimeInterval(4)),
+             jobs: [deleteJob("d", .complete, age: 3)], decision: .suspended(retryAt: T.now.addingTimeInterval(4)),
+             state: .suspended, action: .requeueAfter(.seconds(4))),
+        Case(name: "suspended with a retry due: run the delete pipeline again",
+             labels: [KratixLabels.workflowSuspended: "true"], status: retryStatus(at: T.now.addingTimeInterval(-1)),
+             jobs: [deleteJob("d", .complete, age: 3)], decision: .startPipeline(index: 0), start: 0,
+             removeLabels: [KratixLabels.workflowSuspended], events: ["Normal PipelineStarted Delete Pipeline started: teardown"]),
         Case(name: "suspension lifted: run the delete pipeline again", status: suspendedStatus,
              jobs: [deleteJob("d", .complete, age: 3)], decision: .startPipeline(index: 0), start: 0,
              events: ["Normal PipelineStarted Delete Pipeline started: teardown"]),
