@@ -187,6 +187,14 @@ public struct PromiseReconciler: Sendable {
                 _ = try await writeStatus(object)
                 return .done
             }
+            // Periodic reconciliation (§9): a finished (or, with reconcileAfterFailure, failed)
+            // workflow older than the interval runs again from its first pipeline.
+            if PeriodicReconciliation(configuration).isDue(status, now: now()),
+               object.labels[KratixLabels.manualReconciliation] != "true", object.labels[KratixLabels.runFromStart] != "true" {
+                _ = try await client.patch(resource, name: key.name,
+                                           .merge(["metadata": ["labels": .object([KratixLabels.manualReconciliation: "true"])]]))
+                return .done
+            }
             // 7. While the workflow runs the Promise is not available (upstream quirk, kept).
             let outcome = try await engine.reconcileConfigure(object: object, resource: resource, pipelines: configurePipelines,
                                                               numberOfJobsToKeep: configuration.numberOfJobsToKeep)
@@ -231,8 +239,13 @@ public struct PromiseReconciler: Sendable {
                     return .done
                 }
             }
+            // The generation is recorded now: left for a later write, every pass would label the
+            // requests again and they would restart without end.
             if status.json["observedGeneration"]?.intValue != generation {
                 status.json["observedGeneration"] = .int(generation)
+                object.status = status.value
+                _ = try await writeStatus(object)
+                return .done
             }
         }
 

@@ -197,12 +197,7 @@ public struct ResourceRequestReconciler: Sendable {
     }
 
     func isDue(_ status: WorkflowStatusDocument) -> Bool {
-        guard let configure = status.condition(WorkflowPlanner.Conditions.configureWorkflowCompleted),
-              let time = configure.lastTransitionTime.flatMap(Timestamp.parse) else { return false }
-        let eligible = configure.status == .true
-            || (configuration.workflows.reconcileAfterFailure && configure.status == .false && configure.reason == "ConfigureWorkflowFailed")
-        let interval = Double(configuration.reconciliationInterval.components.seconds)
-        return eligible && now().timeIntervalSince(time) > interval
+        PeriodicReconciliation(configuration).isDue(status, now: now())
     }
 
     func worksOf(_ request: KubeObject, pipelineNamespace: String?) async throws -> [KubeObject] {
