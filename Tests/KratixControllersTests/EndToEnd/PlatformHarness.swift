@@ -63,6 +63,12 @@ final class PlatformHarness: Sendable {
                     command: ["\(imagesImagesPath("marketplace"))/nginx-ingress-configure"]
                   - image: ghcr.io/syntasso/kratix-marketplace/runtime-configure-pipeline
                     path: \(imagesImagesPath("marketplace"))
+                  - image: ghcr.io/syntasso/kratix-marketplace/app-stack-create-dependencies
+                    command: ["\(imagesImagesPath("marketplace"))/app-stack-create-dependencies"]
+                  - image: ghcr.io/syntasso/kratix-marketplace/app-stack-wait-for-dependencies
+                    command: ["\(imagesImagesPath("marketplace"))/app-stack-wait-for-dependencies"]
+                  - image: ghcr.io/syntasso/kratix-marketplace/app-stack-create-runtime
+                    command: ["\(imagesImagesPath("marketplace"))/app-stack-create-runtime"]
                   - image: ghcr.io/syntasso/kratix-pipeline-utility
                     command: ["/bin/sh"]
                     path: \(imagesImagesPath("pipeline-utility"))
