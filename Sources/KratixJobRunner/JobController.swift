@@ -35,9 +35,13 @@ struct JobController: Sendable {
                 return
             }
             let snapshot = JobSnapshot(job)
+            // Local pods first, then the list: a pod writes its final status before it leaves the
+            // local set, so one that left it shows as finished in a list taken afterwards. The
+            // other order could see it running in the list and gone from the set: an orphan.
+            let localPods = await scheduler.localPods
             let pods = try await client.list(.pods, namespace: namespace, options: ListOptions(labelSelector: "\(Self.controllerUIDLabel)=\(snapshot.uid)"))
                 .items.filter { pod in pod.metadata.ownerReferences?.contains { $0.uid == snapshot.uid } ?? false }
-            let sync = JobSync(job: snapshot, pods: pods.map(PodSnapshot.init), localPods: await scheduler.localPods, now: Date(), retryBackoff: retryBackoff)
+            let sync = JobSync(job: snapshot, pods: pods.map(PodSnapshot.init), localPods: localPods, now: Date(), retryBackoff: retryBackoff)
             var result = sync.sync()
             try await apply(&result, job: job, snapshot: snapshot, pods: pods)
             if let delay = result.requeueAfter { queue.add(key, after: delay) }
@@ -122,9 +126,18 @@ struct JobController: Sendable {
         status["phase"] = "Failed"
         status["reason"] = reason.podReason.map(JSONValue.string) ?? .null
         status["message"] = .string(reason.message)
+        // The pod as this decision saw it: a pod that finished in the meantime (its Succeeded
+        // status written after the snapshot was taken) must not be turned into a failure.
+        var patch: JSONObject = ["status": status]
+        if let resourceVersion = pod.resourceVersion { patch["metadata"] = ["resourceVersion": .string(resourceVersion)] }
         do {
-            _ = try await client.patch(.pods, name: pod.name ?? "", namespace: pod.namespace, .merge(["status": status]), subresource: "status")
-        } catch .notFound {}
+            _ = try await client.patch(.pods, name: pod.name ?? "", namespace: pod.namespace, .merge(.object(patch)), subresource: "status")
+        } catch .notFound {
+            return
+        } catch .conflict {
+            logger.debug("pod changed before it could be marked failed; looking again", metadata: ["pod": "\(pod.namespace ?? "")/\(pod.name ?? "")"])
+            return
+        }
         logger.info("pod marked failed", metadata: ["pod": "\(pod.namespace ?? "")/\(pod.name ?? "")", "reason": "\(reason.message)"])
     }
 
@@ -238,8 +251,8 @@ struct JobController: Sendable {
     /// At start: pods of this node left `Pending` or `Running` by an earlier runner process are
     /// failed (their processes died with it), so their Jobs retry within `backoffLimit`.
     func failAbandonedPods() async throws(ClientError) {
+        let local = await scheduler.localPods  // before the list, as in a Job's reconcile
         let pods = try await client.listAll(.pods, options: ListOptions(fieldSelector: "spec.nodeName=\(nodeName)"))
-        let local = await scheduler.localPods
         for pod in pods.items {
             let snapshot = PodSnapshot(pod)
             guard snapshot.isActive, !local.contains(snapshot.uid) else { continue }

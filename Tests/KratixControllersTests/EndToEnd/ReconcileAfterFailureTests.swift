@@ -47,7 +47,7 @@ import Testing
             // It re-runs on the interval; failed Jobs are pruned to numberOfJobsToKeep (2) plus the one in flight.
             var seen = Set<String>()
             var mostAtOnce = 0
-            let retried = await platform.eventually(timeout: .seconds(75)) {
+            let retried = await platform.eventually(timeout: .seconds(150)) {
                 let current = try await jobs(platform, namespace: "default", pipeline: "resource-configure")
                 seen.formUnion(current.compactMap(\.name))
                 mostAtOnce = max(mostAtOnce, current.count)

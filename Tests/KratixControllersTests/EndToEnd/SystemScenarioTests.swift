@@ -136,4 +136,44 @@ import Testing
             #expect(delivered, "\(files)")
         }
     }
+
+    @Test func pausedRequestStaysFrozenAcrossPromiseUpdates() async throws {
+        try await PlatformHarness.with { platform in
+            let repository = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.startManager()
+            let requests = resource("pausedtestrr")
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-request-promise.yaml")
+            #expect(await platform.eventually {
+                await platform.get(Promise.groupVersionResource, "pausedtest-rr")?[at: ["status", "status"]] == "Available"
+            })
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-request-promise-rr.yaml")
+            #expect(await reconciled(platform, requests, "one"))
+            let file = "worker-1/resources/default/pausedtest-rr/one/resource/\(Self.root)/configmap.yaml"
+            #expect(await platform.eventually { try await repository.show(file)?.contains("one-before") == true })
+
+            // The paused request: an update of its own and a Promise update change nothing.
+            try await platform.kubectl(["label", "pausedtestrr", "one", "-n", "default", "kratix.io/paused=true"])
+            #expect(await platform.eventually {
+                let request = await platform.get(requests, "one", namespace: "default")
+                return request?.condition("Reconciled")?["reason"] == "PausedReconciliation" && request?.condition("Reconciled")?["message"] == "Paused"
+            })
+            let jobsBefore = try await platform.list(.jobs, namespace: "default").count
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-request-promise-rr-update.yaml")
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-request-promise-update.yaml")
+            try await Task.sleep(for: .seconds(4))
+            #expect(try await platform.list(.jobs, namespace: "default").count == jobsBefore, "no workflow runs for the paused request")
+            #expect(try await repository.show(file)?.contains("one-before") == true)
+            #expect(await platform.get(requests, "one", namespace: "default")?.condition("Reconciled")?["reason"] == "PausedReconciliation")
+
+            // Unpaused: it reconciles with the latest request and Promise.
+            try await platform.kubectl(["label", "pausedtestrr", "one", "-n", "default", "kratix.io/paused-"])
+            let caughtUp = await platform.eventually {
+                let text = try await repository.show(file) ?? ""
+                return text.contains("one-after") && text.contains("config1")
+            }
+            let text = try await repository.show(file) ?? ""
+            #expect(caughtUp, "\(text)")
+            #expect(await reconciled(platform, requests, "one"))
+        }
+    }
 }

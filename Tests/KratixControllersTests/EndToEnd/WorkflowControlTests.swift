@@ -46,7 +46,7 @@ import Testing
                                             labels: "kratix.io/promise-name=\(name),kratix.io/pipeline-name=pipe-2").isEmpty)
 
             // Re-executed after its 10 s interval: the attempts count goes up.
-            #expect(await platform.eventually(timeout: .seconds(60)) {
+            #expect(await platform.eventually(timeout: .seconds(120)) {
                 (pipeline(await promise(), "pipe-retry")?["attempts"]?.intValue ?? 0) >= 2
             }, "retried after retryAfter")
 
