@@ -63,14 +63,16 @@ import Testing
                 completed(await platform.get(Promise.groupVersionResource, Self.promise))
             }
             await platform.reportFailedPods(namespace: KratixGroup.systemNamespace)
-            #expect(promiseDone, "\(await platform.get(Promise.groupVersionResource, Self.promise)?.conditionSummary ?? [])")
+            let promiseConditions = await platform.get(Promise.groupVersionResource, Self.promise)?.conditionSummary ?? []
+            #expect(promiseDone, "\(promiseConditions)")
             #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "rbacbundle.test.kratix.io") != nil })
             try await platform.apply(fixture: "\(Self.assets)/resource-request.yaml")
             let requestDone = await platform.eventually(timeout: .seconds(120)) {
                 completed(await platform.get(bundle, "rbac-resource-request", namespace: "default"))
             }
             await platform.reportFailedPods(namespace: "default")
-            #expect(requestDone, "\(await platform.get(bundle, "rbac-resource-request", namespace: "default")?.conditionSummary ?? [])")
+            let requestConditions = await platform.get(bundle, "rbac-resource-request", namespace: "default")?.conditionSummary ?? []
+            #expect(requestDone, "\(requestConditions)")
 
             // The objects: Roles in the pipeline namespace, ClusterRoles for other namespaces, with
             // their labels and names.
