@@ -10,7 +10,9 @@ struct APIServerCommand: AsyncParsableCommand {
             Serves the Kubernetes API for kubectl and clients over TLS with a bearer token (both created \
             on first start in DIR) and writes DIR/kubeconfig for them. Objects are kept in DIR/storage \
             (a snapshot and a journal flushed before every answer) unless --in-memory is given. \
-            Authorization is not enforced: any client with the token may do anything.
+            The token is a cluster admin's. Service-account tokens (TokenRequest) are subject to RBAC \
+            with --authorization-mode RBAC; by default (AlwaysAllow) any authenticated client may do \
+            anything. `kubectl auth can-i` answers from RBAC in both modes.
             """)
 
     @Option(name: .customLong("data-dir"), help: "Storage, certificates and DIR/kubeconfig.") var dataDir = "./.kratix/apiserver"
@@ -18,9 +20,18 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("bind-address"), help: "Address to listen on.") var bindAddress = "127.0.0.1"
     @Option(help: "Port; 0 picks a free one.") var port = 6443
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP (tests only).") var insecureHTTP = false
+    @Option(name: .customLong("authorization-mode"), help: "AlwaysAllow or RBAC (enforce RBAC on service-account tokens and impersonated users).")
+    var authorizationMode = AuthorizationMode.alwaysAllow.rawValue
+
+    func validate() throws {
+        guard AuthorizationMode(rawValue: authorizationMode) != nil else {
+            throw ValidationError("--authorization-mode must be one of \(AuthorizationMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
         var configuration = APIServer.Configuration(host: bindAddress, port: port)
+        configuration.authorizationMode = AuthorizationMode(rawValue: authorizationMode) ?? .alwaysAllow
         if !insecureHTTP {
             let hosts = Array(Set([bindAddress, "127.0.0.1", "localhost"]))
             configuration.credentials = try ServerCredentials.loadOrCreate(in: dataDir, hosts: hosts)

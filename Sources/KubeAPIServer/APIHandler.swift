@@ -85,7 +85,7 @@ public struct APIHandler: Sendable {
         case "/api":
             return .json(["kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [["clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"]]])
         case "/apis":
-            return .json(await Discovery.groupList(store.allResources()))
+            return .json(await Discovery.groupList(discoverableResources()))
         case "/openapi/v3":
             return .json(await OpenAPIDocuments.root(store.allResources()))
         case "/openapi/v2":
@@ -110,11 +110,16 @@ public struct APIHandler: Sendable {
         }
         if segments.count == 2, segments[0] == "apis" {
             let group = String(segments[1])
-            let groups = await Discovery.groupList(store.allResources())["groups"]?.arrayValue ?? []
+            let groups = await Discovery.groupList(discoverableResources())["groups"]?.arrayValue ?? []
             guard let found = groups.first(where: { $0["name"]?.stringValue == group }) else {
                 throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
             }
             return .json(JSONMergePatch.apply(["kind": "APIGroup", "apiVersion": "v1"], to: found))
+        }
+        if let review = AccessReview.parse(path: path) {
+            guard request.method == "POST" else { throw APIError.methodNotAllowed(request.method) }
+            let answered = try review.answer(try body(request), caller: request.user ?? .admin, authorizer: await authorizer())
+            return .json(.object(answered), status: 201)
         }
         let resources = await store.allResources()
         guard let target = ResourcePath.parse(path, isNamespacedResource: { g, v, r in
@@ -128,8 +133,13 @@ public struct APIHandler: Sendable {
         return try await serve(request, target, resource)
     }
 
+    /// The stored kinds and the access reviews, which are answered but not stored.
+    private func discoverableResources() async -> [APIResource] {
+        await store.allResources() + BuiltinResources.accessReviews
+    }
+
     private func groupVersionDiscovery(group: String, version: String) async throws(APIError) -> APIResponse {
-        let matching = await store.allResources().filter { $0.group == group && $0.version == version }
+        let matching = await discoverableResources().filter { $0.group == group && $0.version == version }
         guard !matching.isEmpty else {
             throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }

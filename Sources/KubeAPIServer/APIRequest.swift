@@ -7,9 +7,14 @@ public struct APIRequest: Sendable {
     public var query: [String: String]
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Who the request acts as, once ``APIServer`` has authenticated it (and applied any
+    /// impersonation); `nil` means the server does not authenticate, and the request acts as
+    /// ``UserInfo/admin``.
+    public var user: UserInfo?
 
-    public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], user: UserInfo? = nil) {
         self.method = method
+        self.user = user
         self.headers = headers
         self.body = body
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
@@ -34,6 +39,11 @@ public struct APIRequest: Sendable {
 
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// Every value of a header that may repeat (`Impersonate-Group`).
+    public func headerValues(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
     }
 
     /// `+` is a space in query strings; `%XX` escapes anywhere.

@@ -19,6 +19,9 @@ public struct APIResource: Sendable, Equatable {
     public var isCoreNamespace: Bool { group.isEmpty && plural == "namespaces" }
     public var schema: JSONValue?
     public var printerColumns: [JSONValue]
+    /// What discovery says clients may do; every verb unless the resource is create-only (the
+    /// access reviews).
+    public var verbs: [String] = APIResource.allVerbs.compactMap(\.stringValue)
 
     public init(
         group: String, version: String, kind: String, plural: String, namespaced: Bool,
@@ -50,7 +53,7 @@ public struct APIResource: Sendable, Equatable {
     var discoveryEntries: [JSONValue] {
         var main: JSONObject = [
             "name": .string(plural), "singularName": .string(singular), "namespaced": .bool(namespaced),
-            "kind": .string(kind), "verbs": .array(Self.allVerbs),
+            "kind": .string(kind), "verbs": .array(verbs.map(JSONValue.string)),
         ]
         if !shortNames.isEmpty { main["shortNames"] = .array(shortNames.map(JSONValue.string)) }
         if !categories.isEmpty { main["categories"] = .array(categories.map(JSONValue.string)) }
@@ -92,4 +95,16 @@ public enum BuiltinResources {
         APIResource(group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true),
         APIResource(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false, shortNames: ["crd", "crds"], subresources: ["status"]),
     ]
+
+    /// Answered, never stored (`POST` only): listed in discovery so kubectl finds them, but not
+    /// served by the store.
+    public static let accessReviews: [APIResource] = [
+        ("SelfSubjectAccessReview", "selfsubjectaccessreviews", false),
+        ("SubjectAccessReview", "subjectaccessreviews", false),
+        ("LocalSubjectAccessReview", "localsubjectaccessreviews", true),
+    ].map { kind, plural, namespaced in
+        var resource = APIResource(group: AccessReview.group, version: "v1", kind: kind, plural: plural, namespaced: namespaced)
+        resource.verbs = ["create"]
+        return resource
+    }
 }

@@ -18,12 +18,16 @@ public struct APIServer: Sendable {
         public var bookmarkInterval: Duration
         /// TLS credentials and the bearer token; `nil` serves plain HTTP without authentication (tests only).
         public var credentials: ServerCredentials?
+        /// Whether RBAC is enforced on requests not made as the admin; see ``AuthorizationMode``.
+        public var authorizationMode: AuthorizationMode
 
-        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodySize: Int = 3 * 1024 * 1024, bookmarkInterval: Duration = .seconds(15)) {
+        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodySize: Int = 3 * 1024 * 1024, bookmarkInterval: Duration = .seconds(15),
+                    authorizationMode: AuthorizationMode = .alwaysAllow) {
             self.host = host
             self.port = port
             self.maximumBodySize = maximumBodySize
             self.bookmarkInterval = bookmarkInterval
+            self.authorizationMode = authorizationMode
         }
     }
 
@@ -109,11 +113,11 @@ public struct BoundAPIServer: Sendable {
                             try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
                             continue
                         }
-                        let request = APIRequest(
+                        var request = APIRequest(
                             method: requestHead.method.rawValue, target: requestHead.uri,
                             headers: requestHead.headers.map { ($0.name, $0.value) }, body: body)
-                        if await !authorized(request) {
-                            try await write(.error(.unauthorized), keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
+                        if let refusal = await authorize(&request) {
+                            try await write(.error(refusal), keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)
                             continue
                         }
                         switch await handler.respond(request) {
@@ -132,22 +136,21 @@ public struct BoundAPIServer: Sendable {
         }
     }
 
-    /// Health and version endpoints are open, as on a real server; everything else needs the token.
-    /// (Authorization is not enforced: any authenticated client may do anything.)
-    private func authorized(_ request: APIRequest) async -> Bool {
-        guard let token = configuration.credentials?.token else { return true }
-        if ["/healthz", "/livez", "/readyz", "/version"].contains(request.path) { return true }
-        guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { return false }
-        let presented = String(header.dropFirst(7))
-        if constantTimeEqual(Array(presented.utf8), Array(token.utf8)) { return true }
-        return await handler.store.isIssuedToken(presented)
-    }
-
-    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
-        return difference == 0
+    /// Authenticates `request` (setting its user) and, with ``AuthorizationMode/rbac``, authorizes
+    /// it; returns the error to answer instead (401, 403). Health and version endpoints are open, as
+    /// on a real server.
+    private func authorize(_ request: inout APIRequest) async -> APIError? {
+        if ["/healthz", "/livez", "/readyz", "/version"].contains(request.path) { return nil }
+        let authenticator = RequestAuthenticator(adminToken: configuration.credentials?.token, mode: configuration.authorizationMode, handler: handler)
+        let user: UserInfo
+        do {
+            user = try await authenticator.user(for: request)
+        } catch {
+            return error
+        }
+        request.user = user
+        guard configuration.authorizationMode == .rbac else { return nil }
+        return await handler.authorize(request, as: user)
     }
 
     /// Streams a watch as chunked JSON lines until it times out, the store ends it, or the client leaves.

@@ -501,12 +501,17 @@ public actor ObjectStore {
 
     /// Whether `token` was issued here and has not expired.
     public func isIssuedToken(_ token: String) -> Bool {
-        guard let entry = issuedTokens[token] else { return false }
+        issuedTokenSubject(token) != nil
+    }
+
+    /// The user an unexpired token issued here identifies (`system:serviceaccount:<ns>:<name>`).
+    public func issuedTokenSubject(_ token: String) -> String? {
+        guard let entry = issuedTokens[token] else { return nil }
         if entry.expires < ContinuousClock.now {
             issuedTokens[token] = nil
-            return false
+            return nil
         }
-        return true
+        return entry.subject
     }
 
     // MARK: Garbage collection

@@ -6,14 +6,14 @@ import KratixTestSupport
 @Suite struct APIServerProcessTests {
     /// Starts `kratix apiserver` on a free port and returns the process and its kubeconfig path.
     /// The blocking reads run off the cooperative pool.
-    private func start(dataDir: String) async throws -> (Process, String) {
-        try await offPool { try Self.startBlocking(dataDir: dataDir) }
+    private func start(dataDir: String, arguments: [String] = []) async throws -> (Process, String) {
+        try await offPool { try Self.startBlocking(dataDir: dataDir, arguments: arguments) }
     }
 
-    private static func startBlocking(dataDir: String) throws -> (Process, String) {
+    private static func startBlocking(dataDir: String, arguments: [String]) throws -> (Process, String) {
         let process = Process()
         process.executableURL = Support.kratixBinary
-        process.arguments = ["apiserver", "--data-dir", dataDir, "--port", "0"]
+        process.arguments = ["apiserver", "--data-dir", dataDir, "--port", "0"] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -59,5 +59,44 @@ import KratixTestSupport
         // The kubeconfig carries a token and a CA: the server speaks TLS.
         let config = try String(contentsOfFile: kubeconfig, encoding: .utf8)
         #expect(config.contains("https://127.0.0.1:") && config.contains("certificate-authority-data") && config.contains("token:"))
+    }
+
+    @Test func authorizationModeRBACHoldsServiceAccountTokensToTheirGrants() async throws {
+        let kubectl = try #require(Support.kubectl)
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-rbac-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let (server, kubeconfig) = try await start(dataDir: dataDir, arguments: ["--in-memory", "--authorization-mode", "RBAC"])
+        var failure: (any Error)?
+        do {
+            try await exerciseRBAC(kubectl: kubectl, kubeconfig: kubeconfig)
+        } catch {
+            failure = error
+        }
+        server.terminate()
+        await offPool { server.waitUntilExit() }
+        if let failure { throw failure }
+
+        let wrong = try await Support.run(Support.kratixBinary.path, ["apiserver", "--authorization-mode", "Sometimes", "--in-memory"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("AlwaysAllow, RBAC"), "\(wrong.stderr)")
+    }
+
+    private func exerciseRBAC(kubectl: String, kubeconfig: String) async throws {
+        let admin = ["--kubeconfig", kubeconfig]
+        var result = try await Support.run(kubectl, admin + ["create", "serviceaccount", "pipeline"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await Support.run(kubectl, admin + ["create", "role", "cm-reader", "--verb=get,list", "--resource=configmaps"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await Support.run(kubectl, admin + ["create", "rolebinding", "cm-reader", "--role=cm-reader", "--serviceaccount=default:pipeline"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await Support.run(kubectl, admin + ["create", "token", "pipeline"])
+        let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(result.status == 0 && !token.isEmpty, "\(result.stderr)")
+        result = try await Support.run(kubectl, admin + ["--token", token, "get", "configmaps"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await Support.run(kubectl, admin + ["--token", token, "get", "secrets"])
+        #expect(result.stderr.contains(#"secrets is forbidden: User "system:serviceaccount:default:pipeline" cannot list resource "secrets""#), "\(result.stderr)")
+        result = try await Support.run(kubectl, admin + ["get", "secrets"])
+        #expect(result.status == 0, "the admin token is not subject to RBAC: \(result.stderr)")
     }
 }

@@ -12,9 +12,14 @@ public struct TestAPIServer: Sendable {
     /// The CA that signed the serving certificate (TLS servers only).
     public let caCertificatePEM: String?
 
-    public static func with<T>(tls: Bool = false, eventWindow: Int = 10_000, _ body: (TestAPIServer) async throws -> T) async throws -> T {
+    /// - Parameter authorizationMode: `.rbac` enforces RBAC on service-account tokens and
+    ///   impersonated users (the admin token of a TLS server, and every request to a plain one, stay
+    ///   cluster admin).
+    public static func with<T>(tls: Bool = false, eventWindow: Int = 10_000, authorizationMode: AuthorizationMode = .alwaysAllow,
+                               _ body: (TestAPIServer) async throws -> T) async throws -> T {
         let store = try ObjectStore(dataDirectory: nil, eventWindow: eventWindow)
         var configuration = APIServer.Configuration()
+        configuration.authorizationMode = authorizationMode
         let credentials = tls ? try ServerCredentials.generate(hosts: ["127.0.0.1"]) : nil
         configuration.credentials = credentials
         let bound = try await APIServer(configuration: configuration, handler: APIHandler(store: store)).bind()

@@ -2,6 +2,7 @@ import Foundation
 import KratixAPI
 import KratixJobRunner
 import KratixTestSupport
+import KubeAPIServer
 import KubeClient
 import KubeModel
 import KubeRuntime
@@ -38,9 +39,11 @@ final class PlatformHarness: Sendable {
         return FileManager.default.isExecutableFile(atPath: built) ? built : nil
     }
 
-    static func with<T>(_ body: (PlatformHarness) async throws -> T) async throws -> T {
+    /// - Parameter authorizationMode: `.rbac` makes the server enforce RBAC on the pipelines'
+    ///   service-account tokens, as a real cluster does (the controllers and kubectl stay admin).
+    static func with<T>(authorizationMode: AuthorizationMode = .alwaysAllow, _ body: (PlatformHarness) async throws -> T) async throws -> T {
         guard let kratix = kratixExecutable else { throw HarnessError("the kratix binary is not built (swift build)") }
-        return try await TestAPIServer.with(tls: true) { server in
+        return try await TestAPIServer.with(tls: true, authorizationMode: authorizationMode) { server in
             var configuration = try ClientConfiguration.fromKubeconfig(path: server.kubeconfig)
             configuration.qps = 0
             let client = try KubeClient(configuration: configuration)

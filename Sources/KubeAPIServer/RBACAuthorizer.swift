@@ -1,0 +1,229 @@
+import KubeModel
+
+/// Kubernetes RBAC as a pure function over a snapshot of the stored Roles, ClusterRoles,
+/// RoleBindings and ClusterRoleBindings: may `user` do `attributes`?
+///
+/// The semantics are upstream's (`plugin/pkg/auth/authorizer/rbac`), so that a pipeline's
+/// permissions mean here what they mean on a real cluster:
+/// - members of `system:masters` may do anything;
+/// - ClusterRoleBindings are consulted first, then (for namespaced requests) the RoleBindings of the
+///   request's namespace; a RoleBinding may reference a Role of its namespace or a ClusterRole,
+///   whose rules then apply in that namespace only;
+/// - subjects are Users (by name), Groups (by the user's groups) and ServiceAccounts (the user
+///   `system:serviceaccount:<ns>:<name>`; a RoleBinding's subject without a namespace means the
+///   binding's namespace);
+/// - a rule matches when the verb, the API group, the resource (`*`, `resource`,
+///   `resource/subresource` or `*/subresource`) and, if it lists any, the resource name match; or,
+///   for a non-resource request, the verb and a `nonResourceURLs` entry (`*`, exact, or a prefix
+///   ending in `*`);
+/// - a reference to a missing role grants nothing and is named in the denial's reason.
+/// Aggregated ClusterRoles are not expanded (their stored `rules` are used as they are).
+///
+/// Upstream's bootstrap policy for authenticated users (discovery, health and version paths, and
+/// creating SelfSubjectAccessReviews) is built in, as on a fresh cluster, unless a stored
+/// ClusterRole or ClusterRoleBinding of the same name replaces it.
+public struct RBACAuthorizer: Sendable {
+    /// The answer, with upstream's reason text (`RBAC: allowed by RoleBinding "ns/name" of Role
+    /// "role" to ServiceAccount "sa/ns"`), which `kubectl auth can-i` prints on a denial.
+    public struct Decision: Sendable, Equatable {
+        public var allowed: Bool
+        public var reason: String
+    }
+
+    /// One PolicyRule.
+    struct Rule: Sendable, Equatable {
+        var verbs: [String]
+        var apiGroups: [String]
+        var resources: [String]
+        var resourceNames: [String]
+        var nonResourceURLs: [String]
+
+        init(verbs: [String], apiGroups: [String] = [], resources: [String] = [], resourceNames: [String] = [], nonResourceURLs: [String] = []) {
+            self.verbs = verbs
+            self.apiGroups = apiGroups
+            self.resources = resources
+            self.resourceNames = resourceNames
+            self.nonResourceURLs = nonResourceURLs
+        }
+
+        init(_ json: JSONValue) {
+            func strings(_ key: String) -> [String] { json[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+            self.init(verbs: strings("verbs"), apiGroups: strings("apiGroups"), resources: strings("resources"),
+                      resourceNames: strings("resourceNames"), nonResourceURLs: strings("nonResourceURLs"))
+        }
+
+        func allows(_ attributes: AuthorizationAttributes) -> Bool {
+            guard verbs.contains("*") || verbs.contains(attributes.verb) else { return false }
+            guard attributes.isResourceRequest else {
+                return nonResourceURLs.contains { url in
+                    if url == "*" || url == attributes.path { return true }
+                    guard url.hasSuffix("*") else { return false }
+                    var prefix = Substring(url)
+                    while prefix.hasSuffix("*") { prefix = prefix.dropLast() }
+                    return attributes.path.hasPrefix(prefix)
+                }
+            }
+            guard apiGroups.contains("*") || apiGroups.contains(attributes.apiGroup) else { return false }
+            let combined = attributes.combinedResource
+            let resourceMatches = resources.contains { resource in
+                if resource == "*" || resource == combined { return true }
+                // `*/status` grants every resource's status; `pods/*` grants nothing special upstream.
+                return !attributes.subresource.isEmpty && resource == "*/\(attributes.subresource)"
+            }
+            guard resourceMatches else { return false }
+            return resourceNames.isEmpty || (!attributes.name.isEmpty && resourceNames.contains(attributes.name))
+        }
+    }
+
+    struct Subject: Sendable, Equatable {
+        var kind: String
+        var name: String
+        var namespace: String
+
+        /// `bindingNamespace` is empty for ClusterRoleBindings.
+        func applies(to user: UserInfo, bindingNamespace: String) -> Bool {
+            switch kind {
+            case "User": return user.name == name
+            case "Group": return user.groups.contains(name)
+            case "ServiceAccount":
+                let saNamespace = namespace.isEmpty ? bindingNamespace : namespace
+                guard !saNamespace.isEmpty else { return false }
+                return user.name == "\(UserInfo.serviceAccountPrefix)\(saNamespace):\(name)"
+            default: return false
+            }
+        }
+
+        /// As upstream describes it in reasons: `ServiceAccount "sa/ns"`, `Group "g"`.
+        func describe(bindingNamespace: String) -> String {
+            guard kind == "ServiceAccount" else { return "\(kind) \"\(name)\"" }
+            return "\(kind) \"\(name)/\(namespace.isEmpty ? bindingNamespace : namespace)\""
+        }
+    }
+
+    struct Binding: Sendable, Equatable {
+        /// `RoleBinding` or `ClusterRoleBinding`.
+        var kind: String
+        var name: String
+        /// Empty for ClusterRoleBindings.
+        var namespace: String
+        var roleKind: String
+        var roleName: String
+        var subjects: [Subject]
+
+        init(kind: String, name: String, namespace: String, roleKind: String, roleName: String, subjects: [Subject]) {
+            self.kind = kind
+            self.name = name
+            self.namespace = namespace
+            self.roleKind = roleKind
+            self.roleName = roleName
+            self.subjects = subjects
+        }
+
+        init(kind: String, _ object: JSONObject) {
+            let json = JSONValue.object(object)
+            let namespace = kind == "RoleBinding" ? json[path: ["metadata", "namespace"]]?.stringValue ?? "" : ""
+            self.init(
+                kind: kind, name: json[path: ["metadata", "name"]]?.stringValue ?? "", namespace: namespace,
+                roleKind: json[path: ["roleRef", "kind"]]?.stringValue ?? "", roleName: json[path: ["roleRef", "name"]]?.stringValue ?? "",
+                subjects: (json["subjects"]?.arrayValue ?? []).map {
+                    Subject(kind: $0["kind"]?.stringValue ?? "", name: $0["name"]?.stringValue ?? "", namespace: $0["namespace"]?.stringValue ?? "")
+                })
+        }
+
+        var described: String { namespace.isEmpty ? "\(kind) \"\(name)\"" : "\(kind) \"\(namespace)/\(name)\"" }
+    }
+
+    private var roles: [String: [Rule]] = [:]  // by "namespace/name"
+    private var clusterRoles: [String: [Rule]] = [:]
+    private var roleBindingsByNamespace: [String: [Binding]] = [:]
+    private var clusterRoleBindings: [Binding] = []
+
+    /// A snapshot of the four kinds, as stored objects (`rules`, `roleRef`, `subjects`).
+    public init(roles: [JSONObject] = [], clusterRoles: [JSONObject] = [], roleBindings: [JSONObject] = [],
+                clusterRoleBindings: [JSONObject] = [], bootstrapPolicy: Bool = true) {
+        func name(_ o: JSONObject) -> String { o["metadata"]?["name"]?.stringValue ?? "" }
+        func rules(_ o: JSONObject) -> [Rule] { (o["rules"]?.arrayValue ?? []).map(Rule.init) }
+        if bootstrapPolicy {
+            for (roleName, rules) in Self.bootstrapClusterRoles { self.clusterRoles[roleName] = rules }
+            self.clusterRoleBindings = Self.bootstrapClusterRoleBindings
+        }
+        for role in roles {
+            let namespace = role["metadata"]?["namespace"]?.stringValue ?? ""
+            self.roles["\(namespace)/\(name(role))"] = rules(role)
+        }
+        for role in clusterRoles { self.clusterRoles[name(role)] = rules(role) }
+        for object in roleBindings {
+            let binding = Binding(kind: "RoleBinding", object)
+            roleBindingsByNamespace[binding.namespace, default: []].append(binding)
+        }
+        let stored = clusterRoleBindings.map { Binding(kind: "ClusterRoleBinding", $0) }
+        let storedNames = Set(stored.map(\.name))
+        self.clusterRoleBindings.removeAll { storedNames.contains($0.name) }
+        self.clusterRoleBindings += stored
+    }
+
+    public func authorize(_ user: UserInfo, _ attributes: AuthorizationAttributes) -> Decision {
+        if user.isSuperuser { return Decision(allowed: true, reason: "") }
+        var errors: [String] = []
+        for binding in clusterRoleBindings {
+            if let reason = allows(binding, user, attributes, errors: &errors) { return Decision(allowed: true, reason: reason) }
+        }
+        if !attributes.namespace.isEmpty {
+            for binding in roleBindingsByNamespace[attributes.namespace] ?? [] {
+                if let reason = allows(binding, user, attributes, errors: &errors) { return Decision(allowed: true, reason: reason) }
+            }
+        }
+        switch errors.count {
+        case 0: return Decision(allowed: false, reason: "")
+        case 1: return Decision(allowed: false, reason: "RBAC: \(errors[0])")
+        default: return Decision(allowed: false, reason: "RBAC: [\(errors.joined(separator: ", "))]")
+        }
+    }
+
+    /// The reason text when `binding` grants `attributes` to `user`.
+    private func allows(_ binding: Binding, _ user: UserInfo, _ attributes: AuthorizationAttributes, errors: inout [String]) -> String? {
+        guard let subject = binding.subjects.first(where: { $0.applies(to: user, bindingNamespace: binding.namespace) }) else { return nil }
+        let rules: [Rule]
+        switch (binding.kind, binding.roleKind) {
+        case ("RoleBinding", "Role"):
+            guard let found = roles["\(binding.namespace)/\(binding.roleName)"] else {
+                errors.append("role.rbac.authorization.k8s.io \"\(binding.roleName)\" not found")
+                return nil
+            }
+            rules = found
+        case (_, "ClusterRole"):
+            guard let found = clusterRoles[binding.roleName] else {
+                errors.append("clusterrole.rbac.authorization.k8s.io \"\(binding.roleName)\" not found")
+                return nil
+            }
+            rules = found
+        default:
+            return nil
+        }
+        guard rules.contains(where: { $0.allows(attributes) }) else { return nil }
+        return "RBAC: allowed by \(binding.described) of \(binding.roleKind) \"\(binding.roleName)\" to \(subject.describe(bindingNamespace: binding.namespace))"
+    }
+
+    // MARK: Bootstrap policy
+
+    static let bootstrapClusterRoles: [(String, [Rule])] = [
+        ("system:discovery", [Rule(verbs: ["get"], nonResourceURLs: [
+            "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/",
+        ])]),
+        ("system:basic-user", [
+            Rule(verbs: ["create"], apiGroups: ["authorization.k8s.io"], resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
+            Rule(verbs: ["create"], apiGroups: ["authentication.k8s.io"], resources: ["selfsubjectreviews"]),
+        ]),
+        ("system:public-info-viewer", [Rule(verbs: ["get"], nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"])]),
+    ]
+
+    static let bootstrapClusterRoleBindings: [Binding] = [
+        Binding(kind: "ClusterRoleBinding", name: "system:discovery", namespace: "", roleKind: "ClusterRole", roleName: "system:discovery",
+                subjects: [Subject(kind: "Group", name: UserInfo.authenticatedGroup, namespace: "")]),
+        Binding(kind: "ClusterRoleBinding", name: "system:basic-user", namespace: "", roleKind: "ClusterRole", roleName: "system:basic-user",
+                subjects: [Subject(kind: "Group", name: UserInfo.authenticatedGroup, namespace: "")]),
+        Binding(kind: "ClusterRoleBinding", name: "system:public-info-viewer", namespace: "", roleKind: "ClusterRole", roleName: "system:public-info-viewer",
+                subjects: [Subject(kind: "Group", name: UserInfo.authenticatedGroup, namespace: ""),
+                           Subject(kind: "Group", name: "system:unauthenticated", namespace: "")]),
+    ]
+}
