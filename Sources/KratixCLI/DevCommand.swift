@@ -20,6 +20,15 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "API server port; 0 picks a free one.") var port = 0
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "text"
+    @Option(name: .customLong("authorization-mode"),
+            help: "AlwaysAllow, or RBAC to hold pipelines to the permissions their Promise grants, as a real cluster does.")
+    var authorizationMode = AuthorizationMode.alwaysAllow.rawValue
+
+    func validate() throws {
+        guard AuthorizationMode(rawValue: authorizationMode) != nil else {
+            throw ValidationError("--authorization-mode must be one of \(AuthorizationMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
         LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
@@ -32,6 +41,7 @@ struct DevCommand: AsyncParsableCommand {
         var serverConfiguration = APIServer.Configuration(host: "127.0.0.1", port: port)
         let credentials = try ServerCredentials.loadOrCreate(in: apiDirectory, hosts: ["127.0.0.1", "localhost"])
         serverConfiguration.credentials = credentials
+        serverConfiguration.authorizationMode = AuthorizationMode(rawValue: authorizationMode) ?? .alwaysAllow
         let store = try ObjectStore(dataDirectory: "\(apiDirectory)/storage")
         let bound = try await APIServer(configuration: serverConfiguration, handler: APIHandler(store: store)).bind()
         let kubeconfig = try Kubeconfig.write(server: bound.url, credentials: credentials, directory: directory)
