@@ -70,7 +70,23 @@ public struct PromiseSpec: Codable, Sendable, Equatable {
         var out: [Pipeline] = []
         for (index, entry) in list.enumerated() {
             let path = "spec.workflows.\(type.rawValue).\(action.rawValue)[\(index)]"
-            out.append(try Pipeline.parse(entry, path: path))
+            let pipeline = try Pipeline.parse(entry, path: path)
+            // What upstream's admission webhook refuses, refused here for every client (§2.3):
+            // names identify Jobs, ServiceAccounts and status entries, so they must be unique.
+            if pipeline.name.isEmpty {
+                throw ModelError(.invalidValue(field: FieldPath.join(path, "metadata.name"), value: "\"\"", reason: "a pipeline needs a name"))
+            }
+            if out.contains(where: { $0.name == pipeline.name }) {
+                throw ModelError(.invalidValue(
+                    field: FieldPath.join(path, "metadata.name"), value: "\"\(pipeline.name)\"",
+                    reason: "duplicate pipeline name; names must be unique within spec.workflows.\(type.rawValue).\(action.rawValue)"))
+            }
+            if (pipeline.spec.containers ?? []).isEmpty {
+                throw ModelError(.invalidValue(
+                    field: FieldPath.join(path, "spec.containers"), value: "[]",
+                    reason: "pipeline \"\(pipeline.name)\" has no containers; it needs at least one"))
+            }
+            out.append(pipeline)
         }
         return out
     }

@@ -107,4 +107,29 @@ import Testing
             (error as? ModelError)?.field == "spec.filepath.mode"
         }
     }
+
+    /// What upstream's webhook refuses: a repeated pipeline name, or a pipeline without containers.
+    @Test(arguments: [
+        ("[{name: a, image: busybox}]", "[{name: a, image: busybox}]", "spec.workflows.resource.configure[1].metadata.name"),
+        ("[{name: a, image: busybox}]", "[]", "spec.workflows.resource.configure[1].spec.containers"),
+    ])
+    func pipelineListsAreChecked(first: String, second: String, field: String) {
+        let secondName = second == "[]" ? "b" : "a"
+        let yaml = """
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: Promise
+            metadata: {name: p}
+            spec:
+              workflows:
+                resource:
+                  configure:
+                    - {apiVersion: platform.kratix.io/v1alpha1, kind: Pipeline, metadata: {name: a}, spec: {containers: \(first)}}
+                    - {apiVersion: platform.kratix.io/v1alpha1, kind: Pipeline, metadata: {name: \(secondName)}, spec: {containers: \(second)}}
+            """
+        #expect {
+            try decodeAll(yaml, source: "p.yaml")
+        } throws: { error in
+            (error as? ModelError)?.field == field
+        }
+    }
 }

@@ -24,6 +24,9 @@ public struct PromiseAPI: Sendable, Equatable {
             PromiseError(promise: promise.name, field: "spec.api.\(field)", message: message)
         }
         guard case .object(var crd) = api else { throw invalid("", "must be a CustomResourceDefinition object") }
+        if let kind = crd["kind"]?.stringValue, kind != "CustomResourceDefinition" {
+            throw invalid("kind", "\"\(kind)\" is not a CustomResourceDefinition")
+        }
         guard case .object(var spec)? = crd["spec"] else { throw invalid("spec", "missing") }
         guard let group = spec["group"]?.stringValue, !group.isEmpty else { throw invalid("spec.group", "missing") }
         guard let kind = spec["names"]?["kind"]?.stringValue, !kind.isEmpty else { throw invalid("spec.names.kind", "missing") }

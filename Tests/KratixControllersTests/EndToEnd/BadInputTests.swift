@@ -1,0 +1,154 @@
+import Foundation
+import KratixAPI
+import KratixTestSupport
+import KubeClient
+import KubeModel
+import Testing
+@testable import KratixControllers
+
+/// Issue 9's bad input, end to end: an invalid Promise (duplicate pipeline names, a pipeline with
+/// no containers, an API that is not a CRD) and a pipeline whose output escapes its directory each
+/// get a condition and an Event saying what is wrong, nothing else changes, and a good Promise
+/// applied beside them carries on.
+@Suite(.serialized) struct BadInputTests {
+    static func promise(_ name: String, api: String, resourcePipelines: String) -> String {
+        """
+        apiVersion: platform.kratix.io/v1alpha1
+        kind: Promise
+        metadata: {name: \(name)}
+        spec:
+          api:
+        \(api)
+          workflows:
+            resource:
+              configure:
+        \(resourcePipelines)
+        """
+    }
+
+    static func crd(_ plural: String, kind: String) -> String {
+        """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: \(plural).test.kratix.io}
+            spec:
+              group: test.kratix.io
+              names: {kind: \(kind), plural: \(plural), singular: \(plural.dropLast())}
+              scope: Namespaced
+              versions:
+                - name: v1alpha1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        """
+    }
+
+    static func pipeline(_ name: String, script: String?) -> String {
+        let containers = script.map { """
+                      containers:
+                        - name: stage
+                          image: busybox
+                          command: ["sh", "-c", "\($0)"]
+            """ } ?? "          containers: []"
+        return """
+                - apiVersion: platform.kratix.io/v1alpha1
+                  kind: Pipeline
+                  metadata: {name: \(name)}
+                  spec:
+          \(containers)
+        """
+    }
+
+    func invalid(_ platform: PlatformHarness, _ name: String) async -> KubeObject? {
+        var found: KubeObject?
+        _ = await platform.eventually(timeout: .seconds(30)) {
+            found = await platform.get(Promise.groupVersionResource, name)
+            return found?.condition("Available")?["reason"] == "InvalidPromise"
+        }
+        return found
+    }
+
+    @Test func invalidPromisesAreReportedAndChangeNothing() async throws {
+        try await PlatformHarness.with { platform in
+            _ = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.startManager()
+            let good = Self.pipeline("make", script: "echo '{apiVersion: v1, kind: ConfigMap, metadata: {name: x}}' > /kratix/output/cm.yaml")
+            let documents = [
+                Self.promise("duplicate-pipelines", api: Self.crd("duplicates", kind: "Duplicate"),
+                             resourcePipelines: good + "\n" + good),
+                Self.promise("no-containers", api: Self.crd("emptys", kind: "Empty"),
+                             resourcePipelines: Self.pipeline("empty", script: nil)),
+                Self.promise("not-a-crd", api: """
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: not-a-crd}
+                """, resourcePipelines: good),
+                Self.promise("fine", api: Self.crd("fines", kind: "Fine"), resourcePipelines: good),
+            ]
+            try await platform.kubectl(["apply", "-f", "-"], stdin: documents.joined(separator: "\n---\n"))
+
+            for (name, words) in [("duplicate-pipelines", ["duplicate", "\"make\""]), ("no-containers", ["container"]), ("not-a-crd", ["CustomResourceDefinition"])] {
+                let promise = await invalid(platform, name)
+                let message = promise?.condition("Available")?["message"]?.stringValue ?? ""
+                #expect(promise?.condition("Available")?["reason"] == "InvalidPromise", "\(name): \(promise?.conditionSummary ?? [])")
+                #expect(words.allSatisfy { message.contains($0) }, "\(name): \(message)")
+                #expect(promise?[at: ["status", "status"]] == "Unavailable")
+                #expect(try await platform.events(about: name).contains { $0.hasPrefix("Warning InvalidPromise: ") }, "\(name) has an Event")
+            }
+            // Nothing was made for them; the good Promise beside them works.
+            #expect(await platform.eventually {
+                await platform.get(Promise.groupVersionResource, "fine")?[at: ["status", "status"]] == "Available"
+            })
+            for crd in ["duplicates.test.kratix.io", "emptys.test.kratix.io"] {
+                #expect(await platform.get(.customResourceDefinitions, crd) == nil, "\(crd) is not created")
+            }
+            #expect(await platform.get(.customResourceDefinitions, "fines.test.kratix.io") != nil)
+            #expect(try await platform.list(.jobs, namespace: KratixGroup.systemNamespace).isEmpty)
+        }
+    }
+
+    @Test func outputEscapingItsDirectoryFailsTheWorkflowAndWritesNothing() async throws {
+        try await PlatformHarness.with { platform in
+            let repository = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.startManager()
+            let documents = [
+                Self.promise("leaky", api: Self.crd("leakys", kind: "Leaky"),
+                             resourcePipelines: Self.pipeline("leak", script: "ln -s /etc/hostname /kratix/output/leak.yaml")),
+                Self.promise("fine", api: Self.crd("fines", kind: "Fine"),
+                             resourcePipelines: Self.pipeline("make", script: "echo '{apiVersion: v1, kind: ConfigMap, metadata: {name: x}}' > /kratix/output/cm.yaml")),
+            ]
+            try await platform.kubectl(["apply", "-f", "-"], stdin: documents.joined(separator: "\n---\n"))
+            #expect(await platform.eventually {
+                let leaky = await platform.get(.customResourceDefinitions, "leakys.test.kratix.io")
+                let fine = await platform.get(.customResourceDefinitions, "fines.test.kratix.io")
+                return leaky != nil && fine != nil
+            })
+            try await platform.kubectl(["apply", "-f", "-"], stdin: """
+                apiVersion: test.kratix.io/v1alpha1
+                kind: Leaky
+                metadata: {name: one, namespace: default}
+                ---
+                apiVersion: test.kratix.io/v1alpha1
+                kind: Fine
+                metadata: {name: one, namespace: default}
+                """)
+            let leakys = GroupVersionResource(group: "test.kratix.io", version: "v1alpha1", resource: "leakys")
+            let fines = GroupVersionResource(group: "test.kratix.io", version: "v1alpha1", resource: "fines")
+            #expect(await platform.eventually {
+                await platform.get(leakys, "one", namespace: "default")?.condition("ConfigureWorkflowCompleted")?["reason"] == "ConfigureWorkflowFailed"
+            })
+            #expect(await platform.eventually {
+                await platform.get(fines, "one", namespace: "default")?.condition("Reconciled")?["status"] == "True"
+            }, "the other Promise's request carries on")
+            // The work writer refused the file, naming it; no Work and no file for the leaky request.
+            let report = await platform.failedPods(namespace: "default")
+            #expect(report.contains("leak.yaml"), "\(report)")
+            #expect(try await platform.list(Work.groupVersionResource, namespace: "default", labels: "kratix.io/promise-name=leaky").isEmpty)
+            let files = try await repository.files()
+            #expect(!files.contains { $0.contains("/leaky/") }, "\(files)")
+            #expect(files.contains { $0.hasPrefix("worker-1/resources/default/fine/one/make/") }, "\(files)")
+            #expect(try await platform.events(about: "one").contains { $0.hasPrefix("Warning ConfigureWorkflowFailed") }, "an Event on the request")
+        }
+    }
+}
