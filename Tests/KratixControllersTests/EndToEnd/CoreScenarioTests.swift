@@ -18,19 +18,8 @@ import Testing
     /// Bucket store `default` on moto plus Destinations `worker-1` (from the environment upstream
     /// assumes) and `worker-2` (the fixture), labelled `target=<name>` as the suite does.
     func setUpDestinations(_ platform: PlatformHarness, _ moto: SchedMoto) async throws {
-        try await platform.kubectl(["create", "secret", "generic", "minio-credentials", "-n", "default",
-                                    "--from-literal=accessKeyID=\(moto.accessKeyID)", "--from-literal=secretAccessKey=\(moto.secretAccessKey)"])
+        try await platform.bucketStore(on: moto)
         try await platform.kubectl(["apply", "-f", "-"], stdin: """
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: BucketStateStore
-            metadata: {name: default}
-            spec:
-              endpoint: \(moto.endpoint)
-              insecure: true
-              bucketName: kratix
-              authMethod: accessKey
-              secretRef: {name: minio-credentials, namespace: default}
-            ---
             apiVersion: platform.kratix.io/v1alpha1
             kind: Destination
             metadata:

@@ -43,21 +43,30 @@ import Testing
             "destination-git-test-store.yaml", replacing: ["https://gitea-http.gitea.svc.cluster.local/gitea_admin/kratix": server.url("kratix")]))
     }
 
-    /// BucketStateStore `default` on moto (the store the aggregated and cleanup fixtures name).
-    func defaultBucketStore(_ platform: PlatformHarness, _ moto: SchedMoto) async throws {
-        try await platform.kubectl(["create", "secret", "generic", "default-bucket", "-n", "default",
-                                    "--from-literal=accessKeyID=\(moto.accessKeyID)", "--from-literal=secretAccessKey=\(moto.secretAccessKey)"])
-        try await platform.kubectl(["apply", "-f", "-"], stdin: """
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: BucketStateStore
-            metadata: {name: default}
-            spec:
-              endpoint: \(moto.endpoint)
-              insecure: true
-              bucketName: kratix
-              authMethod: accessKey
-              secretRef: {name: default-bucket, namespace: default}
-            """)
+    /// A bare repository `kratix` behind the HTTPS Git server, the fixture's GitStateStore on it and
+    /// a running platform: the setting of the Git-backed scenarios.
+    func withGitPlatform(_ body: (PlatformHarness, SchedBareRepo, String) async throws -> Void) async throws {
+        let scratch = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let repository = try await SchedBareRepo.make(in: scratch + "/git", name: "kratix")
+        let server = try await SchedGitHTTPServer.start(root: scratch + "/git", user: "gitea_admin", password: Self.password, in: scratch)
+        defer { Task { await server.stop() } }
+        try await PlatformHarness.with { platform in
+            try await createGitStore(platform, server)
+            try await body(platform, repository, scratch)
+        }
+    }
+
+    /// Moto with BucketStateStore `default` on it, and a running platform.
+    func withBucketPlatform(_ body: (PlatformHarness, SchedMoto) async throws -> Void) async throws {
+        let scratch = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let moto = try await SchedMoto.start(in: scratch)
+        defer { Task { await moto.stop() } }
+        try await PlatformHarness.with { platform in
+            try await platform.bucketStore(on: moto)
+            try await body(platform, moto)
+        }
     }
 
     @Test func gitDestinationReportsEachFaultAndRecovers() async throws {
@@ -186,12 +195,7 @@ import Testing
     }
 
     @Test func aggregatedYAMLBundlesEveryDocumentIntoOneFile() async throws {
-        let scratch = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let moto = try await SchedMoto.start(in: scratch)
-        defer { Task { await moto.stop() } }
-        try await PlatformHarness.with { platform in
-            try await defaultBucketStore(platform, moto)
+        try await withBucketPlatform { platform, moto in
             try await platform.apply(fixture: "\(Self.assets)/destination-aggregated-yaml.yaml")
             try await platform.startManager()
             try await platform.apply(fixture: "\(Self.assets)/promise.yaml")
@@ -230,13 +234,7 @@ import Testing
     }
 
     @Test func pathModeNoneOnGitTracksWorkPlacements() async throws {
-        let scratch = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let repository = try await SchedBareRepo.make(in: scratch + "/git", name: "kratix")
-        let server = try await SchedGitHTTPServer.start(root: scratch + "/git", user: "gitea_admin", password: Self.password, in: scratch)
-        defer { Task { await server.stop() } }
-        try await PlatformHarness.with { platform in
-            try await createGitStore(platform, server)
+        try await withGitPlatform { platform, repository, scratch in
             try await platform.apply(fixture: "\(Self.assets)/destination-git-filepathmode-none.yaml")
             try await platform.startManager()
             try await platform.apply(fixture: "\(Self.assets)/promise-filepathmode-none.yaml")
@@ -263,7 +261,7 @@ import Testing
             // Deleting the request removes its WorkPlacement and its files.
             try await platform.kubectl(["delete", "modenone", "modenone-request-1", "-n", "default"])
             #expect(await platform.eventually(timeout: .seconds(60)) {
-                let resourcePlacements = try await placements().filter { $0.labels[KratixLabels.workType] == "resource" }
+                let resourcePlacements = try await placements().filter { !($0[at: ["spec", "resourceName"]]?.stringValue ?? "").isEmpty }
                 let files = try await repository.files()
                 return resourcePlacements.isEmpty && !files.contains("filepathmode-none/filepathmode-none-cm-modenone-request-1.yaml")
             })
@@ -282,12 +280,7 @@ import Testing
     }
 
     @Test func cleanupAllDeletesTheDestinationsDirectory() async throws {
-        let scratch = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let moto = try await SchedMoto.start(in: scratch)
-        defer { Task { await moto.stop() } }
-        try await PlatformHarness.with { platform in
-            try await defaultBucketStore(platform, moto)
+        try await withBucketPlatform { platform, moto in
             try await platform.apply(fixture: "\(Self.assets)/destination-cleanup-all.yaml")
             try await platform.startManager()
             #expect(await platform.eventually { ready(await destination(platform, "cleanup-all")) })
@@ -320,13 +313,7 @@ import Testing
     }
 
     @Test func filesDeletedFromTheRemoteAreRestoredOnTheNextWrite() async throws {
-        let scratch = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let repository = try await SchedBareRepo.make(in: scratch + "/git", name: "kratix")
-        let server = try await SchedGitHTTPServer.start(root: scratch + "/git", user: "gitea_admin", password: Self.password, in: scratch)
-        defer { Task { await server.stop() } }
-        try await PlatformHarness.with { platform in
-            try await createGitStore(platform, server)
+        try await withGitPlatform { platform, repository, scratch in
             try await platform.apply(fixture: "\(Self.assets)/destination-git-recovery.yaml")
             try await platform.startManager()
             try await platform.apply(fixture: "\(Self.assets)/promise-git-recovery.yaml")

@@ -181,6 +181,23 @@ final class PlatformHarness: Sendable {
         return repository
     }
 
+    /// BucketStateStore `name` on moto with its Secret (`<name>-bucket-credentials` in `default`).
+    func bucketStore(on moto: SchedMoto, name: String = "default") async throws {
+        try await kubectl(["create", "secret", "generic", "\(name)-bucket-credentials", "-n", "default",
+                           "--from-literal=accessKeyID=\(moto.accessKeyID)", "--from-literal=secretAccessKey=\(moto.secretAccessKey)"])
+        try await kubectl(["apply", "-f", "-"], stdin: """
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: BucketStateStore
+            metadata: {name: \(name)}
+            spec:
+              endpoint: \(moto.endpoint)
+              insecure: true
+              bucketName: kratix
+              authMethod: accessKey
+              secretRef: {name: \(name)-bucket-credentials, namespace: default}
+            """)
+    }
+
     // MARK: Helpers
 
     func createNamespace(_ name: String) async throws {
