@@ -4,76 +4,15 @@ import Testing
 @testable import KratixStateStore
 import KratixAPI
 
-/// `moto_server` on 127.0.0.1 with IAM authentication on (so signatures and keys are really
-/// checked); the bucket is inspected with boto3, not with our client.
-final class MotoServer: @unchecked Sendable {
-    // `@unchecked Sendable`: immutable after init; `stop()` is called once by the owning test.
-    let server: ServerProcess
-    let port: Int
-    let accessKeyID: String
-    let secretAccessKey: String
-    var endpoint: String { "127.0.0.1:\(port)" }
-
-    static let setup = #"""
-import boto3, json, sys
-ep, bucket = sys.argv[1], sys.argv[2]
-iam = boto3.client("iam", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
-iam.create_user(UserName="kratix")
-key = iam.create_access_key(UserName="kratix")["AccessKey"]
-iam.put_user_policy(UserName="kratix", PolicyName="all", PolicyDocument=json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
-s3.create_bucket(Bucket=bucket)
-print(key["AccessKeyId"] + " " + key["SecretAccessKey"])
-"""#
-
-    static let dump = #"""
-import boto3, json, sys
-ep, bucket, key, secret = sys.argv[1:5]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
-out = {}
-for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-    for o in page.get("Contents", []):
-        out[o["Key"]] = s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read().decode()
-print(json.dumps(out))
-"""#
-
-    /// With `checkingCredentials`, the first three (IAM) calls are allowed without credentials and
-    /// after that moto checks every signature against the IAM user's key. Moto then mis-verifies
-    /// query strings containing `/` (it signs the decoded query; boto3 fails the same way), so the
-    /// tests that list by prefix run with the check off.
-    init(tmp: TempDir, bucket: String = "kratix", checkingCredentials: Bool = false) async throws {
-        port = TestNetwork.freePort()
-        server = try ServerProcess(CommandRunner.which("moto_server") ?? "moto_server", ["-p", String(port), "-H", "127.0.0.1"],
-                                   env: checkingCredentials ? ["INITIAL_NO_AUTH_ACTION_COUNT": "3"] : [:], log: tmp.sub("moto-\(port).log"))
-        do {
-            try await server.waitForPort(port)
-            let keys = try await sh("python3", ["-c", MotoServer.setup, "http://127.0.0.1:\(port)", bucket])
-                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
-            accessKeyID = String(keys[0])
-            secretAccessKey = String(keys[1])
-        } catch {
-            server.stop()
-            throw error
-        }
-    }
-
-    /// Every object in the bucket with its text, read by boto3.
-    func contents(bucket: String = "kratix") async throws -> [String: String] {
-        let json = try await sh("python3", ["-c", MotoServer.dump, "http://127.0.0.1:\(port)", bucket, accessKeyID, secretAccessKey])
-        return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
-    }
-
-    func stop() { server.stop() }
-}
-
+/// The S3 writer against `moto_server` (``MotoServer``, with IAM authentication on where keys must
+/// really be checked); the bucket is inspected with boto3, not with our client.
 @Suite("S3 writer against moto", .serialized)
 struct S3Tests {
     @Test func writesReplacesSkipsUnchangedAndDeletes() async throws {
         guard requireTool("moto_server") else { return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let moto = try await MotoServer(tmp: tmp)
-        defer { moto.stop() }
+        let moto = try await MotoServer.start(in: tmp.path)
+        defer { Task { await moto.stop() } }
 
         var store = BucketStateStore(name: "default", spec: BucketStateStoreSpec(bucketName: "kratix", endpoint: moto.endpoint,
                                                                                 secretRef: SecretReference(name: "minio-credentials")))
@@ -135,8 +74,8 @@ struct S3Tests {
     @Test func pagination() async throws {
         guard requireTool("moto_server") else { return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let moto = try await MotoServer(tmp: tmp)
-        defer { moto.stop() }
+        let moto = try await MotoServer.start(in: tmp.path)
+        defer { Task { await moto.stop() } }
         let creds = AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey)
         let w = S3Writer(S3WriterConfiguration(endpoint: moto.endpoint, bucket: "kratix", credentials: creds, useTLS: false))
         let files = (0..<7).map { StateStoreFile(path: "f\($0).yaml", text: "\($0)") }
@@ -154,8 +93,8 @@ struct S3Tests {
     @Test func badCredentialsAreAClearErrorAndWriteNothing() async throws {
         guard requireTool("moto_server") else { return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let moto = try await MotoServer(tmp: tmp, checkingCredentials: true)
-        defer { moto.stop() }
+        let moto = try await MotoServer.start(in: tmp.path, checkingCredentials: true)
+        defer { Task { await moto.stop() } }
         let good = S3Writer(S3WriterConfiguration(endpoint: moto.endpoint, bucket: "kratix",
                                                   credentials: AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey), useTLS: false))
         try await good.validatePermissions()

@@ -17,7 +17,7 @@ import Testing
 
     /// Bucket store `default` on moto plus Destinations `worker-1` (from the environment upstream
     /// assumes) and `worker-2` (the fixture), labelled `target=<name>` as the suite does.
-    func setUpDestinations(_ platform: PlatformHarness, _ moto: SchedMoto) async throws {
+    func setUpDestinations(_ platform: PlatformHarness, _ moto: MotoServer) async throws {
         try await platform.bucketStore(on: moto)
         try await platform.kubectl(["apply", "-f", "-"], stdin: """
             apiVersion: platform.kratix.io/v1alpha1
@@ -38,7 +38,7 @@ import Testing
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-core-\(UUID().uuidString.prefix(6))").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let moto = try await SchedMoto.start(in: scratch)
+        let moto = try await MotoServer.start(in: scratch)
         defer { Task { await moto.stop() } }
         try await PlatformHarness.with { platform in
             try await setUpDestinations(platform, moto)

@@ -58,10 +58,10 @@ import Testing
     }
 
     /// Moto with BucketStateStore `default` on it, and a running platform.
-    func withBucketPlatform(_ body: (PlatformHarness, SchedMoto) async throws -> Void) async throws {
+    func withBucketPlatform(_ body: (PlatformHarness, MotoServer) async throws -> Void) async throws {
         let scratch = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let moto = try await SchedMoto.start(in: scratch)
+        let moto = try await MotoServer.start(in: scratch)
         defer { Task { await moto.stop() } }
         try await PlatformHarness.with { platform in
             try await platform.bucketStore(on: moto)
@@ -142,7 +142,7 @@ import Testing
         let scratch = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // Credentials are checked, so a wrong key fails the permission check.
-        let moto = try await SchedMoto.start(in: scratch, checkingCredentials: true)
+        let moto = try await MotoServer.start(in: scratch, checkingCredentials: true)
         defer { Task { await moto.stop() } }
         try await PlatformHarness.with { platform in
             let store = "destination-test-store"
@@ -331,10 +331,10 @@ import Testing
 
             // Behind Kratix's back: the resource's files are removed from the remote.
             let clone = scratch + "/clone"
-            try await SchedShell.check("git", ["clone", "--quiet", "--branch", "main", repository.path, clone])
-            try await SchedShell.check("git", ["rm", "-r", "--quiet", "git-recovery/resources/default"], cwd: clone)
-            try await SchedShell.check("git", ["-c", "user.name=intruder", "-c", "user.email=i@example.com", "commit", "--quiet", "-m", "remove"], cwd: clone)
-            try await SchedShell.check("git", ["push", "--quiet", "origin", "main"], cwd: clone)
+            try await TestShell.check("git", ["clone", "--quiet", "--branch", "main", repository.path, clone])
+            try await TestShell.check("git", ["rm", "-r", "--quiet", "git-recovery/resources/default"], cwd: clone)
+            try await TestShell.check("git", ["-c", "user.name=intruder", "-c", "user.email=i@example.com", "commit", "--quiet", "-m", "remove"], cwd: clone)
+            try await TestShell.check("git", ["push", "--quiet", "origin", "main"], cwd: clone)
             #expect(try await resourceFiles().isEmpty)
 
             // The request changes: the next write restores the files with the new content.

@@ -182,7 +182,7 @@ final class PlatformHarness: Sendable {
     }
 
     /// BucketStateStore `name` on moto with its Secret (`<name>-bucket-credentials` in `default`).
-    func bucketStore(on moto: SchedMoto, name: String = "default") async throws {
+    func bucketStore(on moto: MotoServer, name: String = "default") async throws {
         try await kubectl(["create", "secret", "generic", "\(name)-bucket-credentials", "-n", "default",
                            "--from-literal=accessKeyID=\(moto.accessKeyID)", "--from-literal=secretAccessKey=\(moto.secretAccessKey)"])
         try await kubectl(["apply", "-f", "-"], stdin: """

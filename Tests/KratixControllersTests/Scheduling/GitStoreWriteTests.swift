@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import KratixAPI
 import KratixStateStore
 import KubeClient
@@ -77,10 +78,10 @@ struct GitStoreWriteTests {
 
             // A file deleted on the remote behind Kratix's back comes back on the next write.
             let clone = c.scratch + "/drift"
-            try await SchedShell.check("git", ["clone", "--quiet", repo.url, clone])
-            try await SchedShell.check("git", ["rm", "--quiet", "\(dir)/redis.yaml"], cwd: clone)
-            try await SchedShell.check("git", ["-c", "user.name=x", "-c", "user.email=x@y", "commit", "--quiet", "-m", "drift"], cwd: clone)
-            try await SchedShell.check("git", ["push", "--quiet", "origin", "main"], cwd: clone)
+            try await TestShell.check("git", ["clone", "--quiet", repo.url, clone])
+            try await TestShell.check("git", ["rm", "--quiet", "\(dir)/redis.yaml"], cwd: clone)
+            try await TestShell.check("git", ["-c", "user.name=x", "-c", "user.email=x@y", "commit", "--quiet", "-m", "drift"], cwd: clone)
+            try await TestShell.check("git", ["push", "--quiet", "origin", "main"], cwd: clone)
             #expect(try await repo.show("\(dir)/redis.yaml") == nil)
             let key = ObjectKey(namespace: "default", name: placement.name)
             #expect(try await c.placements.reconcile(key) == Self.tenHours)
@@ -131,12 +132,12 @@ struct GitStoreWriteTests {
             try await c.readyDestination(SchedFixtures.destination("flat", labels: ["mode": "flat"], path: "flat", mode: .none))
             // A co-tenant's file in the same directory.
             let clone = c.scratch + "/tenant"
-            try await SchedShell.check("git", ["clone", "--quiet", repo.url, clone])
+            try await TestShell.check("git", ["clone", "--quiet", repo.url, clone])
             try FileManager.default.createDirectory(atPath: clone + "/flat", withIntermediateDirectories: true)
             try Data("kind: Mine\n".utf8).write(to: URL(fileURLWithPath: clone + "/flat/user.yaml"))
-            try await SchedShell.check("git", ["add", "-A"], cwd: clone)
-            try await SchedShell.check("git", ["-c", "user.name=x", "-c", "user.email=x@y", "commit", "--quiet", "-m", "tenant"], cwd: clone)
-            try await SchedShell.check("git", ["push", "--quiet", "origin", "main"], cwd: clone)
+            try await TestShell.check("git", ["add", "-A"], cwd: clone)
+            try await TestShell.check("git", ["-c", "user.name=x", "-c", "user.email=x@y", "commit", "--quiet", "-m", "tenant"], cwd: clone)
+            try await TestShell.check("git", ["push", "--quiet", "origin", "main"], cwd: clone)
 
             var work = Self.work("redis-example-configure-ccccc", selector: ["mode": "flat"],
                                  files: ["configmap.yaml": "kind: ConfigMap\n", "sub/deployment.yaml": "kind: Deployment\n"])

@@ -121,7 +121,7 @@ struct SchedCluster {
         let action = try await gitStores.reconcile(ObjectKey(name: name))
         let stored = try await get(GitStateStore.self, name)
         guard action == .done, stored.status?.status == "Ready" else {
-            throw SchedShell.Failure(description: "store not ready: \(action) \(String(describing: stored.status))")
+            throw TestShell.Failure(description: "store not ready: \(action) \(String(describing: stored.status))")
         }
         return stored
     }

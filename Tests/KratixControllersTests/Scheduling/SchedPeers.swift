@@ -11,160 +11,45 @@ struct SchedBareRepo: Sendable {
 
     static func make(in directory: String, name: String = "state.git") async throws -> SchedBareRepo {
         let path = "\(directory)/\(name)"
-        try await SchedShell.check("git", ["init", "--quiet", "--bare", "--initial-branch=main", path])
+        try await TestShell.check("git", ["init", "--quiet", "--bare", "--initial-branch=main", path])
         let seed = "\(directory)/seed-\(UUID().uuidString.prefix(6))"
-        try await SchedShell.check("git", ["init", "--quiet", "--initial-branch=main", seed])
+        try await TestShell.check("git", ["init", "--quiet", "--initial-branch=main", seed])
         try Data("hello\n".utf8).write(to: URL(fileURLWithPath: "\(seed)/README.md"))
-        try await SchedShell.check("git", ["add", "-A"], cwd: seed)
-        try await SchedShell.check("git", ["-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "seed"], cwd: seed)
-        try await SchedShell.check("git", ["push", "--quiet", path, "main"], cwd: seed)
+        try await TestShell.check("git", ["add", "-A"], cwd: seed)
+        try await TestShell.check("git", ["-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "seed"], cwd: seed)
+        try await TestShell.check("git", ["push", "--quiet", path, "main"], cwd: seed)
         return SchedBareRepo(path: path)
     }
 
     /// Every file on `main`.
     func files() async throws -> [String] {
-        try await SchedShell.check("git", ["--git-dir", path, "ls-tree", "-r", "--name-only", "main"])
+        try await TestShell.check("git", ["--git-dir", path, "ls-tree", "-r", "--name-only", "main"])
             .split(separator: "\n").map(String.init)
     }
 
     func show(_ file: String) async throws -> String? {
-        let output = try await SchedShell.run("git", ["--git-dir", path, "show", "main:\(file)"])
+        let output = try await TestShell.run("git", ["--git-dir", path, "show", "main:\(file)"])
         return output.status == 0 ? output.stdout : nil
     }
 
     /// Commit subjects, newest first.
     func log() async throws -> [String] {
-        try await SchedShell.check("git", ["--git-dir", path, "log", "--format=%s", "main"]).split(separator: "\n").map(String.init)
+        try await TestShell.check("git", ["--git-dir", path, "log", "--format=%s", "main"]).split(separator: "\n").map(String.init)
     }
 
     func head() async throws -> String {
-        try await SchedShell.check("git", ["--git-dir", path, "rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await TestShell.check("git", ["--git-dir", path, "rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func author() async throws -> String {
-        try await SchedShell.check("git", ["--git-dir", path, "log", "-1", "--format=%an <%ae>", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await TestShell.check("git", ["--git-dir", path, "log", "-1", "--format=%an <%ae>", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
-}
-
-/// A server program a test starts and kills (SIGKILL, by its own pid) when done.
-/// `@unchecked Sendable`: `Process` is only asked for its pid and liveness and waited on, which
-/// Foundation allows from any thread.
-final class SchedServerProcess: @unchecked Sendable {
-    let process: Process
-    let logPath: String
-
-    init(_ program: String, _ arguments: [String], environment: [String: String] = [:], log: String) throws {
-        guard let executable = program.hasPrefix("/") ? program : SchedShell.which(program) else {
-            throw SchedShell.Failure(description: "\(program) is not installed")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["GIT_CONFIG_GLOBAL"] = "/dev/null"
-        env["GIT_CONFIG_NOSYSTEM"] = "1"
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try handle.close()
-        self.process = process
-        self.logPath = log
-    }
-
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    func stop() async {
-        let process = self.process
-        kill(process.processIdentifier, SIGKILL)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
-    }
-
-    /// Waits (asynchronously) until `ready` holds or the process dies.
-    func waitUntil(timeout: Duration = .seconds(30), _ ready: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if ready() { return }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw SchedShell.Failure(description: "server did not start: \(log)")
-    }
-}
-
-/// `moto_server` on 127.0.0.1 with an IAM user whose key is checked, and a bucket; the bucket is
-/// read back with boto3.
-struct SchedMoto: Sendable {
-    let server: SchedServerProcess
-    let port: Int
-    let accessKeyID: String
-    let secretAccessKey: String
-    var endpoint: String { "127.0.0.1:\(port)" }
-
-    static let setup = #"""
-import boto3, json, sys
-ep, bucket = sys.argv[1], sys.argv[2]
-iam = boto3.client("iam", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
-iam.create_user(UserName="kratix")
-key = iam.create_access_key(UserName="kratix")["AccessKey"]
-iam.put_user_policy(UserName="kratix", PolicyName="all", PolicyDocument=json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
-s3.create_bucket(Bucket=bucket)
-print(key["AccessKeyId"] + " " + key["SecretAccessKey"])
-"""#
-
-    static let dump = #"""
-import boto3, json, sys
-ep, bucket, key, secret = sys.argv[1:5]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
-out = {}
-for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-    for o in page.get("Contents", []):
-        out[o["Key"]] = s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read().decode()
-print(json.dumps(out))
-"""#
-
-    /// Moto mis-verifies signed query strings containing `/` (listing by prefix), so only tests of
-    /// bad credentials turn the check on.
-    static func start(in directory: String, bucket: String = "kratix", checkingCredentials: Bool = false) async throws -> SchedMoto {
-        let port = TestNetwork.freePort()
-        let server = try SchedServerProcess("moto_server", ["-p", String(port), "-H", "127.0.0.1"],
-                                            environment: checkingCredentials ? ["INITIAL_NO_AUTH_ACTION_COUNT": "3"] : [:],
-                                            log: "\(directory)/moto-\(port).log")
-        do {
-            try await server.waitUntil { TestNetwork.portOpen(port) }
-            let keys = try await SchedShell.check("python3", ["-c", setup, "http://127.0.0.1:\(port)", bucket])
-                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
-            return SchedMoto(server: server, port: port, accessKeyID: String(keys[0]), secretAccessKey: String(keys[1]))
-        } catch {
-            await server.stop()
-            throw error
-        }
-    }
-
-    /// Every object in the bucket with its text.
-    func contents(bucket: String = "kratix") async throws -> [String: String] {
-        let json = try await SchedShell.check("python3", ["-c", Self.dump, "http://127.0.0.1:\(port)", bucket, accessKeyID, secretAccessKey])
-        return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
-    }
-
-    func stop() async { await server.stop() }
 }
 
 /// A tiny HTTP server (Python standard library) serving files from a directory, requiring an
 /// `Authorization` header for paths under `/private/`.
 struct SchedHTTPFileServer: Sendable {
-    let server: SchedServerProcess
+    let server: TestServerProcess
     let port: Int
 
     static let script = #"""
@@ -190,7 +75,7 @@ server.serve_forever()
         let scriptPath = "\(directory)/files-server.py"
         try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
         let portFile = "\(directory)/files-port-\(UUID().uuidString.prefix(6))"
-        let server = try SchedServerProcess("python3", [scriptPath, root, token, portFile], log: "\(directory)/files-server.log")
+        let server = try TestServerProcess("python3", [scriptPath, root, token, portFile], log: "\(directory)/files-server.log")
         do {
             try await server.waitUntil { FileManager.default.fileExists(atPath: portFile) }
             let port = Int((try String(contentsOfFile: portFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -210,7 +95,7 @@ server.serve_forever()
 /// certificate), the shape of a Gitea or GitHub remote. A trimmed copy of the state-store tests'
 /// server; both should move to KratixTestSupport.
 struct SchedGitHTTPServer: Sendable {
-    let server: SchedServerProcess
+    let server: TestServerProcess
     let port: Int
 
     static let script = #"""
@@ -265,10 +150,10 @@ server.serve_forever()
     static func start(root: String, user: String, password: String, in directory: String) async throws -> SchedGitHTTPServer {
         let scriptPath = "\(directory)/git-server.py"
         try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
-        try await SchedShell.check("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+        try await TestShell.check("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
                                                "-keyout", "\(directory)/tls.key", "-out", "\(directory)/tls.crt"])
         let portFile = "\(directory)/git-port-\(UUID().uuidString.prefix(6))"
-        let server = try SchedServerProcess("python3", [scriptPath, root, user, password, portFile, "\(directory)/tls.crt", "\(directory)/tls.key"],
+        let server = try TestServerProcess("python3", [scriptPath, root, user, password, portFile, "\(directory)/tls.crt", "\(directory)/tls.key"],
                                             log: "\(directory)/git-server.log")
         do {
             try await server.waitUntil { FileManager.default.fileExists(atPath: portFile) }

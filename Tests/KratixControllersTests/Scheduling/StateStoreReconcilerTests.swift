@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import KratixAPI
 import KratixStateStore
 import KubeClient
@@ -93,9 +94,9 @@ struct StateStoreReconcilerTests {
     }
 
     @Test func bucketStoreWritesCanaryAndPlacementsToS3() async throws {
-        guard SchedShell.which("moto_server") != nil else { return }
+        guard TestShell.which("moto_server") != nil else { return }
         try await SchedCluster.with { c in
-            let moto = try await SchedMoto.start(in: c.scratch)
+            let moto = try await MotoServer.start(in: c.scratch)
             do {
                 var store = BucketStateStore(name: "bucket", spec: BucketStateStoreSpec(bucketName: "kratix", endpoint: moto.endpoint,
                                                                                          secretRef: SecretReference(name: "s3-creds", namespace: "default")))
@@ -160,9 +161,9 @@ struct StateStoreReconcilerTests {
     }
 
     @Test func bucketStoreWithBadCredentialsFailsPermissionValidation() async throws {
-        guard SchedShell.which("moto_server") != nil else { return }
+        guard TestShell.which("moto_server") != nil else { return }
         try await SchedCluster.with { c in
-            let moto = try await SchedMoto.start(in: c.scratch, checkingCredentials: true)
+            let moto = try await MotoServer.start(in: c.scratch, checkingCredentials: true)
             do {
                 var store = BucketStateStore(name: "bad", spec: BucketStateStoreSpec(bucketName: "kratix", endpoint: moto.endpoint,
                                                                                       secretRef: SecretReference(name: "bad-creds", namespace: "default")))

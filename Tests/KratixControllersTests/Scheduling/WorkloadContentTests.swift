@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import Testing
 @testable import KratixControllers
 
@@ -45,10 +46,10 @@ struct WorkloadContentTests {
     }
 
     @Test func pythonReadsOurStreams() async throws {
-        guard SchedShell.which("python3") != nil else { return }
+        guard TestShell.which("python3") != nil else { return }
         let text = String(repeating: Self.namespaceYAML, count: 20) + "tail without newline"
         let script = "import base64,gzip,sys; sys.stdout.write(gzip.decompress(base64.b64decode(sys.argv[1])).decode())"
-        #expect(try await SchedShell.check("python3", ["-c", script, WorkloadContent.encode(text)]) == text)
+        #expect(try await TestShell.check("python3", ["-c", script, WorkloadContent.encode(text)]) == text)
     }
 
     @Test func rejectsContentThatIsNotBase64Gzip() {

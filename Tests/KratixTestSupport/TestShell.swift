@@ -1,19 +1,20 @@
 import Foundation
 
-/// Runs helper programs (git, python3) for the scheduling tests. The blocking waits happen on
-/// Dispatch threads, never on the cooperative pool, which the in-process API server needs.
-enum SchedShell {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// Runs helper programs (git, python3, servers' setup scripts) for tests. The blocking waits
+/// happen on threads of their own, never on the cooperative pool, which in-process servers need.
+public enum TestShell {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    struct Output: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static func which(_ program: String) -> String? {
+    public static func which(_ program: String) -> String? {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let path = "\(directory)/\(program)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -21,7 +22,7 @@ enum SchedShell {
         return nil
     }
 
-    static func run(_ program: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) async throws -> Output {
+    public static func run(_ program: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) async throws -> Output {
         guard let executable = program.hasPrefix("/") ? program : which(program) else {
             throw Failure(description: "\(program) is not installed")
         }
@@ -60,7 +61,7 @@ enum SchedShell {
 
     /// Runs and returns stdout; throws with stderr on a non-zero exit.
     @discardableResult
-    static func check(_ program: String, _ arguments: [String], cwd: String? = nil) async throws -> String {
+    public static func check(_ program: String, _ arguments: [String], cwd: String? = nil) async throws -> String {
         let output = try await run(program, arguments, cwd: cwd)
         guard output.status == 0 else {
             throw Failure(description: "\(program) \(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr)")
