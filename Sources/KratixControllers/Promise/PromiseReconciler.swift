@@ -189,7 +189,7 @@ public struct PromiseReconciler: Sendable {
             }
             // Periodic reconciliation (§9): a finished (or, with reconcileAfterFailure, failed)
             // workflow older than the interval runs again from its first pipeline.
-            if PeriodicReconciliation(configuration).isDue(status, now: now()),
+            if PeriodicReconciliation(configuration, promise: promise).isDue(status, now: now()),
                object.labels[KratixLabels.manualReconciliation] != "true", object.labels[KratixLabels.runFromStart] != "true" {
                 _ = try await client.patch(resource, name: key.name,
                                            .merge(["metadata": ["labels": .object([KratixLabels.manualReconciliation: "true"])]]))
@@ -215,7 +215,7 @@ public struct PromiseReconciler: Sendable {
             switch outcome.state {
             case .completed: if written.statusChanged { return .done }
             case .failed:
-                return configuration.workflows.reconcileAfterFailure ? .requeueAfter(configuration.reconciliationInterval) : .done
+                return configuration.workflows.reconcileAfterFailure ? .requeueAfter(PeriodicReconciliation(configuration, promise: promise).interval) : .done
             default: return outcome.action == .done && written.statusChanged ? .done : outcome.action
             }
             status = WorkflowStatusDocument(object.status, conditionStyle: .metav1)
@@ -286,7 +286,7 @@ public struct PromiseReconciler: Sendable {
             if reconciledNow { await events.record(object, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
             return .done
         }
-        return .requeueAfter(configuration.reconciliationInterval)
+        return .requeueAfter(PeriodicReconciliation(configuration, promise: promise).interval)
     }
 
     /// The Promise CRD requires the three counters in every status (upstream writes them as 0).

@@ -103,7 +103,8 @@ public struct ResourceRequestReconciler: Sendable {
         if promiseObject.deletionTimestamp != nil { return .done }
 
         // 12. Periodic reconciliation.
-        if isDue(status), request.labels[KratixLabels.manualReconciliation] != "true", request.labels[KratixLabels.runFromStart] != "true" {
+        let periodic = PeriodicReconciliation(configuration, promise: promise)
+        if periodic.isDue(status, now: now()), request.labels[KratixLabels.manualReconciliation] != "true", request.labels[KratixLabels.runFromStart] != "true" {
             _ = try await client.patch(api.resource, name: key.name, namespace: key.namespace,
                                        .merge(["metadata": ["labels": .object([KratixLabels.manualReconciliation: "true"])]]))
             return .done
@@ -134,7 +135,7 @@ public struct ResourceRequestReconciler: Sendable {
         case .completed, .noPipelines:
             break
         case .failed:
-            return configuration.workflows.reconcileAfterFailure ? .requeueAfter(configuration.reconciliationInterval) : .done
+            return configuration.workflows.reconcileAfterFailure ? .requeueAfter(periodic.interval) : .done
         default:
             return outcome.action
         }
@@ -158,7 +159,7 @@ public struct ResourceRequestReconciler: Sendable {
                 request.status = status.value
                 _ = try await client.updateStatus(api.resource, request)
             }
-            return .requeueAfter(configuration.reconciliationInterval)
+            return .requeueAfter(periodic.interval)
         }
         let works = try await worksOf(request, pipelineNamespace: pipelineNamespace)
         let worksCondition = WorksSummary(works).condition(subject: "resource", separator: ",")
@@ -183,7 +184,7 @@ public struct ResourceRequestReconciler: Sendable {
             if reconciledNow { await events.record(request, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
             return .done
         }
-        return .requeueAfter(configuration.reconciliationInterval)
+        return .requeueAfter(periodic.interval)
     }
 
     /// The Promise serves requests unless its requirements are unmet or it is marked unavailable
@@ -194,10 +195,6 @@ public struct ResourceRequestReconciler: Sendable {
             return false
         }
         return true
-    }
-
-    func isDue(_ status: WorkflowStatusDocument) -> Bool {
-        PeriodicReconciliation(configuration).isDue(status, now: now())
     }
 
     func worksOf(_ request: KubeObject, pipelineNamespace: String?) async throws -> [KubeObject] {
