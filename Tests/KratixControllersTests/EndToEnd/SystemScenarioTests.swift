@@ -176,4 +176,56 @@ import Testing
             #expect(await reconciled(platform, requests, "one"))
         }
     }
+
+    /// acceptance-scenarios.md §3.3: requests in two namespaces get their own ServiceAccount, Role and
+    /// RoleBinding in their namespace, and are scheduled and cleaned up independently. RBAC is
+    /// enforced, so each pipeline really runs on its own namespace's grant.
+    @Test func requestsInTwoNamespacesAreKeptApart() async throws {
+        try await PlatformHarness.with(authorizationMode: .rbac) { platform in
+            let repository = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.startManager()
+            let requests = resource("pausedtest")
+            try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-promise.yaml")
+            #expect(await platform.eventually {
+                await platform.get(Promise.groupVersionResource, "pausedtest")?[at: ["status", "status"]] == "Available"
+            })
+            for namespace in ["team-a", "team-b"] {
+                try await platform.createNamespace(namespace)
+                try await platform.kubectl(["apply", "-n", namespace, "-f", "-"], stdin: """
+                    apiVersion: test.kratix.io/v1alpha1
+                    kind: PausedTest
+                    metadata: {name: app}
+                    spec: {name: \(namespace)-config}
+                    """)
+            }
+            for namespace in ["team-a", "team-b"] {
+                let done = await platform.eventually {
+                    await platform.get(requests, "app", namespace: namespace)?.condition("Reconciled")?["status"] == "True"
+                }
+                await platform.reportFailedPods(namespace: namespace)
+                #expect(done, "\(namespace)/app is reconciled")
+                // The pipeline's identity and grant live in the request's namespace.
+                let id = "pausedtest-resource-configure-resource"
+                #expect(await platform.get(.serviceAccounts, id, namespace: namespace) != nil, "ServiceAccount in \(namespace)")
+                #expect(await platform.get(.roles, id, namespace: namespace) != nil, "Role in \(namespace)")
+                let binding = await platform.get(.roleBindings, id, namespace: namespace)
+                #expect(binding?[at: ["subjects"]]?.arrayValue?.first?["namespace"]?.stringValue == namespace)
+                #expect(try await platform.list(.jobs, namespace: namespace, labels: "kratix.io/promise-name=pausedtest").count == 1)
+            }
+            func file(_ namespace: String) -> String { "worker-1/resources/\(namespace)/pausedtest/app/resource/\(Self.root)/configmap.yaml" }
+            #expect(await platform.eventually {
+                let files = try await repository.files()
+                return files.contains(file("team-a")) && files.contains(file("team-b"))
+            })
+            #expect(try await repository.show(file("team-b"))?.contains("team-b-config") == true)
+
+            // Deleting one request removes only its files.
+            try await platform.kubectl(["delete", "pausedtest", "app", "-n", "team-a"])
+            #expect(await platform.eventually {
+                let files = try await repository.files()
+                return !files.contains(file("team-a")) && files.contains(file("team-b"))
+            })
+            #expect(await platform.get(requests, "app", namespace: "team-b")?.condition("Reconciled")?["status"] == "True")
+        }
+    }
 }
