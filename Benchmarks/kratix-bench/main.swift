@@ -1,5 +1,5 @@
 // `make bench`: prints figures for the parts that exist. Figures are printed, never asserted.
-// Usage: kratix-bench [SHARED_DIR] [model|apiserver|runtime|statestore ...]
+// Usage: kratix-bench [SHARED_DIR] [model|apiserver|runtime|statestore|platform ...]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -22,6 +22,10 @@ if wanted("runtime") {
 if wanted("statestore") {
     emit("== state stores")
     try await stateStoreBench()
+}
+if wanted("platform") {
+    emit("== platform (kratix dev parts in one process)")
+    try await platformBench()
 }
 
 /// Left-aligned in a fixed-width column.
