@@ -60,7 +60,8 @@ struct PipelineRun {
                         image: busybox
                         command: ["/bin/sh", "-c"]
                         args:
-                          - printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\n  namespace: default\n' > /kratix/output/x.yaml
+                          - |
+                            printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\n  namespace: default\n' > /kratix/output/x.yaml
         """#
 
     func measure(requests: Int, samples: Int) async throws -> RunFigures {
