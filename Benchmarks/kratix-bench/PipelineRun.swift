@@ -77,6 +77,7 @@ struct PipelineRun {
         let commitsBefore = try await platform.repository.commitCount()
         let peakReset = resetPeakRSS()
         let timeout = Duration.seconds(max(120, requests * 3))
+        figures.loadBefore = loadAverage()
         let start = ContinuousClock.now
         try await platform.createRequests(Self.resource, kind: Self.kind, names: names)
         figures.createSeconds = (ContinuousClock.now - start).seconds
@@ -104,6 +105,7 @@ struct PipelineRun {
             }
             try await Task.sleep(for: .milliseconds(500))
         }
+        figures.loadAfter = loadAverage()
         figures.peakRSS = peakRSSMegabytes()
         figures.peakRSSIsRunPeak = peakReset
         figures.commits = try await platform.repository.commitCount() - commitsBefore
@@ -191,6 +193,9 @@ struct RunFigures: Sendable {
     var runnerAPIRequests = 0.0
     var peakRSS = 0.0
     var peakRSSIsRunPeak = false
+    /// The machine's 1-minute load average when the N requests were created and when they were done.
+    var loadBefore = "?"
+    var loadAfter = "?"
 
     func print() {
         let n = Double(requests)
@@ -203,7 +208,7 @@ struct RunFigures: Sendable {
             emit(label("\(requests) requests: all files pushed") + "  TIMED OUT with \(filesPresent)/\(requests) pushed")
         }
         if let reconciled = reconciledSeconds {
-            emit(label("\(requests) requests: all Reconciled") + String(format: " %8.1f s", reconciled))
+            emit(label("\(requests) requests: all Reconciled") + String(format: " %8.1f s     (machine load average %@ → %@)", reconciled, loadBefore, loadAfter))
         } else {
             emit(label("\(requests) requests: all Reconciled") + "  TIMED OUT with \(reconciled)/\(requests)")
         }

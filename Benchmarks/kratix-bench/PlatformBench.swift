@@ -17,7 +17,7 @@ import Logging
 /// Environment: KRATIX_BENCH_REQUESTS (N, default 100), KRATIX_BENCH_LATENCY_SAMPLES (default 15),
 /// KRATIX_BENCH_MEMORY_REQUESTS (default 10000; 0 skips), KRATIX_BENCH_QPS (client rate limit of
 /// the manager and the runner, default 0 = unlimited; `kratix dev` uses 50), KRATIX_EXECUTABLE
-/// (default: `kratix` beside this binary).
+/// (default: `kratix` beside this binary), KRATIX_BENCH_ORDER (`upstream-first` runs that mode first).
 func platformBench() async throws {
     let environment = ProcessInfo.processInfo.environment
     func number(_ name: String, _ fallback: Int) -> Int { environment[name].flatMap { Int($0) } ?? fallback }
@@ -44,16 +44,21 @@ func platformBench() async throws {
         + "client QPS " + (qps > 0 ? "\(Int(qps))/burst \(settings.burst)" : "unlimited (kratix dev: 50/100)") + ", load average \(loadAverage())")
     emit("stage: busybox → /bin/sh -c printf … > /kratix/output/x.yaml; pod = reader, stage, work-creator, update-status (kratix binary)")
 
-    var figures: [RunFigures] = []
-    for mode in [tuned, upstream] {
+    // The machine is shared and its load changes by the minute: KRATIX_BENCH_ORDER=upstream-first
+    // swaps the runs, to tell a mode's effect from the load's.
+    let upstreamFirst = environment["KRATIX_BENCH_ORDER"] == "upstream-first"
+    var figures: [String: RunFigures] = [:]
+    for mode in upstreamFirst ? [upstream, tuned] : [tuned, upstream] {
         emit("-- \(mode.name): \(mode.description)")
         let run = try await BenchPlatform.with(mode: mode, settings: settings) { platform in
             try await PipelineRun(platform: platform, mode: mode).measure(requests: requests, samples: samples)
         }
         run.print()
-        figures.append(run)
+        figures[mode.name] = run
     }
-    RunFigures.printRatio(upstream: figures[1], tuned: figures[0])
+    if let upstreamRun = figures[upstream.name], let tunedRun = figures[tuned.name] {
+        RunFigures.printRatio(upstream: upstreamRun, tuned: tunedRun)
+    }
 
     if memoryRequests > 0 {
         emit("-- memory: requests of a second Promise with no workflows (no Jobs, pods, Works or commits), \(tuned.description)")
