@@ -10,9 +10,10 @@ import Logging
 /// API requests per request, peak RSS). Two modes: this project's tuning and an upstream-like one.
 /// Then the memory of 1,000 and 10,000 requests of a Promise with no workflows.
 ///
-/// N defaults to 100: on this 2-core machine, shared with other builds, a full pipeline request
-/// completes at about 0.6 per second (each is a pod of four processes), so 1,000 would take about
-/// half an hour per mode; 100 keeps the section near 15 minutes.
+/// N defaults to 100: on this 2-core machine, shared with other builds, N requests complete at
+/// about 1.5 per second tuned and 0.8 per second upstream-like (each is a pod of four processes and
+/// about 17 reconciles), so 1,000 would take some 11 + 21 minutes; with 100 the whole section,
+/// the 10,000-request memory phase included, takes about 11 minutes.
 ///
 /// Environment: KRATIX_BENCH_REQUESTS (N, default 100), KRATIX_BENCH_LATENCY_SAMPLES (default 15),
 /// KRATIX_BENCH_MEMORY_REQUESTS (default 10000; 0 skips), KRATIX_BENCH_QPS (client rate limit of
