@@ -38,3 +38,8 @@ func emit(_ line: String) {
     print(line)
     fflush(nil)
 }
+
+/// Progress of long runs, on stderr so the figures on stdout stay clean.
+func note(_ line: String) {
+    FileHandle.standardError.write(Data("[bench] \(line)\n".utf8))
+}
