@@ -23,7 +23,10 @@ run: build
 	.build/debug/kratix dev
 
 # Figures only, never assertions.
+# The `platform` section runs workflow pods whose pipeline adapter is the release `kratix` binary.
+# One `--product` per build: SwiftPM builds only the last one given.
 bench:
+	$(SWIFT) build -c release --product kratix
 	$(SWIFT) build -c release --product kratix-bench
 	.build/release/kratix-bench $(SHARED)
 

@@ -227,6 +227,8 @@ let package = Package(
             name: "kratix-bench",
             dependencies: [
                 "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore", "KubeClient", "KubeRuntime",
+                // The `platform` section assembles the `kratix dev` parts itself.
+                "KratixControllers", "KratixJobRunner",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

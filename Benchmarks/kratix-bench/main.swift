@@ -1,5 +1,5 @@
 // `make bench`: prints figures for the parts that exist. Figures are printed, never asserted.
-// Usage: kratix-bench [SHARED_DIR] [model|apiserver|runtime|statestore ...]
+// Usage: kratix-bench [SHARED_DIR] [model|apiserver|runtime|statestore|platform ...]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -23,6 +23,10 @@ if wanted("statestore") {
     emit("== state stores")
     try await stateStoreBench()
 }
+if wanted("platform") {
+    emit("== platform (kratix dev parts in one process)")
+    try await platformBench()
+}
 
 /// Left-aligned in a fixed-width column.
 func label(_ text: String) -> String {
@@ -33,4 +37,9 @@ func label(_ text: String) -> String {
 func emit(_ line: String) {
     print(line)
     fflush(nil)
+}
+
+/// Progress of long runs, on stderr so the figures on stdout stay clean.
+func note(_ line: String) {
+    FileHandle.standardError.write(Data("[bench] \(line)\n".utf8))
 }

@@ -1,0 +1,230 @@
+import Foundation
+import KratixAPI
+import KratixControllers
+import KratixJobRunner
+import KubeAPIServer
+import KubeClient
+import KubeModel
+import KubeRuntime
+import Logging
+
+/// How the manager is tuned for one platform run: the two settings the issue-9 comparison is about.
+struct PlatformMode: Sendable {
+    var name: String
+    /// Reconciles at once per controller (`KratixPlatform(workers:)`; upstream runs 1).
+    var workers: Int
+    /// Git batching window of the state store writer (zero: one commit per placement, as upstream).
+    var gitBatchWindow: Duration
+
+    var description: String {
+        "workers \(workers), Git batch window " + (gitBatchWindow == .zero ? "off (1 commit per placement)" : "\(Int(gitBatchWindow.seconds * 1000)) ms")
+    }
+}
+
+/// What is the same in every run: where the adapter binary is and the client-side rate limit.
+struct PlatformSettings: Sendable {
+    /// The `kratix` binary that pods run as the pipeline adapter.
+    var kratixExecutable: String
+    /// Requests per second of the manager's and the runner's clients (0: unlimited).
+    var qps: Double
+    var burst: Int
+    /// Pods the runner runs at once (`kratix dev`: 4).
+    var runnerParallelism = 4
+}
+
+/// The `kratix dev` parts in this process, assembled as `DevCommand` does: the embedded API server
+/// (TLS, durable storage), the Kratix CRDs, a bare Git repository registered as GitStateStore
+/// `default` and Destination `local` (label environment=dev), the local Job runner with an image
+/// map (`busybox` → /bin/sh, the adapter image → the `kratix` binary), and the manager with
+/// `KratixPlatform`. A fresh platform per run, so runs do not share caches, clones or objects.
+///
+/// The manager and the runner get clients of their own, each recording into its own
+/// `MetricsRegistry`, so their API requests can be told apart; the bench applies and checks
+/// objects through a third, unmetered client. Requests made by the pipeline adapter processes in
+/// the pods are not in any registry (they are other processes).
+final class BenchPlatform: Sendable {
+    let directory: String
+    let repository: BareRepository
+    /// The bench's own client (unlimited, not counted).
+    let client: KubeClient
+    let managerMetrics: MetricsRegistry
+    let runnerMetrics: MetricsRegistry
+
+    static let destinationPath = "local"
+
+    private init(directory: String, repository: BareRepository, client: KubeClient, managerMetrics: MetricsRegistry, runnerMetrics: MetricsRegistry) {
+        self.directory = directory
+        self.repository = repository
+        self.client = client
+        self.managerMetrics = managerMetrics
+        self.runnerMetrics = runnerMetrics
+    }
+
+    /// Starts a platform, runs `body` on it, and stops every part (manager, runner and its pods,
+    /// clients, server) and removes its directory, also when `body` throws.
+    static func with<T: Sendable>(mode: PlatformMode, settings: PlatformSettings, _ body: (BenchPlatform) async throws -> T) async throws -> T {
+        let directory = NSTemporaryDirectory() + "kratix-bench-platform-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let credentials = try ServerCredentials.loadOrCreate(in: "\(directory)/apiserver", hosts: ["127.0.0.1", "localhost"])
+        var serverConfiguration = APIServer.Configuration(host: "127.0.0.1", port: 0)
+        serverConfiguration.credentials = credentials
+        let store = try ObjectStore(dataDirectory: "\(directory)/apiserver/storage")
+        let bound = try await APIServer(configuration: serverConfiguration, handler: APIHandler(store: store)).bind()
+        let serverTask = Task { try await bound.run() }
+
+        func configuration(qps: Double, burst: Int) -> ClientConfiguration {
+            var client = ClientConfiguration(
+                server: bound.url, tls: TLSSettings(caPEM: credentials.caCertificatePEM), credentials: .bearerToken(credentials.token))
+            client.qps = qps
+            client.burst = burst
+            return client
+        }
+        let managerMetrics = MetricsRegistry()
+        let runnerMetrics = MetricsRegistry()
+        var clients: [KubeClient] = []
+        var parts: [Task<Void, any Error>] = []
+        func stop() async {
+            // Manager first (no new Jobs), then the runner (it stops its pods), then the server.
+            for part in parts.reversed() {
+                part.cancel()
+                _ = await part.result
+            }
+            for client in clients { try? await client.shutdown() }
+            serverTask.cancel()
+            _ = await serverTask.result
+        }
+        do {
+            let client = try KubeClient(configuration: configuration(qps: 0, burst: 0), logger: Logger(label: "bench.client"))
+            clients.append(client)
+            let managerClient = try KubeClient(configuration: configuration(qps: settings.qps, burst: settings.burst),
+                                               logger: Logger(label: "bench.manager.client"), metricsFactory: managerMetrics.factory)
+            clients.append(managerClient)
+            let runnerClient = try KubeClient(configuration: configuration(qps: settings.qps, burst: settings.burst),
+                                              logger: Logger(label: "bench.runner.client"), metricsFactory: runnerMetrics.factory)
+            clients.append(runnerClient)
+
+            let repository = try await BareRepository.create(at: "\(directory)/state-store.git")
+            let platform = BenchPlatform(directory: directory, repository: repository, client: client,
+                                         managerMetrics: managerMetrics, runnerMetrics: runnerMetrics)
+            try await platform.bootstrap()
+
+            let environment = ProcessInfo.processInfo.environment
+            let adapterImage = PipelineAdapterImage(environment: environment).image
+            let images = "\(directory)/images.yaml"
+            try Self.imageMap.write(toFile: images, atomically: true, encoding: .utf8)
+            let runner = JobRunner(
+                configuration: .init(imageMapPath: images, parallelism: settings.runnerParallelism, kratixExecutable: settings.kratixExecutable,
+                                     pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods", maximumGracePeriod: .seconds(5),
+                                     apiQPS: settings.qps, apiBurst: settings.burst),
+                client: runnerClient, logger: Logger(label: "bench.runner"))
+            parts.append(Task { try await runner.run() })
+
+            let kratixConfiguration = try await KratixConfiguration.load(client: managerClient, environment: environment)
+            let manager = Manager(client: managerClient, configuration: .init(metricsBindAddress: nil, healthProbeBindAddress: nil),
+                                  metrics: managerMetrics, logger: Logger(label: "bench.manager"))
+            let kratix = KratixPlatform(
+                manager: manager, configuration: kratixConfiguration, workers: mode.workers,
+                writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache", gitBatchWindow: mode.gitBatchWindow),
+                logger: Logger(label: "bench.platform"))
+            await kratix.register()
+            parts.append(Task { try await manager.run() })
+
+            try await platform.waitFor("Destination \(destinationPath) Ready", timeout: .seconds(60)) {
+                let destination = try await client.get(Destination.groupVersionResource, name: destinationPath)
+                return Self.condition("Ready", of: destination) == "True"
+            }
+            let result = try await body(platform)
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// The system namespace, the Kratix CRDs, GitStateStore `default` on the bare repository and
+    /// Destination `local` on it (what `DevBootstrap` creates).
+    private func bootstrap() async throws {
+        _ = try await client.create(.namespaces, KubeObject(apiVersion: "v1", kind: "Namespace", name: KratixGroup.systemNamespace))
+        for crd in KratixCRDs.all {
+            guard let object = KubeObject(crd.json) else { throw BenchError("a Kratix CRD is not an object") }
+            _ = try await client.create(.customResourceDefinitions, object)
+        }
+        try await waitFor("the Kratix CRDs served", timeout: .seconds(30)) {
+            _ = try await self.client.list(Destination.groupVersionResource)
+            return true
+        }
+        var store = KubeObject(apiVersion: KratixGroup.apiVersion, kind: GitStateStore.apiKind, name: "default")
+        store.json["spec"] = ["url": .string("file://\(repository.path)"), "branch": "main"]
+        _ = try await client.create(GitStateStore.groupVersionResource, store)
+        var destination = KubeObject(apiVersion: KratixGroup.apiVersion, kind: Destination.apiKind, name: Self.destinationPath)
+        destination.json["metadata"]?["labels"] = ["environment": "dev"]
+        destination.json["spec"] = ["path": .string(Self.destinationPath), "stateStoreRef": ["kind": "GitStateStore", "name": "default"]]
+        _ = try await client.create(Destination.groupVersionResource, destination)
+    }
+
+    /// `busybox` runs /bin/sh as in `kratix dev`'s default map; the adapter image maps to the
+    /// `kratix` binary without an entry.
+    static let imageMap = """
+        images:
+          - image: busybox
+            command: ["/bin/sh"]
+
+        """
+
+    /// Creates a Promise from YAML and waits until its API is served and the Promise is Available.
+    func install(promise yaml: String, resource: GroupVersionResource) async throws {
+        let document = try YAMLReader.singleDocument(in: yaml, source: "bench promise")
+        guard let promise = KubeObject(document) else {
+            throw BenchError("the bench Promise is not an object")
+        }
+        _ = try await client.create(Promise.groupVersionResource, promise)
+        try await waitFor("\(resource.resource) served", timeout: .seconds(60)) {
+            _ = try await self.client.list(resource, namespace: "default")
+            return true
+        }
+        try await waitFor("Promise \(promise.name ?? "") Available", timeout: .seconds(60)) {
+            let current = try await self.client.get(Promise.groupVersionResource, name: promise.name ?? "")
+            return current.json["status"]?["status"]?.stringValue == "Available"
+        }
+    }
+
+    /// Creates `names` as objects of `kind` in `default`, from `concurrency` tasks at once.
+    func createRequests(_ resource: GroupVersionResource, kind: String, names: [String], concurrency: Int = 8) async throws {
+        let client = self.client
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<concurrency {
+                group.addTask {
+                    for index in stride(from: lane, to: names.count, by: concurrency) {
+                        _ = try await client.create(resource, BenchPlatform.request(resource, kind: kind, name: names[index]), namespace: "default")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    static func request(_ resource: GroupVersionResource, kind: String, name: String) -> KubeObject {
+        var object = KubeObject(apiVersion: "\(resource.group)/\(resource.version)", kind: kind, name: name, namespace: "default")
+        object.json["spec"] = ["size": 1]
+        return object
+    }
+
+    /// Polls `condition` until it holds; throws after `timeout`. Errors count as "not yet".
+    func waitFor(_ what: String, timeout: Duration, every interval: Duration = .milliseconds(100),
+                 _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: interval)
+        }
+        throw BenchError("timed out after \(timeout) waiting for \(what)")
+    }
+
+    /// `status.conditions[type].status` of an object.
+    static func condition(_ type: String, of object: KubeObject) -> String? {
+        object.json["status"]?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == type }?["status"]?.stringValue
+    }
+}

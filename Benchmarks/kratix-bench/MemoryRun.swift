@@ -1,0 +1,82 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+/// Memory at 1,000 and 10,000 requests. Full pipelines for 10,000 would take hours on two cores
+/// (each is a pod of four processes and a commit), so these are requests of a second Promise with
+/// no workflows: each is created, gets its finalizers and status from the manager, and is held in
+/// the API server's store and the informer caches, but has no Job, Pod, Work, WorkPlacement or
+/// commit. That measures what the number of requests costs, not the pipelines.
+struct MemoryRun {
+    let platform: BenchPlatform
+
+    static let resource = GroupVersionResource(group: "bench.kratix.io", version: "v1", resource: "benchnoops")
+    static let kind = "BenchNoop"
+    static let promise = """
+        apiVersion: platform.kratix.io/v1alpha1
+        kind: Promise
+        metadata:
+          name: benchnoop
+        spec:
+          api:
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: benchnoops.bench.kratix.io
+            spec:
+              group: bench.kratix.io
+              names: {kind: BenchNoop, plural: benchnoops, singular: benchnoop}
+              scope: Namespaced
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          properties:
+                            size: {type: integer}
+        """
+
+    /// Grows the number of requests to each of `steps` in turn and reports, at each, the peak RSS
+    /// since the previous step began, the time the step took until every request had its final
+    /// status, and the reconciles and manager API requests per request.
+    func measure(steps: [Int]) async throws {
+        try await platform.install(promise: Self.promise, resource: Self.resource)
+        let before = MetricsSnapshot(platform.managerMetrics)
+        var created = 0
+        let baseline = currentRSSMegabytes()
+        resetPeakRSS()
+        for target in steps where target > created {
+            let start = ContinuousClock.now
+            try await platform.createRequests(Self.resource, kind: Self.kind, names: (created..<target).map { "noop-\($0)" })
+            created = target
+            let timeout = Duration.seconds(max(120, target / 10))
+            var done = 0
+            while ContinuousClock.now - start < timeout {
+                done = try await finished()
+                if done >= target { break }
+                // Listing every request is itself work for the server: poll less often as they grow.
+                try await Task.sleep(for: .seconds(max(2, target / 1_000)))
+            }
+            let seconds = (ContinuousClock.now - start).seconds
+            let metrics = MetricsSnapshot(platform.managerMetrics).since(before)
+            let n = Double(target)
+            let status = done >= target ? String(format: "all done in %.1f s", seconds) : "TIMED OUT after \(Int(seconds)) s with \(done)/\(target) done"
+            emit(label("\(target.formatted()) requests (no workflows)") + String(
+                format: " peak RSS %.1f MB, RSS now %.1f MB (%.1f MB at start of phase); %@; %.2f reconciles and %.2f manager API requests per request",
+                peakRSSMegabytes(), currentRSSMegabytes(), baseline, status,
+                metrics.total(PipelineRun.reconcileTotal) / n, metrics.total(PipelineRun.apiRequestsTotal) / n))
+        }
+    }
+
+    /// Requests whose status the manager has finished: `workflowsSucceeded` is written last.
+    private func finished() async throws -> Int {
+        try await platform.client.list(Self.resource, namespace: "default").items.filter {
+            $0.json["status"]?["workflowsSucceeded"] != nil
+        }.count
+    }
+}
