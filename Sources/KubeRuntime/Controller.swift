@@ -115,6 +115,11 @@ public final class Controller: Sendable {
             }
         } catch is CancellationError {
             metrics.failure.increment()
+        } catch let error as any ConflictIndicating where error.isConflict {
+            metrics.failure.increment()
+            metrics.errors.increment()
+            logger.debug("reconcile met a conflict; retrying on fresh data: \(error)")
+            await queue.addRateLimited(key)
         } catch {
             metrics.failure.increment()
             metrics.errors.increment()

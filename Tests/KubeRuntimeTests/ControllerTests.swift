@@ -16,6 +16,8 @@ import Testing
                 let controller = Controller(name: "configmaps", workers: 2) { key, context in
                     let n = attempts.withLock { a -> Int in a[key.name, default: 0] += 1; return a[key.name]! }
                     if key.name == "flaky", n < 3 { throw ClientError.transport("simulated failure \(n)") }
+                    // A write race (409) is expected in normal operation: retried like any failure, logged quietly.
+                    if key.name == "racy", n < 2 { throw ClientError.conflict(APIStatus(code: 409, reason: "Conflict", message: "the object has been modified")) }
                     let object = try await client.get(.configMaps, name: key.name, namespace: key.namespace)
                     if object.annotations["reconciled"] == nil {
                         _ = try await client.patch(.configMaps, name: key.name, namespace: key.namespace,
@@ -36,13 +38,17 @@ import Testing
                 }
                 defer { run.cancel() }
 
-                for name in ["a", "b", "flaky"] { _ = try await client.create(.configMaps, configMap(name)) }
+                for name in ["a", "b", "flaky", "racy"] { _ = try await client.create(.configMaps, configMap(name)) }
                 let allDone = try await eventually {
                     let items = try await client.list(.configMaps, namespace: "default").items
-                    return items.filter { ["a", "b", "flaky"].contains($0.name ?? "") }.allSatisfy { $0.annotations["reconciled"] != nil }
+                    let ours = items.filter { ["a", "b", "flaky", "racy"].contains($0.name ?? "") }
+                    return ours.count == 4 && ours.allSatisfy { $0.annotations["reconciled"] != nil }
                 }
                 #expect(allDone)
                 #expect((attempts.withLock { $0["flaky"] } ?? 0) >= 3, "two failures, then success")
+                #expect((attempts.withLock { $0["racy"] } ?? 0) >= 2, "a conflict is retried")
+                #expect(ClientError.conflict(APIStatus(code: 409, reason: "Conflict", message: "x")).isConflict)
+                #expect(!ClientError.transport("x").isConflict)
 
                 let owner = try await client.get(.configMaps, name: "a", namespace: "default")
                 let before = attempts.withLock { $0["a"] ?? 0 }

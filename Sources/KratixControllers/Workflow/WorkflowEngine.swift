@@ -302,7 +302,7 @@ public struct WorkflowEngine: Sendable {
     }
 
     private func requestError(_ verb: String, _ object: KubeObject, _ error: ClientError) -> WorkflowError {
-        WorkflowError(.request, object: WorkflowError.describe(object), message: "\(verb) the object: \(error)")
+        WorkflowError(.request, object: WorkflowError.describe(object), message: "\(verb) the object: \(error)", isConflict: error.isConflict)
     }
 
     /// `k1=v1,k2=v2`, sorted, for a list request.

@@ -1,7 +1,8 @@
 import KubeModel
+import KubeRuntime
 
 /// What stops a workflow from being built or driven, naming the object and what is wrong with it.
-public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible, ConflictIndicating {
     public enum Kind: Sendable, Equatable {
         /// The Promise cannot produce pipelines (no API for a resource workflow, a bad pipeline).
         case invalidPromise
@@ -20,12 +21,15 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
     /// The field at fault, when there is one (`spec.workflows.resource.configure[1].metadata.name`).
     public var field: String?
     public var message: String
+    /// The request failed because the object changed meanwhile (409): a retry resolves it.
+    public var isConflict: Bool
 
-    public init(_ kind: Kind, object: String, field: String? = nil, message: String) {
+    public init(_ kind: Kind, object: String, field: String? = nil, message: String, isConflict: Bool = false) {
         self.kind = kind
         self.object = object
         self.field = field
         self.message = message
+        self.isConflict = isConflict
     }
 
     public var description: String {
