@@ -49,11 +49,7 @@ public struct TestAPIServer: Sendable {
         }
     }
 
-    public struct Output: Sendable {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
-    }
+    public typealias Output = TestShell.Output
 
     public struct KubectlMissing: Error, CustomStringConvertible {
         public init() {}
@@ -63,36 +59,7 @@ public struct TestAPIServer: Sendable {
     /// Runs the real kubectl against this server (its cache kept inside the test's directory).
     public func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Output {
         guard let kubectl = TestEnvironment.kubectl else { throw KubectlMissing() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl)
-        process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", (kubeconfig as NSString).deletingLastPathComponent + "/cache"] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // The blocking reads run on threads of their own. Not on `DispatchQueue.global()`: on Linux its
-        // default queue shares one thread per core with Swift concurrency, and the server under test
-        // needs those threads to answer kubectl while we wait.
-        let (o, e) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
-            Thread.detachNewThread {
-                let group = DispatchGroup()
-                nonisolated(unsafe) var stderrData = Data()
-                group.enter()
-                Thread.detachNewThread {
-                    stderrData = err.fileHandleForReading.readDataToEndOfFile()
-                    group.leave()
-                }
-                let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(returning: (stdoutData, stderrData))
-            }
-        }
-        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let cache = (kubeconfig as NSString).deletingLastPathComponent + "/cache"
+        return try await TestShell.run(kubectl, ["--kubeconfig", kubeconfig, "--cache-dir", cache] + arguments, stdin: stdin)
     }
 }

@@ -22,7 +22,10 @@ public enum TestShell {
         return nil
     }
 
-    public static func run(_ program: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) async throws -> Output {
+    /// Runs `program` to its end with `stdin` (if any) as its input; stdout and stderr are read on
+    /// threads of their own, so neither pipe can fill up and stall it.
+    public static func run(_ program: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:],
+                           stdin: String? = nil) async throws -> Output {
         guard let executable = program.hasPrefix("/") ? program : which(program) else {
             throw Failure(description: "\(program) is not installed")
         }
@@ -39,8 +42,13 @@ public enum TestShell {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let input = stdin.map { _ in Pipe() }
+        process.standardInput = input ?? FileHandle.nullDevice
         try process.run()
+        if let input, let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Output, Never>) in
             Thread.detachNewThread {
                 let group = DispatchGroup()
