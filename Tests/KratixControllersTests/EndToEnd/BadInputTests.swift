@@ -26,24 +26,6 @@ import Testing
         """
     }
 
-    static func crd(_ plural: String, kind: String) -> String {
-        """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata: {name: \(plural).test.kratix.io}
-            spec:
-              group: test.kratix.io
-              names: {kind: \(kind), plural: \(plural), singular: \(plural.dropLast())}
-              scope: Namespaced
-              versions:
-                - name: v1alpha1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-        """
-    }
-
     static func pipeline(_ name: String, script: String?) -> String {
         let containers = script.map { """
                       containers:
@@ -75,16 +57,16 @@ import Testing
             try await platform.startManager()
             let good = Self.pipeline("make", script: "echo '{apiVersion: v1, kind: ConfigMap, metadata: {name: x}}' > /kratix/output/cm.yaml")
             let documents = [
-                Self.promise("duplicate-pipelines", api: Self.crd("duplicates", kind: "Duplicate"),
+                Self.promise("duplicate-pipelines", api: PlatformHarness.openAPI(plural: "duplicates", kind: "Duplicate"),
                              resourcePipelines: good + "\n" + good),
-                Self.promise("no-containers", api: Self.crd("emptys", kind: "Empty"),
+                Self.promise("no-containers", api: PlatformHarness.openAPI(plural: "emptys", kind: "Empty"),
                              resourcePipelines: Self.pipeline("empty", script: nil)),
                 Self.promise("not-a-crd", api: """
                     apiVersion: v1
                     kind: ConfigMap
                     metadata: {name: not-a-crd}
                 """, resourcePipelines: good),
-                Self.promise("fine", api: Self.crd("fines", kind: "Fine"), resourcePipelines: good),
+                Self.promise("fine", api: PlatformHarness.openAPI(plural: "fines", kind: "Fine"), resourcePipelines: good),
             ]
             try await platform.kubectl(["apply", "-f", "-"], stdin: documents.joined(separator: "\n---\n"))
 
@@ -113,9 +95,9 @@ import Testing
             let repository = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
             try await platform.startManager()
             let documents = [
-                Self.promise("leaky", api: Self.crd("leakys", kind: "Leaky"),
+                Self.promise("leaky", api: PlatformHarness.openAPI(plural: "leakys", kind: "Leaky"),
                              resourcePipelines: Self.pipeline("leak", script: "ln -s /etc/hostname /kratix/output/leak.yaml")),
-                Self.promise("fine", api: Self.crd("fines", kind: "Fine"),
+                Self.promise("fine", api: PlatformHarness.openAPI(plural: "fines", kind: "Fine"),
                              resourcePipelines: Self.pipeline("make", script: "echo '{apiVersion: v1, kind: ConfigMap, metadata: {name: x}}' > /kratix/output/cm.yaml")),
             ]
             try await platform.kubectl(["apply", "-f", "-"], stdin: documents.joined(separator: "\n---\n"))

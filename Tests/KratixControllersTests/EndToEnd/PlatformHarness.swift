@@ -200,6 +200,26 @@ final class PlatformHarness: Sendable {
 
     // MARK: Helpers
 
+    /// A Promise API in group `test.kratix.io` whose schema accepts anything, as YAML indented to sit
+    /// under a Promise's `api:` (the first line is meant to follow an interpolation at column 0).
+    static func openAPI(plural: String, kind: String) -> String {
+        """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: \(plural).test.kratix.io}
+            spec:
+              group: test.kratix.io
+              names: {kind: \(kind), plural: \(plural), singular: \(plural.dropLast())}
+              scope: Namespaced
+              versions:
+                - name: v1alpha1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        """
+    }
+
     func createNamespace(_ name: String) async throws {
         do {
             _ = try await client.create(.namespaces, KubeObject(apiVersion: "v1", kind: "Namespace", name: name))

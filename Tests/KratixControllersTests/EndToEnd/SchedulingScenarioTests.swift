@@ -21,19 +21,7 @@ import Testing
           destinationSelectors:
             - matchLabels: {environment: \(environment)}
           api:
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata: {name: placeds.test.kratix.io}
-            spec:
-              group: test.kratix.io
-              names: {kind: Placed, plural: placeds, singular: placed}
-              scope: Namespaced
-              versions:
-                - name: v1alpha1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        \(PlatformHarness.openAPI(plural: "placeds", kind: "Placed"))
           workflows:
             promise:
               configure:
