@@ -68,6 +68,7 @@ public struct PromiseReconciler: Sendable {
         } catch {
             return try await reject(object, PromiseError(promise: key.name, field: error.field, message: error.message))
         }
+        let periodic = PeriodicReconciliation(configuration, promise: promise)
 
         // 3. Paused.
         if object.labels[KratixLabels.paused] == "true" {
@@ -189,7 +190,7 @@ public struct PromiseReconciler: Sendable {
             }
             // Periodic reconciliation (§9): a finished (or, with reconcileAfterFailure, failed)
             // workflow older than the interval runs again from its first pipeline.
-            if PeriodicReconciliation(configuration, promise: promise).isDue(status, now: now()),
+            if periodic.isDue(status, now: now()),
                object.labels[KratixLabels.manualReconciliation] != "true", object.labels[KratixLabels.runFromStart] != "true" {
                 _ = try await client.patch(resource, name: key.name,
                                            .merge(["metadata": ["labels": .object([KratixLabels.manualReconciliation: "true"])]]))
@@ -215,7 +216,7 @@ public struct PromiseReconciler: Sendable {
             switch outcome.state {
             case .completed: if written.statusChanged { return .done }
             case .failed:
-                return configuration.workflows.reconcileAfterFailure ? .requeueAfter(PeriodicReconciliation(configuration, promise: promise).interval) : .done
+                return configuration.workflows.reconcileAfterFailure ? .requeueAfter(periodic.interval) : .done
             default: return outcome.action == .done && written.statusChanged ? .done : outcome.action
             }
             status = WorkflowStatusDocument(object.status, conditionStyle: .metav1)
@@ -286,7 +287,7 @@ public struct PromiseReconciler: Sendable {
             if reconciledNow { await events.record(object, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
             return .done
         }
-        return .requeueAfter(PeriodicReconciliation(configuration, promise: promise).interval)
+        return .requeueAfter(periodic.interval)
     }
 
     /// The Promise CRD requires the three counters in every status (upstream writes them as 0).
