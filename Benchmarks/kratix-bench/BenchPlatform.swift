@@ -175,6 +175,40 @@ final class BenchPlatform: Sendable {
         """
 
     /// Creates a Promise from YAML and waits until its API is served and the Promise is Available.
+    /// A Promise `name` whose API is `bench.kratix.io/v1` `kind` (plural `<name>s`) with an integer
+    /// `spec.size`, followed by `rest`: more `spec` keys, each line indented by two spaces.
+    static func promise(name: String, kind: String, rest: String = "") -> String {
+        """
+        apiVersion: platform.kratix.io/v1alpha1
+        kind: Promise
+        metadata:
+          name: \(name)
+        spec:
+          api:
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: \(name)s.bench.kratix.io
+            spec:
+              group: bench.kratix.io
+              names: {kind: \(kind), plural: \(name)s, singular: \(name)}
+              scope: Namespaced
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          properties:
+                            size: {type: integer}
+
+        """ + rest
+    }
+
     func install(promise yaml: String, resource: GroupVersionResource) async throws {
         let document = try YAMLReader.singleDocument(in: yaml, source: "bench promise")
         guard let promise = KubeObject(document) else {

@@ -12,34 +12,7 @@ struct MemoryRun {
 
     static let resource = GroupVersionResource(group: "bench.kratix.io", version: "v1", resource: "benchnoops")
     static let kind = "BenchNoop"
-    static let promise = """
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata:
-          name: benchnoop
-        spec:
-          api:
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: benchnoops.bench.kratix.io
-            spec:
-              group: bench.kratix.io
-              names: {kind: BenchNoop, plural: benchnoops, singular: benchnoop}
-              scope: Namespaced
-              versions:
-                - name: v1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-                          type: object
-                          properties:
-                            size: {type: integer}
-        """
+    static let promise = BenchPlatform.promise(name: "benchnoop", kind: kind)
 
     /// Grows the number of requests to each of `steps` in turn and reports, at each, the peak RSS
     /// since the previous step began, the time the step took until every request had its final

@@ -19,33 +19,7 @@ struct PipelineRun {
 
     /// A resource configure workflow of one pipeline with one trivial stage. Raw string: the `\n`
     /// are for printf, not for Swift or YAML.
-    static let promise = #"""
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata:
-          name: benchapp
-        spec:
-          api:
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: benchapps.bench.kratix.io
-            spec:
-              group: bench.kratix.io
-              names: {kind: BenchApp, plural: benchapps, singular: benchapp}
-              scope: Namespaced
-              versions:
-                - name: v1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-                          type: object
-                          properties:
-                            size: {type: integer}
+    static let promise = BenchPlatform.promise(name: "benchapp", kind: kind, rest: #"""
           destinationSelectors:
             - matchLabels: {environment: dev}
           workflows:
@@ -62,7 +36,7 @@ struct PipelineRun {
                         args:
                           - |
                             printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\n  namespace: default\n' > /kratix/output/x.yaml
-        """#
+        """#)
 
     func measure(requests: Int, samples: Int) async throws -> RunFigures {
         try await platform.install(promise: Self.promise, resource: Self.resource)
