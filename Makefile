@@ -3,23 +3,33 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export KRATIX_SHARED_DIR ?= $(SHARED)
 
-.PHONY: build test run bench manifests check-manifests clean
+.PHONY: build test run bench manifests check-manifests clean deps
+
+# What the tests drive, installed once by scripts/install-deps (the same list `.ci/run` uses): system
+# tools through apt when missing, the Python peers and Terraform 1.0.3 under .build/tools.
+TOOLS = $(CURDIR)/.build/tools
 
 build:
 	$(SWIFT) build
 
+deps:
+	scripts/install-deps test
+
 # Two runs of one build: the parsing and generation suites keep both cores busy for a while, and
 # the integration suites after them wait on leases, timers and real servers. Both always run.
 UNIT_SUITES = ^(KubeModelTests|KratixAPITests|KratixTerraformTests)\.
-test:
+# The tests find the Python peers first on PATH and Terraform 1.0.3 by path (KRATIX_TERRAFORM).
+test: deps
 	$(SWIFT) build --build-tests
-	@status=0; \
+	@export PATH="$(TOOLS)/bin:$$PATH" KRATIX_TERRAFORM="$(TOOLS)/terraform/terraform"; status=0; \
 	$(SWIFT) test --disable-xctest --skip-build --filter '$(UNIT_SUITES)' || status=1; \
 	$(SWIFT) test --disable-xctest --skip-build --skip '$(UNIT_SUITES)' || status=1; \
 	exit $$status
 
 # The platform on this machine (API server, Job runner, manager, Git state store).
-run: build
+run:
+	scripts/install-deps run
+	$(SWIFT) build
 	.build/debug/kratix dev
 
 # Figures only, never assertions.

@@ -49,9 +49,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "HTTPServing",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KubeAPIServer",
             dependencies: [
                 "KubeModel",
+                "HTTPServing",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -81,6 +91,7 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "KubeClient",
+                "HTTPServing",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -189,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KratixTestSupport", "KubeClient", "KubeModel", "KubeAPIServer"],
+            dependencies: ["KratixTestSupport", "KubeClient", "KubeModel", "KubeAPIServer", "HTTPServing"],
             swiftSettings: strictSettings
         ),
         .testTarget(

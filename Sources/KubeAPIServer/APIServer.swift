@@ -1,3 +1,4 @@
+import HTTPServing
 import KubeModel
 import NIOCore
 import NIOHTTP1
@@ -50,44 +51,30 @@ public struct APIServer: Sendable {
         } else {
             sslContext = nil
         }
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                    }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
+        let listener = try await HTTPListener.bind(.init(host: configuration.host, port: configuration.port) { channel in
+            if let sslContext {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
             }
-        return BoundAPIServer(channel: channel, configuration: configuration, handler: handler)
+        })
+        return BoundAPIServer(listener: listener, configuration: configuration, handler: handler)
     }
 }
 
 /// A listening server; see ``APIServer``.
 public struct BoundAPIServer: Sendable {
-    let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    let listener: HTTPListener
     let configuration: APIServer.Configuration
     let handler: APIHandler
 
-    public var port: Int { channel.channel.localAddress?.port ?? 0 }
+    public var port: Int { listener.port }
     public var url: String { "\(configuration.credentials == nil ? "http" : "https")://\(configuration.host):\(port)" }
 
-    /// Serves connections until cancelled.
+    /// Serves connections until cancelled; every connection accepted by then is served or closed.
     public func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            try await channel.executeThenClose { connections in
-                for try await connection in connections {
-                    group.addTask { await serve(connection) }
-                }
-            }
-        }
+        try await listener.run { connection in await serve(connection) }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ connection: HTTPConnection) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?

@@ -1,3 +1,4 @@
+import HTTPServing
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -36,37 +37,23 @@ public struct ProbeServer: Sendable {
     }
 
     public func bind(host: String, port: Int) async throws -> Bound {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
-        return Bound(channel: channel, routes: routes, host: host)
+        Bound(listener: try await HTTPListener.bind(.init(host: host, port: port)), routes: routes, host: host)
     }
 
     public struct Bound: Sendable {
-        let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        let listener: HTTPListener
         let routes: [String: Route]
         let host: String
 
-        public var port: Int { channel.channel.localAddress?.port ?? 0 }
+        public var port: Int { listener.port }
         public var url: String { "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
 
-        /// Serves until cancelled.
+        /// Serves until cancelled; every connection accepted by then is served or closed.
         public func run() async throws {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await channel.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await serve(connection) }
-                    }
-                }
-            }
+            try await listener.run { connection in await serve(connection) }
         }
 
-        private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        private func serve(_ connection: HTTPConnection) async {
             try? await connection.executeThenClose { inbound, outbound in
                 for try await part in inbound {
                     guard case .head(let head) = part else { continue }

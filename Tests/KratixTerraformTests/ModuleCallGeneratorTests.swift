@@ -113,7 +113,7 @@ import KratixTestSupport
 
 /// The generated module call is valid Terraform: `terraform init -backend=false && terraform
 /// validate` against a local module declaring the request's variables.
-@Suite(.serialized)  // needs terraform on PATH (.ci/run installs 1.0.3)
+@Suite(.serialized)  // needs Terraform 1.0.3 (TestEnvironment.terraform)
 struct ModuleCallTerraformValidateTests {
     static let moduleVariables = """
         variable "strArr" {
@@ -162,7 +162,7 @@ struct ModuleCallTerraformValidateTests {
         // Terraform resolves ./module relative to the root configuration.
         try FileManager.default.moveItem(
             at: dir.url.appendingPathComponent("module"), to: dir.url.appendingPathComponent("root/module"))
-        let cli = try #require(TerraformCLI.onPath()).with(home: dir.url.appendingPathComponent("home"))
+        let cli = try TerraformCLI(executable: try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")).with(home: dir.url.appendingPathComponent("home"))
         let root = dir.url.appendingPathComponent("root")
         let version = try cli.run(["version"], in: root)
         let initResult = try cli.run(["init", "-backend=false", "-no-color"], in: root)
@@ -192,7 +192,7 @@ struct ModuleCallTerraformValidateTests {
         let file = try ModuleCallGenerator.generate(object: object, moduleSource: "./module")
         try GeneratedFile.write([file], to: dir.url)
         try dir.write("module/variables.tf", Self.optionalOnlyVariables)
-        let cli = try #require(TerraformCLI.onPath()).with(home: dir.url.appendingPathComponent("home"))
+        let cli = try TerraformCLI(executable: try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")).with(home: dir.url.appendingPathComponent("home"))
         _ = try cli.run(["init", "-backend=false", "-no-color"], in: dir.url)
         let result = try cli.run(["validate", "-no-color"], in: dir.url)
         #expect(result.status != 0)

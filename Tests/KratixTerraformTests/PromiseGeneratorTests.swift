@@ -157,7 +157,7 @@ import KratixTestSupport
 }
 
 /// Git sources go through `terraform init -backend=false`; a local bare repository keeps it offline.
-@Suite  // CI installs Terraform 1.0.3 (.ci/run); a machine without it fails here rather than skipping
+@Suite  // Terraform 1.0.3 from `make test` (TestEnvironment.terraform); a machine without it fails here rather than skipping
 struct ModuleFetcherTests {
     func git(_ arguments: [String], in dir: URL) throws {
         let process = Process()
@@ -186,7 +186,7 @@ struct ModuleFetcherTests {
         try git(["add", "."], in: repo)
         try git(["commit", "-q", "-m", "module"], in: repo)
         try git(["tag", "v1.0.0"], in: repo)
-        let cli = try #require(TerraformCLI.onPath()).with(home: dir.url.appendingPathComponent("home"))
+        let cli = try TerraformCLI(executable: try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")).with(home: dir.url.appendingPathComponent("home"))
         let fetcher = ModuleFetcher(terraform: cli, scratchRoot: dir.url.appendingPathComponent("scratch"))
         let source = "git::file://\(repo.path)//modules/basic?ref=v1.0.0"
         let result = try TFModulePromiseInit.run(

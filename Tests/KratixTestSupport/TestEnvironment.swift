@@ -24,8 +24,24 @@ public enum TestEnvironment {
         return which("kubectl")
     }
 
+    /// The tools `scripts/install-deps test` installs (`make test` runs it): the Python peers'
+    /// `python3` and `moto_server` in `bin/`, Terraform 1.0.3 in `terraform/`.
+    public static let toolsDirectory = repositoryRoot.appendingPathComponent(".build/tools").path
+
+    /// Terraform 1.0.3 as `scripts/install-deps test` installs it (`$KRATIX_TERRAFORM`, which `make
+    /// test` sets, else its place under ``toolsDirectory``): never the first `terraform` on PATH,
+    /// which is often another version.
+    public static var terraform: String? {
+        let candidates = [ProcessInfo.processInfo.environment["KRATIX_TERRAFORM"], "\(toolsDirectory)/terraform/terraform"]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// What a test says when ``terraform`` is nil.
+    public static let terraformMissing = "Terraform 1.0.3 is not installed: `make test` installs it (scripts/install-deps test)"
+
+    /// `program` in the tools `make test` installs, then on PATH.
     public static func which(_ program: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+        for directory in ["\(toolsDirectory)/bin"] + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init) {
             let path = "\(directory)/\(program)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }

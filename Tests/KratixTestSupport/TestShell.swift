@@ -14,13 +14,7 @@ public enum TestShell {
         public var stderr: String
     }
 
-    public static func which(_ program: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(directory)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
+    public static func which(_ program: String) -> String? { TestEnvironment.which(program) }
 
     /// Runs `program` to its end with `stdin` (if any) as its input; stdout and stderr are read on
     /// threads of their own, so neither pipe can fill up and stall it.

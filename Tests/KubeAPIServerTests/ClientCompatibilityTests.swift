@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import KubeModel
 import Testing
 
@@ -61,7 +62,8 @@ import Testing
                 """#
             let directory = (server.kubeconfig as NSString).deletingLastPathComponent
             try script.write(toFile: directory + "/client.py", atomically: true, encoding: .utf8)
-            let result = await run("/usr/bin/env", ["python3", "client.py", server.kubeconfig], directory: directory)
+            let python = try #require(TestEnvironment.which("python3"), "python3 is needed (make test installs its peers)")
+            let result = await run(python, ["client.py", server.kubeconfig], directory: directory)
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("python client OK"), "\(result.output)")
         }
@@ -88,7 +90,7 @@ import Testing
                 """
             try configuration.write(toFile: directory + "/main.tf", atomically: true, encoding: .utf8)
             let environment = ["TF_IN_AUTOMATION": "1", "TF_DATA_DIR": directory + "/.terraform", "HOME": directory, "CHECKPOINT_DISABLE": "1"]
-            let terraform = try #require(TestServer.which("terraform"), "terraform is needed (.ci/run installs 1.0.3)")
+            let terraform = try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")
             var result = await run(terraform, ["init", "-input=false", "-no-color"], directory: directory, environment: environment)
             #expect(result.status == 0, "\(result.output)")
             result = await run(terraform, ["apply", "-auto-approve", "-input=false", "-no-color"], directory: directory, environment: environment)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -21,43 +22,30 @@ final class ScriptedServer: Sendable {
     }
 
     let url: String
+    let listener: HTTPListener
     private let seen: Mutex<[String]>
 
     /// `METHOD target` of every request, in order.
     var requests: [String] { seen.withLock { $0 } }
 
-    private init(url: String) {
-        self.url = url
+    private init(listener: HTTPListener) {
+        self.url = "http://127.0.0.1:\(listener.port)"
+        self.listener = listener
         self.seen = Mutex([])
     }
 
     /// Serves `script(n, "METHOD target")` for the n-th request (from 0) while `body` runs.
     static func with<T>(_ script: @escaping @Sendable (Int, String) -> Response, _ body: (ScriptedServer) async throws -> T) async throws -> T {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let server = ScriptedServer(url: "http://127.0.0.1:\(channel.channel.localAddress?.port ?? 0)")
+        let listener = try await HTTPListener.bind(.init(host: "127.0.0.1", port: 0))
+        let server = ScriptedServer(listener: listener)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await withThrowingDiscardingTaskGroup { connections in
-                    try await channel.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            connections.addTask { await server.serve(connection, script) }
-                        }
-                    }
-                }
-            }
+            group.addTask { try await listener.run { connection in await server.serve(connection, script) } }
             defer { group.cancelAll() }
             return try await body(server)
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, _ script: @Sendable (Int, String) -> Response) async {
+    private func serve(_ connection: HTTPConnection, _ script: @Sendable (Int, String) -> Response) async {
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             for try await part in inbound {

