@@ -34,6 +34,9 @@ public enum KratixAnnotations {
     public static let jobResourceName = "kratix.io/job-resource-name"
     public static let jobResourceKind = "kratix.io/job-resource-kind"
     public static let jobResourceAPIVersion = "kratix.io/job-resource-api-version"
+    /// When Kratix created a workflow Job, to the nanosecond (this implementation's; upstream orders
+    /// Jobs by `creationTimestamp`).
+    public static let jobCreatedAt = "kratix.io/created-at"
     public static let traceParent = "kratix.io/trace-parent"
     public static let traceState = "kratix.io/trace-state"
     public static let lastUpdatedAt = "kratix.io/last-updated-at"

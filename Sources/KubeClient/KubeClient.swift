@@ -11,6 +11,8 @@ public final class KubeClient: Sendable {
     public let configuration: ClientConfiguration
     /// Kind → resource lookups, cached per group-version.
     public let discovery: Discovery
+    /// Told of every object this client created, replaced or patched (``WriteObservers``).
+    public let writeObservers = WriteObservers()
     let transport: HTTPTransport
     let logger: Logger
 
@@ -79,7 +81,9 @@ public final class KubeClient: Sendable {
     /// Creates an object; `namespace` defaults to the object's `metadata.namespace`.
     public func create(_ resource: GroupVersionResource, _ object: KubeObject, namespace: String? = nil, subresource: String? = nil, options: WriteOptions = .init()) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.create(resource, object, namespace: namespace ?? object.namespace, subresource: subresource, options: options)
-        return try Self.object(from: await transport.send(request), request)
+        let created = try Self.object(from: await transport.send(request), request)
+        await writeObservers.notify(resource, created, subresource: subresource, dryRun: options.dryRun)
+        return created
     }
 
     /// Replaces an object (PUT), named by its metadata. A `metadata.resourceVersion` in the object
@@ -91,7 +95,9 @@ public final class KubeClient: Sendable {
                 details: .init(kind: object.kind, causes: [.init(reason: "FieldValueRequired", message: "Required value", field: "metadata.name")])))
         }
         let request = KubeRequest.update(resource, object, subresource: subresource, options: options)
-        return try Self.object(from: await transport.send(request), request)
+        let updated = try Self.object(from: await transport.send(request), request)
+        await writeObservers.notify(resource, updated, subresource: subresource, dryRun: options.dryRun)
+        return updated
     }
 
     /// Replaces only the status (PUT to the `status` subresource).
@@ -101,7 +107,9 @@ public final class KubeClient: Sendable {
 
     public func patch(_ resource: GroupVersionResource, name: String, namespace: String? = nil, _ patch: Patch, subresource: String? = nil, options: PatchOptions = .init()) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.patch(resource, name: name, namespace: namespace, patch, subresource: subresource, options: options)
-        return try Self.object(from: await transport.send(request), request)
+        let patched = try Self.object(from: await transport.send(request), request)
+        await writeObservers.notify(resource, patched, subresource: subresource, dryRun: options.dryRun)
+        return patched
     }
 
     /// Returns the object when the server answers with it (it still has finalizers, or the policy

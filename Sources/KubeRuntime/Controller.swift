@@ -1,33 +1,58 @@
 import Foundation
+import KubeClient
 import KubeModel
 import Logging
 import Metrics
 import ServiceLifecycle
 import Synchronization
 
+/// What a ``Manager`` runs: any controller, whatever it reconciles.
+public protocol RunnableController: AnyObject, Sendable {
+    var name: String { get }
+    func run() async
+}
+
 /// A reconcile loop: triggers put keys on a `WorkQueue`, `workers` tasks take them and call the
 /// reconcile function, and its outcome decides whether and when the key comes back. Errors are
 /// logged with context and retried with the queue's backoff. A controller can be started and
 /// stopped while the process runs (each Promise brings its own).
-public final class Controller: Sendable {
-    public typealias Reconcile = @Sendable (ObjectKey, ReconcileContext) async throws -> ReconcileAction
+///
+/// `Object` is what the reconcile is handed for a key, after kube-rs' `Controller`: the object
+/// itself, read from its informer's cache (``Store`` for typed models, ``ObjectCache`` for
+/// untyped ones), so a reconcile starts without an API request. A key whose object is not in the
+/// cache (it was deleted, and its finalizers are gone) is not reconciled. `Controller<ObjectKey>`
+/// hands over the bare key, for controllers that read what they need themselves.
+public final class Controller<Object: Sendable>: RunnableController, Sendable {
+    public typealias Reconcile = @Sendable (Object, ReconcileContext) async throws -> ReconcileAction
+    /// The reconcile's object for a key; nil when there is none (nothing to do).
+    public typealias Resolve = @Sendable (ObjectKey) throws -> Object?
 
     public let name: String
     public let workers: Int
     public let queue: WorkQueue<ObjectKey>
+    private let resolve: Resolve
     private let reconcile: Reconcile
+    private let client: KubeClient?
+    private let recorder: EventRecorder?
     private let logger: Logger
     private let metrics: ControllerMetrics
     private let subscriptions = Mutex<[(Informer, Informer.SubscriptionID)]>([])
     private let watches = Mutex<[(Informer, Trigger, EventFilter)]>([])
 
+    /// - Parameters:
+    ///   - client: handed to the reconcile in its context (for writes, and reads that must be fresh).
+    ///   - recorder: handed to the reconcile in its context, for events.
     public init(name: String, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
+                client: KubeClient? = nil, recorder: EventRecorder? = nil,
                 logger: Logger = Logger(label: "kratix.controller"), metricsFactory: (any MetricsFactory)? = nil,
-                reconcile: @escaping Reconcile) {
+                resolve: @escaping Resolve, reconcile: @escaping Reconcile) {
         self.name = name
         self.workers = max(1, workers)
         self.queue = WorkQueue(name: name, rateLimiter: rateLimiter, metricsFactory: metricsFactory)
+        self.resolve = resolve
         self.reconcile = reconcile
+        self.client = client
+        self.recorder = recorder
         var logger = logger
         logger[metadataKey: "controller"] = "\(name)"
         self.logger = logger
@@ -91,8 +116,10 @@ public final class Controller: Sendable {
         if let namespace = key.namespace { logger[metadataKey: "namespace"] = "\(namespace)" }
         logger[metadataKey: "name"] = "\(key.name)"
         logger[metadataKey: "reconcileID"] = "\(reconcileID)"
-        let context = ReconcileContext(controller: name, key: key, reconcileID: reconcileID, logger: logger,
+        var context = ReconcileContext(controller: name, key: key, reconcileID: reconcileID, logger: logger,
                                        retries: await queue.requeues(key))
+        context.client = client
+        context.recorder = recorder
         metrics.activeWorkers.increment()
         let start = ContinuousClock.now
         defer {
@@ -100,7 +127,12 @@ public final class Controller: Sendable {
             metrics.reconcileTime.recordInterval(since: start, now: .now)
         }
         do {
-            let action = try await reconcile(key, context)
+            guard let object = try resolve(key) else {
+                metrics.success.increment()
+                await queue.forget(key)
+                return
+            }
+            let action = try await reconcile(object, context)
             switch action {
             case .done:
                 metrics.success.increment()
@@ -126,6 +158,41 @@ public final class Controller: Sendable {
             logger.error("reconcile failed: \(error)")
             await queue.addRateLimited(key)
         }
+    }
+}
+
+extension Controller where Object == ObjectKey {
+    /// A controller whose reconcile gets the bare key.
+    public convenience init(name: String, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
+                            client: KubeClient? = nil, recorder: EventRecorder? = nil,
+                            logger: Logger = Logger(label: "kratix.controller"), metricsFactory: (any MetricsFactory)? = nil,
+                            reconcile: @escaping Reconcile) {
+        self.init(name: name, workers: workers, rateLimiter: rateLimiter, client: client, recorder: recorder, logger: logger,
+                  metricsFactory: metricsFactory, resolve: { $0 }, reconcile: reconcile)
+    }
+}
+
+extension Controller where Object == KubeObject {
+    /// A controller whose reconcile gets the object from `cache` as it is stored.
+    public convenience init(name: String, cache: ObjectCache, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
+                            client: KubeClient? = nil, recorder: EventRecorder? = nil,
+                            logger: Logger = Logger(label: "kratix.controller"), metricsFactory: (any MetricsFactory)? = nil,
+                            reconcile: @escaping Reconcile) {
+        self.init(name: name, workers: workers, rateLimiter: rateLimiter, client: client, recorder: recorder, logger: logger,
+                  metricsFactory: metricsFactory, resolve: { cache.get($0) }, reconcile: reconcile)
+    }
+}
+
+extension Controller where Object: KubeResource {
+    /// A controller whose reconcile gets the object from `store`, decoded. An object that does not
+    /// decode fails its reconcile with the field named (and is retried with backoff: a fix to
+    /// the object, or to this build, lets it through).
+    public convenience init(name: String, store: Store<Object>, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
+                            client: KubeClient? = nil, recorder: EventRecorder? = nil,
+                            logger: Logger = Logger(label: "kratix.controller"), metricsFactory: (any MetricsFactory)? = nil,
+                            reconcile: @escaping Reconcile) {
+        self.init(name: name, workers: workers, rateLimiter: rateLimiter, client: client, recorder: recorder, logger: logger,
+                  metricsFactory: metricsFactory, resolve: { key in try store.get(key) }, reconcile: reconcile)
     }
 }
 

@@ -132,9 +132,9 @@ public final class Informer: Sendable {
                     }
                     for waiter in waiters { waiter.resume() }
                 case .apply(let object):
-                    let old = cache.apply(object)
                     setResourceVersion(object)
-                    let stored = cache.get(ObjectKey(object)) ?? object
+                    // Stale when this process's own write of the object reached the cache first.
+                    guard case .applied(let old, let stored) = cache.applyIfNewer(object) else { continue }
                     if let old { await deliver(.updated(old: old, new: stored)) } else { await deliver(.added(stored)) }
                 case .delete(let object):
                     let old = cache.delete(object)
@@ -145,6 +145,25 @@ public final class Informer: Sendable {
         } catch {
             logger.error("informer stopped: \(error)")
         }
+    }
+
+    /// Takes an object this process just wrote (``KubeClient/writeObservers``) into the cache and
+    /// tells the subscribers, as the watch would a moment later; the watch's own event for it then
+    /// changes nothing. Objects outside this informer's namespace or label selector, and informers
+    /// with a field selector (which this cannot evaluate), are left to the watch.
+    public func applyWritten(_ object: KubeObject) async {
+        guard hasSynced, configuration.fieldSelector == nil, object.resourceVersion.flatMap({ UInt64($0) }) != nil else { return }
+        // A write that removed the last finalizer of an object being deleted deleted it: the watch
+        // reports that.
+        if object.deletionTimestamp != nil && object.finalizers.isEmpty { return }
+        if let namespace = configuration.namespace, object.namespace != namespace { return }
+        if let selector = configuration.labelSelector {
+            guard let requirements = try? LabelRequirement.parse(selector) else { return }
+            let labels = object.labels
+            guard requirements.allSatisfy({ $0.matches(labels) }) else { return }
+        }
+        guard case .applied(let old, let stored) = cache.applyIfNewer(object) else { return }
+        if let old { await deliver(.updated(old: old, new: stored)) } else { await deliver(.added(stored)) }
     }
 
     private func setResourceVersion(_ object: KubeObject) {

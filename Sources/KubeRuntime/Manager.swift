@@ -37,7 +37,7 @@ public final class Manager: Service, Sendable {
     public let logger: Logger
 
     private struct State {
-        var controllers: [String: Controller] = [:]
+        var controllers: [String: any RunnableController] = [:]
         var leading = false
         var running = false
         var metricsURL: String?
@@ -57,6 +57,9 @@ public final class Manager: Service, Sendable {
         self.logger = logger
         self.informers = SharedInformers(client: client, resyncPeriod: resyncPeriod, logger: logger)
         self.elector = configuration.leaderElection.map { LeaderElector(client: client, configuration: $0, logger: logger) }
+        // Read-your-writes: what the controllers write reaches their caches before the write returns.
+        let informers = self.informers
+        client.writeObservers.add { resource, object in await informers.applyWritten(resource, object) }
     }
 
     /// The URL of `/metrics` once bound.
@@ -69,15 +72,32 @@ public final class Manager: Service, Sendable {
     /// Every informer has listed once (a standby is ready too: it can take over at once).
     public var isReady: Bool { state.withLock { $0.running } && informers.allSynced }
 
-    /// A controller built with the manager's metrics and logger.
+    /// A controller of bare keys built with the manager's client, metrics and logger.
     public func makeController(name: String, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
-                               reconcile: @escaping Controller.Reconcile) -> Controller {
-        Controller(name: name, workers: workers, rateLimiter: rateLimiter, logger: logger,
+                               recorder: EventRecorder? = nil,
+                               reconcile: @escaping Controller<ObjectKey>.Reconcile) -> Controller<ObjectKey> {
+        Controller(name: name, workers: workers, rateLimiter: rateLimiter, client: client, recorder: recorder, logger: logger,
                    metricsFactory: metrics.factory, reconcile: reconcile)
     }
 
+    /// A controller of `R` read from `store`, built with the manager's client, metrics and logger.
+    public func makeController<R: KubeResource>(_ type: R.Type, name: String, store: Store<R>, workers: Int = 1,
+                                                rateLimiter: RateLimiter<ObjectKey> = .init(), recorder: EventRecorder? = nil,
+                                                reconcile: @escaping Controller<R>.Reconcile) -> Controller<R> {
+        Controller(name: name, store: store, workers: workers, rateLimiter: rateLimiter, client: client, recorder: recorder,
+                   logger: logger, metricsFactory: metrics.factory, reconcile: reconcile)
+    }
+
+    /// A controller of untyped objects read from `cache`, built with the manager's client, metrics and logger.
+    public func makeController(name: String, cache: ObjectCache, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
+                               recorder: EventRecorder? = nil,
+                               reconcile: @escaping Controller<KubeObject>.Reconcile) -> Controller<KubeObject> {
+        Controller(name: name, cache: cache, workers: workers, rateLimiter: rateLimiter, client: client, recorder: recorder,
+                   logger: logger, metricsFactory: metrics.factory, reconcile: reconcile)
+    }
+
     /// Adds a controller; it runs while this process leads (at once if it already does).
-    public func add(_ controller: Controller) async {
+    public func add(_ controller: any RunnableController) async {
         let leading = state.withLock { state -> Bool in
             state.controllers[controller.name] = controller
             return state.leading
@@ -91,7 +111,7 @@ public final class Manager: Service, Sendable {
         await controllerTasks.stop(name)
     }
 
-    public func controller(named name: String) -> Controller? { state.withLock { $0.controllers[name] } }
+    public func controller(named name: String) -> (any RunnableController)? { state.withLock { $0.controllers[name] } }
 
     public func run() async throws {
         let probes = try await bindProbes()
@@ -118,7 +138,7 @@ public final class Manager: Service, Sendable {
                 return // shut down while standing by
             }
         }
-        let controllers = state.withLock { state -> [Controller] in
+        let controllers = state.withLock { state -> [any RunnableController] in
             state.leading = true
             return Array(state.controllers.values)
         }

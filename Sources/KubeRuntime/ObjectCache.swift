@@ -1,3 +1,4 @@
+import DequeModule
 import KubeModel
 import Synchronization
 
@@ -18,6 +19,10 @@ public final class ObjectCache: Sendable {
 
     struct State: ~Copyable {
         var objects: [ObjectKey: KubeObject] = [:]
+        /// Deleted keys and the version they were deleted at (bounded; oldest forgotten first), so a
+        /// write of this process that the watch's deletion overtook cannot bring the object back.
+        var tombstones: [ObjectKey: UInt64] = [:]
+        var tombstoneOrder = Deque<ObjectKey>()
         /// index name → index value → keys.
         var indexes: [String: [String: Set<ObjectKey>]] = [:]
         var indexFunctions: [String: IndexFunction] = [:]
@@ -87,6 +92,24 @@ public final class ObjectCache: Sendable {
         list(namespace: namespace).filter { selector.matches($0.labels) }
     }
 
+    /// Objects whose labels include every pair of `labels`. A label with an index
+    /// (``addLabelIndex(_:)``) narrows the candidates first, so "the Works of this request" is not
+    /// a scan of every Work.
+    public func list(namespace: String? = nil, labels: [String: String]) -> [KubeObject] {
+        let candidates: [KubeObject] = state.withLock { state in
+            for (label, value) in labels.sorted(by: { $0.key < $1.key }) {
+                guard state.indexFunctions["label:\(label)"] != nil else { continue }
+                return (state.indexes["label:\(label)"]?[value] ?? []).compactMap { state.objects[$0] }
+            }
+            return Array(state.objects.values)
+        }
+        return candidates.filter { object in
+            if let namespace, (object.namespace ?? "") != namespace { return false }
+            let have = object.labels
+            return labels.allSatisfy { have[$0.key] == $0.value }
+        }
+    }
+
     public func byIndex(_ name: String, _ value: String) -> [KubeObject] {
         state.withLock { state in
             guard let keys = state.indexes[name]?[value] else { return [] }
@@ -106,11 +129,54 @@ public final class ObjectCache: Sendable {
         }
     }
 
+    /// What ``applyIfNewer(_:)`` did.
+    public enum Application: Sendable {
+        /// Stored; the object it replaced, if any.
+        case applied(old: KubeObject?, new: KubeObject)
+        /// The cache already holds this version or a later one.
+        case stale
+    }
+
+    /// Stores an object unless the cache already holds the same or a later version of it, comparing
+    /// resourceVersions as numbers (what etcd and the embedded server hand out; clients are told to
+    /// treat them as opaque, so a version that is not a number is simply stored). This is how an
+    /// informer takes both its watch events and the objects its process wrote, in whatever order
+    /// they arrive, without going back in time.
+    public func applyIfNewer(_ object: KubeObject) -> Application {
+        let object = transform(object)
+        let key = ObjectKey(object)
+        return state.withLock { state in
+            let old = state.objects[key]
+            if let old, Self.isNewer(old, than: object) || old.resourceVersion == object.resourceVersion { return .stale }
+            if let deletedAt = state.tombstones[key], let version = object.resourceVersion.flatMap({ UInt64($0) }), version <= deletedAt {
+                return .stale
+            }
+            state.objects[key] = object
+            Self.reindex(&state, key: key, old: old, new: object)
+            return .applied(old: old, new: object)
+        }
+    }
+
+    /// How many deletions are remembered against late writes (see `State.tombstones`).
+    static let tombstoneLimit = 4096
+
+    /// Whether `a` is a later version than `b` (both versions numbers).
+    static func isNewer(_ a: KubeObject, than b: KubeObject) -> Bool {
+        guard let va = a.resourceVersion.flatMap({ UInt64($0) }), let vb = b.resourceVersion.flatMap({ UInt64($0) }) else { return false }
+        return va > vb
+    }
+
     /// Removes an object; returns the stored one.
     @discardableResult
     public func delete(_ object: KubeObject) -> KubeObject? {
         let key = ObjectKey(object)
         return state.withLock { state in
+            if let version = object.resourceVersion.flatMap({ UInt64($0) }) {
+                if state.tombstones.updateValue(version, forKey: key) == nil { state.tombstoneOrder.append(key) }
+                while state.tombstoneOrder.count > Self.tombstoneLimit, let oldest = state.tombstoneOrder.popFirst() {
+                    state.tombstones[oldest] = nil
+                }
+            }
             guard let old = state.objects.removeValue(forKey: key) else { return nil }
             Self.reindex(&state, key: key, old: old, new: nil)
             return old

@@ -73,6 +73,13 @@ public final class SharedInformers: Sendable {
         if removed != nil { await tasks.stop("informer:\(key)") }
     }
 
+    /// Takes an object this process wrote into every informer of its resource that selects it
+    /// (see ``Informer/applyWritten(_:)``).
+    public func applyWritten(_ resource: GroupVersionResource, _ object: KubeObject) async {
+        let matching = informers.withLock { map in map.filter { $0.key.resource == resource }.map(\.value) }
+        for informer in matching { await informer.applyWritten(object) }
+    }
+
     /// Every informer has listed once.
     public var allSynced: Bool { informers.withLock { $0.values.allSatisfy(\.hasSynced) } }
 

@@ -47,6 +47,34 @@ public struct EventFilter: Sendable {
     /// Updates pass when deletion starts (deletionTimestamp appears).
     public static let deletionStarted = onUpdate { $0.deletionTimestamp == nil && $1.deletionTimestamp != nil }
 
+    /// What a controller's own status and finalizer writes never change: the spec (generation),
+    /// labels, annotations and the start of deletion. The primary filter of a controller that
+    /// finishes each pass itself rather than waiting for its writes to come back as events.
+    public static let specOrLifecycleChanged = onUpdate { old, new in
+        old.generation != new.generation || old.labels != new.labels || old.annotations != new.annotations
+            || old.deletionTimestamp != new.deletionTimestamp
+    }
+
+    /// Updates pass when the `Ready` condition's status or message changed.
+    public static let readyChanged = onUpdate { readyCondition($0) != readyCondition($1) }
+
+    /// `status` and `message` of the `Ready` condition.
+    static func readyCondition(_ object: KubeObject) -> [String?] {
+        let ready = (object.status?["conditions"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
+        return [ready?["status"]?.stringValue, ready?["message"]?.stringValue]
+    }
+
+    /// Adds and deletes pass or not by the flags; updates when `changed(old, new)`.
+    public static func on(added: Bool, deleted: Bool, updated changed: @escaping @Sendable (KubeObject, KubeObject) -> Bool) -> EventFilter {
+        EventFilter { event in
+            switch event {
+            case .added: return added
+            case .deleted: return deleted
+            case .updated(let old, let new): return changed(old, new)
+            }
+        }
+    }
+
     /// Adds and deletes always pass; updates pass when `changed(old, new)`.
     public static func onUpdate(_ changed: @escaping @Sendable (KubeObject, KubeObject) -> Bool) -> EventFilter {
         EventFilter { event in

@@ -8,109 +8,175 @@ import Logging
 /// between kinds (a Job wakes its Promise or request, a Destination wakes every Work), and the
 /// per-Promise resource-request controllers started and stopped as Promises come and go.
 public final class KratixPlatform: ResourceControllers, Sendable {
+    /// How many reconciles each controller runs at once, and the costs the bench's upstream-like
+    /// mode puts back (docs/PERFORMANCE.md).
+    public struct Tuning: Sendable {
+        /// Reconciles running at once per controller (upstream runs one; independent objects do
+        /// not need to wait for each other).
+        public var workers: Int
+        /// WorkPlacement reconciles at once: each waits on its state store, where the writer
+        /// commits every placement waiting at that moment together.
+        public var workPlacementWorkers: Int
+        /// Held after starting each pipeline (upstream: 1.1 s; see ``WorkflowEngine/pauseAfterStart``).
+        public var pauseAfterStart: Duration
+
+        public init(workers: Int = 2, workPlacementWorkers: Int = 8, pauseAfterStart: Duration = .zero) {
+            self.workers = max(1, workers)
+            self.workPlacementWorkers = max(1, workPlacementWorkers)
+            self.pauseAfterStart = pauseAfterStart
+        }
+    }
+
     public let manager: Manager
     public let configuration: KratixConfiguration
     public let events: EventRecorder
     public let registry: StateStoreRegistry
-    /// Reconciles running at once per controller (upstream runs one; independent objects do not
-    /// need to wait for each other).
-    public let workers: Int
+    public let tuning: Tuning
+    /// Reconciles running at once per controller.
+    public var workers: Int { tuning.workers }
+    /// Reads of every controller: the informer caches (controller-runtime's cached client).
+    public let reader: CachedReader
     let engine: WorkflowEngine
     let writerFactory: any StateStoreWriterFactory
     let logger: Logger
 
-    public init(manager: Manager, configuration: KratixConfiguration, workers: Int = 2,
+    public convenience init(manager: Manager, configuration: KratixConfiguration, workers: Int = 2,
+                            writerFactory: any StateStoreWriterFactory = DefaultStateStoreWriterFactory(),
+                            logger: Logger = Logger(label: "kratix.platform")) {
+        self.init(manager: manager, configuration: configuration, tuning: Tuning(workers: workers), writerFactory: writerFactory, logger: logger)
+    }
+
+    public init(manager: Manager, configuration: KratixConfiguration, tuning: Tuning,
                 writerFactory: any StateStoreWriterFactory = DefaultStateStoreWriterFactory(),
                 logger: Logger = Logger(label: "kratix.platform")) {
         self.manager = manager
         self.writerFactory = writerFactory
         self.configuration = configuration
-        self.workers = workers
+        self.tuning = tuning
         self.logger = logger
         self.events = EventRecorder(client: manager.client, component: "kratix-platform-controller")
         self.registry = StateStoreRegistry()
-        self.engine = WorkflowEngine(client: manager.client, events: events, logger: logger)
+        self.reader = CachedReader(client: manager.client)
+        self.engine = WorkflowEngine(client: manager.client, events: events, logger: logger, pauseAfterStart: tuning.pauseAfterStart,
+                                     reader: reader)
     }
 
     static let managedJobs = "\(KratixLabels.managedBy)=\(KratixLabels.managedByValue)"
+    /// The objects pipelines need besides their Job all carry this label (§4).
+    static let promiseObjects = KratixLabels.promiseName
+
+    /// An informer whose cache the controllers read through ``reader``.
+    private func informer(_ resource: GroupVersionResource, labelSelector: String? = nil) async -> Informer {
+        let informer = await manager.informers.informer(for: resource, labelSelector: labelSelector)
+        reader.register(resource, informer)
+        return informer
+    }
 
     /// Creates the informers and the fixed controllers.
     public func register() async {
-        let client = manager.client
-        let informers = manager.informers
-        let promises = await informers.informer(for: Promise.groupVersionResource)
-        let works = await informers.informer(for: Work.groupVersionResource)
-        let placements = await informers.informer(for: WorkPlacement.groupVersionResource)
-        let destinations = await informers.informer(for: Destination.groupVersionResource)
-        let gitStores = await informers.informer(for: GitStateStore.groupVersionResource)
-        let bucketStores = await informers.informer(for: BucketStateStore.groupVersionResource)
-        let jobs = await informers.informer(for: .jobs, labelSelector: Self.managedJobs)
+        let promises = await informer(Promise.groupVersionResource)
+        let works = await informer(Work.groupVersionResource)
+        let placements = await informer(WorkPlacement.groupVersionResource)
+        let destinations = await informer(Destination.groupVersionResource)
+        let gitStores = await informer(GitStateStore.groupVersionResource)
+        let bucketStores = await informer(BucketStateStore.groupVersionResource)
+        let jobs = await informer(.jobs, labelSelector: Self.managedJobs)
+        _ = await informer(.customResourceDefinitions)
+        for resource in [GroupVersionResource.serviceAccounts, .configMaps, .roles, .roleBindings, .clusterRoles, .clusterRoleBindings] {
+            _ = await informer(resource, labelSelector: Self.promiseObjects)
+        }
+        // The lookups of the hot path by label, without a scan.
+        for label in [KratixLabels.promiseName, KratixLabels.resourceName] {
+            works.cache.addLabelIndex(label)
+            jobs.cache.addLabelIndex(label)
+        }
+        placements.cache.addLabelIndex(KratixLabels.work)
+        placements.cache.addLabelIndex(KratixLabels.targetDestinationName)
 
         // Promise (§7.1).
-        let promiseReconciler = PromiseReconciler(client: client, engine: engine, events: events, configuration: configuration,
-                                                  resourceControllers: self)
-        let promise = controller("promise") { key in try await promiseReconciler.reconcile(key) }
+        let promiseReconciler = PromiseReconciler(client: manager.client, engine: engine, events: events, configuration: configuration,
+                                                  resourceControllers: self, reader: reader)
+        let promise = manager.makeController(name: "promise", cache: promises.cache, workers: workers) { object, _ in
+            try await promiseReconciler.reconcile(object)
+        }
+        // Every change: the Promise controller still makes one write per pass and continues on its event.
         await promise.watch(promises, filter: .resourceVersionChanged)
         await promise.watch(promises, trigger: .map { changed in
             // Promises that require the changed one re-check their requirements.
             promises.cache.list().filter { candidate in
                 (candidate.json["spec"]?["requiredPromises"]?.arrayValue ?? []).contains { $0["name"]?.stringValue == changed.name }
             }.map { ObjectKey($0) }
-        })
+        }, filter: .onUpdate { Self.servingState($0) != Self.servingState($1) })
         await promise.watch(jobs, trigger: .map { job in
             guard job.labels[KratixLabels.workflowType] == "promise", let name = job.labels[KratixLabels.promiseName] else { return [] }
             return [ObjectKey(name: name)]
-        })
+        }, filter: .jobFinishedOrGone)
         await promise.watch(works, trigger: .map { work in
-            work.labels[KratixLabels.promiseName].map { [ObjectKey(name: $0)] } ?? []
-        })
+            guard work.labels[KratixLabels.workType] == "promise", let name = work.labels[KratixLabels.promiseName] else { return [] }
+            return [ObjectKey(name: name)]
+        }, filter: .workReadinessChanged)
 
         // Scheduling and state stores.
-        let workReconciler = WorkReconciler(client: client, events: events)
-        let work = controller("work") { key in try await workReconciler.reconcile(key) }
-        await work.watch(works)
-        await work.watch(placements, trigger: .owner(kind: Work.apiKind, group: KratixGroup.group))
+        let workReconciler = WorkReconciler(client: manager.client, events: events, reader: reader)
+        let work = manager.makeController(Work.self, name: "work", store: Store(works), workers: workers) { work, _ in
+            try await workReconciler.reconcile(work)
+        }
+        await work.watch(works, filter: .specOrLifecycleChanged)
+        // A placement matters to its Work when it goes, or when its write starts or stops failing.
+        await work.watch(placements, trigger: .owner(kind: Work.apiKind, group: KratixGroup.group), filter: .placementFailureChanged)
         await work.watch(destinations, trigger: .map { _ in works.cache.keys }, filter: .any([.labelsChanged, .generationChanged]))
 
-        let placementReconciler = WorkPlacementReconciler(client: client, events: events, registry: registry,
-                                                          stateStoreReconciliationInterval: configuration.stateStoreReconciliationInterval)
-        let placement = controller("workplacement") { key in try await placementReconciler.reconcile(key) }
-        await placement.watch(placements)
+        let placementReconciler = WorkPlacementReconciler(client: manager.client, events: events, registry: registry,
+                                                          stateStoreReconciliationInterval: configuration.stateStoreReconciliationInterval,
+                                                          reader: reader)
+        let placement = manager.makeController(WorkPlacement.self, name: "workplacement", store: Store(placements),
+                                               workers: tuning.workPlacementWorkers) { placement, _ in
+            try await placementReconciler.reconcile(placement)
+        }
+        await placement.watch(placements, filter: .specOrLifecycleChanged)
         await placement.watch(destinations, trigger: .map { destination in
-            placements.cache.list().filter { $0.labels[KratixLabels.targetDestinationName] == destination.name }.map { ObjectKey($0) }
-        })
+            placements.cache.list(labels: [KratixLabels.targetDestinationName: destination.name ?? ""]).map { ObjectKey($0) }
+        }, filter: .any([.specOrLifecycleChanged, .readyChanged]))
+        // A store that becomes ready releases the placements waiting for it.
         let allPlacements = Trigger.map { _ in placements.cache.keys }
-        await placement.watch(gitStores, trigger: allPlacements, filter: .resourceVersionChanged)
-        await placement.watch(bucketStores, trigger: allPlacements, filter: .resourceVersionChanged)
+        await placement.watch(gitStores, trigger: allPlacements, filter: .any([.generationChanged, .readyChanged]))
+        await placement.watch(bucketStores, trigger: allPlacements, filter: .any([.generationChanged, .readyChanged]))
 
-        let destinationReconciler = DestinationReconciler(client: client, events: events, registry: registry)
-        let destination = controller("destination") { key in try await destinationReconciler.reconcile(key) }
-        await destination.watch(destinations)
+        let destinationReconciler = DestinationReconciler(client: manager.client, events: events, registry: registry, reader: reader)
+        let destination = manager.makeController(Destination.self, name: "destination", store: Store(destinations), workers: workers) {
+            destination, _ in try await destinationReconciler.reconcile(destination)
+        }
+        await destination.watch(destinations, filter: .specOrLifecycleChanged)
+        // A Destination being deleted with `cleanup: all` waits for its placements to go.
+        await destination.watch(placements, trigger: .map { placement in
+            placement.labels[KratixLabels.targetDestinationName].map { [ObjectKey(name: $0)] } ?? []
+        }, filter: .on(added: false, deleted: true) { _, _ in false })
         let allDestinations = Trigger.map { _ in destinations.cache.keys }
-        await destination.watch(gitStores, trigger: allDestinations, filter: .resourceVersionChanged)
-        await destination.watch(bucketStores, trigger: allDestinations, filter: .resourceVersionChanged)
+        await destination.watch(gitStores, trigger: allDestinations, filter: .any([.generationChanged, .readyChanged]))
+        await destination.watch(bucketStores, trigger: allDestinations, filter: .any([.generationChanged, .readyChanged]))
 
-        let gitReconciler = StateStoreReconciler<GitStateStore>(client: client, events: events, registry: registry, factory: writerFactory)
+        let gitReconciler = StateStoreReconciler<GitStateStore>(client: manager.client, events: events, registry: registry, factory: writerFactory)
         let git = controller("gitstatestore") { key in try await gitReconciler.reconcile(key) }
-        await git.watch(gitStores)
-        let bucketReconciler = StateStoreReconciler<BucketStateStore>(client: client, events: events, registry: registry, factory: writerFactory)
+        await git.watch(gitStores, filter: .specOrLifecycleChanged)
+        let bucketReconciler = StateStoreReconciler<BucketStateStore>(client: manager.client, events: events, registry: registry, factory: writerFactory)
         let bucket = controller("bucketstatestore") { key in try await bucketReconciler.reconcile(key) }
-        await bucket.watch(bucketStores)
+        await bucket.watch(bucketStores, filter: .specOrLifecycleChanged)
         // A store re-checks when its Secret appears, changes or goes (§6.1): a missing Secret has
         // no timed retry, and a deleted one must turn a Ready store NotReady.
-        let secrets = await informers.informer(for: .secrets)
+        let secrets = await manager.informers.informer(for: .secrets)
         await git.watch(secrets, trigger: .map { secret in Self.stores(gitStores.cache.list(), referencing: secret) })
         await bucket.watch(secrets, trigger: .map { secret in Self.stores(bucketStores.cache.list(), referencing: secret) })
 
-        let healthReconciler = HealthRecordReconciler(client: client, events: events)
+        let healthReconciler = HealthRecordReconciler(client: manager.client, events: events)
         let health = controller("healthrecord") { key in try await healthReconciler.reconcile(key) }
-        await health.watch(await informers.informer(for: HealthRecord.groupVersionResource))
+        await health.watch(await manager.informers.informer(for: HealthRecord.groupVersionResource))
 
-        let releaseReconciler = PromiseReleaseReconciler(client: client, events: events)
+        let releaseReconciler = PromiseReleaseReconciler(client: manager.client, events: events)
         let release = controller("promiserelease") { key in try await releaseReconciler.reconcile(key) }
-        await release.watch(await informers.informer(for: PromiseRelease.groupVersionResource))
+        await release.watch(await manager.informers.informer(for: PromiseRelease.groupVersionResource))
 
-        for c in [promise, work, placement, destination, git, bucket, health, release] { await manager.add(c) }
+        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release]
+        for c in all { await manager.add(c) }
     }
 
     /// The stores whose `spec.secretRef` names `secret` (an empty namespace means `default`).
@@ -122,8 +188,8 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         }.map { ObjectKey($0) }
     }
 
-    private func controller(_ name: String, reconcile: @escaping @Sendable (ObjectKey) async throws -> ReconcileAction) -> Controller {
-        manager.makeController(name: name, workers: workers) { key, _ in try await reconcile(key) }
+    private func controller(_ name: String, reconcile: @escaping @Sendable (ObjectKey) async throws -> ReconcileAction) -> Controller<ObjectKey> {
+        manager.makeController(name: name, workers: workers, recorder: events) { key, _ in try await reconcile(key) }
     }
 
     static func resourceControllerName(_ promise: String) -> String { "resource:\(promise)" }
@@ -134,26 +200,29 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let name = Self.resourceControllerName(promise)
         guard manager.controller(named: name) == nil else { return }
         let reconciler = ResourceRequestReconciler(promiseName: promise, api: api, client: manager.client, engine: engine,
-                                                   events: events, configuration: configuration)
-        let controller = controller(name) { key in try await reconciler.reconcile(key) }
-        let informers = manager.informers
-        let requests = await informers.informer(for: api.resource)
-        await controller.watch(requests, filter: .resourceVersionChanged)
+                                                   events: events, configuration: configuration, reader: reader)
+        let requests = await informer(api.resource)
+        let controller = manager.makeController(name: name, cache: requests.cache, workers: workers, recorder: events) { request, _ in
+            try await reconciler.reconcile(request)
+        }
+        // Status is written by this controller and the pipelines; neither needs another pass (a
+        // pipeline's end arrives as its Job's).
+        await controller.watch(requests, filter: .specOrLifecycleChanged)
         // The Promise's requirements or availability changed: its Pending requests are looked at now,
         // not at their next 60 s requeue.
-        await controller.watch(await informers.informer(for: Promise.groupVersionResource), trigger: .map { changed in
+        await controller.watch(await informer(Promise.groupVersionResource), trigger: .map { changed in
             changed.name == promise ? requests.cache.keys : []
         }, filter: .onUpdate { Self.servingState($0) != Self.servingState($1) })
-        await controller.watch(await informers.informer(for: .jobs, labelSelector: Self.managedJobs), trigger: .map { job in
+        await controller.watch(await informer(.jobs, labelSelector: Self.managedJobs), trigger: .map { job in
             guard job.labels[KratixLabels.promiseName] == promise, job.labels[KratixLabels.workflowType] == "resource",
                   let resourceName = job.annotations[KratixAnnotations.jobResourceName] else { return [] }
             return [ObjectKey(namespace: job.annotations[KratixAnnotations.jobResourceNamespace], name: resourceName)]
-        })
-        await controller.watch(await informers.informer(for: Work.groupVersionResource), trigger: .map { work in
+        }, filter: .jobFinishedOrGone)
+        await controller.watch(await informer(Work.groupVersionResource), trigger: .map { work in
             guard work.labels[KratixLabels.promiseName] == promise, let resourceName = work.labels[KratixLabels.resourceName],
                   work.labels["kratix.io/dry-run-summary"] == nil else { return [] }
             return [ObjectKey(namespace: work.labels[KratixLabels.resourceNamespace] ?? work.namespace, name: resourceName)]
-        })
+        }, filter: .workReadinessChanged)
         await manager.add(controller)
         logger.info("started resource controller", metadata: ["promise": "\(promise)", "resource": "\(api.resource)"])
     }

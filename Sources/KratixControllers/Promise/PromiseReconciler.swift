@@ -17,6 +17,8 @@ public protocol ResourceControllers: Sendable {
 /// order.
 public struct PromiseReconciler: Sendable {
     public let client: KubeClient
+    /// Where Promises, CRDs, RBAC, Works and requests are read: the informer caches in the manager.
+    public let reader: any ObjectReader
     public let engine: WorkflowEngine
     public let events: EventRecorder
     public let configuration: KratixConfiguration
@@ -26,8 +28,9 @@ public struct PromiseReconciler: Sendable {
     let resource = Promise.groupVersionResource
 
     public init(client: KubeClient, engine: WorkflowEngine, events: EventRecorder, configuration: KratixConfiguration,
-                resourceControllers: any ResourceControllers) {
+                resourceControllers: any ResourceControllers, reader: (any ObjectReader)? = nil) {
         self.client = client
+        self.reader = reader ?? LiveReader(client: client)
         self.engine = engine
         self.events = events
         self.configuration = configuration
@@ -54,14 +57,21 @@ public struct PromiseReconciler: Sendable {
         KratixFinalizers.deleteWorkflows, KratixFinalizers.revisionCleanup,
     ]
 
+    /// Reconciles the Promise with this key, read through `reader`.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         let found: KubeObject?
         do {
-            found = try await client.getIfPresent(resource, name: key.name)
+            found = try await reader.get(resource, name: key.name, namespace: nil)
         } catch {
             return .requeueAfter(.seconds(15))
         }
-        guard var object = found else { return .done }
+        guard let object = found else { return .done }
+        return try await reconcile(object)
+    }
+
+    public func reconcile(_ object: KubeObject) async throws -> ReconcileAction {
+        var object = object
+        let key = ObjectKey(object)
         let promise: Promise
         do {
             promise = try Promise(from: object.value)
@@ -197,8 +207,14 @@ public struct PromiseReconciler: Sendable {
                 return .done
             }
             // 7. While the workflow runs the Promise is not available (upstream quirk, kept).
-            let outcome = try await engine.reconcileConfigure(object: object, resource: resource, pipelines: configurePipelines,
+            var outcome = try await engine.reconcileConfigure(object: object, resource: resource, pipelines: configurePipelines,
                                                               numberOfJobsToKeep: configuration.numberOfJobsToKeep)
+            // While the engine only updates its own bookkeeping, plan again at once.
+            for _ in 0..<ResourceRequestReconciler.maximumEngineRounds where outcome.continuesAtOnce {
+                object = try await engine.writeStatus(outcome, resource: resource)
+                outcome = try await engine.reconcileConfigure(object: object, resource: resource, pipelines: configurePipelines,
+                                                          numberOfJobsToKeep: configuration.numberOfJobsToKeep)
+            }
             var written = outcome
             // (A suspended workflow already says why: Available False / WorkflowSuspended, §5.9.)
             if outcome.state != .completed && outcome.state != .suspended {
@@ -217,7 +233,9 @@ public struct PromiseReconciler: Sendable {
             case .completed: if written.statusChanged { return .done }
             case .failed:
                 return configuration.workflows.reconcileAfterFailure ? .requeueAfter(periodic.interval) : .done
-            default: return outcome.action == .done && written.statusChanged ? .done : outcome.action
+            default:
+                if outcome.continuesAtOnce { return .requeue }
+                return outcome.action == .done && written.statusChanged ? .done : outcome.action
             }
             status = WorkflowStatusDocument(object.status, conditionStyle: .metav1)
         }
@@ -229,8 +247,8 @@ public struct PromiseReconciler: Sendable {
             let generation = object.generation ?? 1
             let reconcileAll = object.labels[KratixLabels.reconcileResources] == "true"
             if reconcileAll || (status.json["observedGeneration"]?.intValue != generation && generation != 1) {
-                let requests = try await client.listAll(api.resource)
-                for request in requests.items {
+                let requests = try await reader.list(api.resource, namespace: nil, labels: [:])
+                for request in requests {
                     _ = try await client.patch(api.resource, name: request.name ?? "", namespace: request.namespace,
                                                .merge(["metadata": ["labels": .object([KratixLabels.runFromStart: "true"])]]))
                 }
@@ -266,10 +284,10 @@ public struct PromiseReconciler: Sendable {
         }
 
         // 13. Steady state: Works, Reconciled, counters.
-        let works = try await client.listAll(Work.groupVersionResource, options: ListOptions(labelSelector: WorkflowEngine.selectorString([
+        let works = try await reader.list(Work.groupVersionResource, namespace: nil, labels: [
             KratixLabels.promiseName: promise.name, KratixLabels.workType: "promise",
-        ])))
-        let worksCondition = WorksSummary(works.items).condition(subject: "promise", separator: " ")
+        ])
+        let worksCondition = WorksSummary(works).condition(subject: "promise", separator: " ")
         status.setCondition("WorksSucceeded", worksCondition.0, reason: worksCondition.1, message: worksCondition.2, now: now())
         let configure = status.condition(WorkflowPlanner.Conditions.configureWorkflowCompleted)
         var reconciledNow = false
@@ -329,7 +347,7 @@ public struct PromiseReconciler: Sendable {
             let name = requirement.name ?? ""
             let state: String
             do {
-                if let other = try await client.getIfPresent(resource, name: name) {
+                if let other = try await reader.get(resource, name: name, namespace: nil) {
                     try await recordRequiredBy(on: other, dependent: promise, requiredVersion: requirement.version)
                     if other.status?["status"]?.stringValue == "Available" {
                         state = "Requirement installed"
@@ -378,7 +396,7 @@ public struct PromiseReconciler: Sendable {
     enum CRDState { case ready, wait }
 
     func ensureCRD(_ api: PromiseAPI, promise: Promise) async throws -> CRDState {
-        guard var existing = try await client.getIfPresent(.customResourceDefinitions, name: api.crdName) else {
+        guard var existing = try await reader.get(.customResourceDefinitions, name: api.crdName, namespace: nil) else {
             _ = try await client.create(.customResourceDefinitions, api.crd)
             return .wait
         }
@@ -414,7 +432,7 @@ public struct PromiseReconciler: Sendable {
         binding.json["subjects"] = [["kind": "ServiceAccount", "name": .string(KratixGroup.controllerServiceAccount),
                                      "namespace": .string(KratixGroup.systemNamespace)]]
         for (gvr, object) in [(GroupVersionResource.clusterRoles, role), (.clusterRoleBindings, binding)] {
-            if var existing = try await client.getIfPresent(gvr, name: name) {
+            if var existing = try await reader.get(gvr, name: name, namespace: nil) {
                 let key = object.kind == "ClusterRole" ? "rules" : "subjects"
                 if existing.json[key] != object.json[key] || existing.labels[KratixLabels.promiseName] != promise {
                     existing.json[key] = object.json[key]

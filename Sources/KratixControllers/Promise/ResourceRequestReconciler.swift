@@ -12,16 +12,19 @@ public struct ResourceRequestReconciler: Sendable {
     public let promiseName: String
     public let api: PromiseAPI
     public let client: KubeClient
+    /// Where the request, its Promise, Works and Jobs are read: the informer caches in the manager.
+    public let reader: any ObjectReader
     public let engine: WorkflowEngine
     public let events: EventRecorder
     public let configuration: KratixConfiguration
     public var now: @Sendable () -> Date = { Date() }
 
     public init(promiseName: String, api: PromiseAPI, client: KubeClient, engine: WorkflowEngine, events: EventRecorder,
-                configuration: KratixConfiguration) {
+                configuration: KratixConfiguration, reader: (any ObjectReader)? = nil) {
         self.promiseName = promiseName
         self.api = api
         self.client = client
+        self.reader = reader ?? LiveReader(client: client)
         self.engine = engine
         self.events = events
         self.configuration = configuration
@@ -32,16 +35,26 @@ public struct ResourceRequestReconciler: Sendable {
         KratixFinalizers.resourceBindingCleanup,
     ]
 
+    /// Reconciles the request with this key, read through `reader`.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
-        guard let promiseObject = try await client.getIfPresent(Promise.groupVersionResource, name: promiseName) else { return .done }
-        let promise = try Promise(from: promiseObject.value)
         let found: KubeObject?
         do {
-            found = try await client.getIfPresent(api.resource, name: key.name, namespace: key.namespace)
+            found = try await reader.get(api.resource, name: key.name, namespace: key.namespace)
         } catch {
             return .requeueAfter(.seconds(15))
         }
-        guard var request = found else { return .done }
+        guard let request = found else { return .done }
+        return try await reconcile(request)
+    }
+
+    /// One pass over a request (§8.1): each step either finishes the pass or hands the next one the
+    /// object as last written, so a new request gets its label, finalizers, status and first Job in
+    /// one pass rather than one pass per write.
+    public func reconcile(_ request: KubeObject) async throws -> ReconcileAction {
+        guard let promiseObject = try await reader.get(Promise.groupVersionResource, name: promiseName, namespace: nil) else { return .done }
+        let promise = try Promise(from: promiseObject.value)
+        var request = request
+        let key = ObjectKey(request)
 
         // 2. Paused (the Promise or the request).
         if promiseObject.labels[KratixLabels.paused] == "true" || request.labels[KratixLabels.paused] == "true" {
@@ -57,9 +70,8 @@ public struct ResourceRequestReconciler: Sendable {
 
         // 3. The promise-name label.
         if request.labels[KratixLabels.promiseName] != promiseName {
-            _ = try await client.patch(api.resource, name: key.name, namespace: key.namespace,
-                                       .merge(["metadata": ["labels": .object([KratixLabels.promiseName: .string(promiseName)])]]))
-            return .done
+            request = try await client.patch(api.resource, name: key.name, namespace: key.namespace,
+                                             .merge(["metadata": ["labels": .object([KratixLabels.promiseName: .string(promiseName)])]]))
         }
 
         let pipelineNamespace = promise.spec.workflows?.config?.pipelineNamespace
@@ -82,8 +94,7 @@ public struct ResourceRequestReconciler: Sendable {
         if marked {
             status.setCondition("PromiseAvailable", .true, reason: "PromiseAvailable", message: "Promise Requirements are met", now: now())
             request.status = status.value
-            _ = try await client.updateStatus(api.resource, request)
-            return .done
+            request = try await client.updateStatus(api.resource, request)
         }
 
         // 9. Finalizers.
@@ -91,30 +102,32 @@ public struct ResourceRequestReconciler: Sendable {
         if !missing.isEmpty {
             var all = request.finalizers
             all.append(contentsOf: missing)
-            let written = await client.succeeds {
-                _ = try await client.patch(api.resource, name: key.name, namespace: key.namespace, .merge([
+            do {
+                request = try await client.patch(api.resource, name: key.name, namespace: key.namespace, .merge([
                     "metadata": ["finalizers": .array(all.map(JSONValue.string)), "resourceVersion": .string(request.resourceVersion ?? "")],
                 ]))
+            } catch {
+                return .requeueAfter(.seconds(5))
             }
-            return written ? .done : .requeueAfter(.seconds(5))
         }
 
         // 11. A Promise being deleted runs no configure workflows.
         if promiseObject.deletionTimestamp != nil { return .done }
 
         // 12. Periodic reconciliation.
+        status = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
         let periodic = PeriodicReconciliation(configuration, promise: promise)
         if periodic.isDue(status, now: now()), request.labels[KratixLabels.manualReconciliation] != "true", request.labels[KratixLabels.runFromStart] != "true" {
-            _ = try await client.patch(api.resource, name: key.name, namespace: key.namespace,
-                                       .merge(["metadata": ["labels": .object([KratixLabels.manualReconciliation: "true"])]]))
-            return .done
+            request = try await client.patch(api.resource, name: key.name, namespace: key.namespace,
+                                             .merge(["metadata": ["labels": .object([KratixLabels.manualReconciliation: "true"])]]))
         }
 
-        // 14. The pipeline list in status.
+        // 14. The pipeline list in status (written together with the engine's status below).
         let runs = try PipelineRun.all(promise: promise, workflowType: .resource, action: .configure, object: request,
                                        configuration: configuration)
         let pipelines = try PipelineResources.build(for: runs)
         let names = pipelines.map(\.pipelineName)
+        var pipelinesReset = false
         if status.counter("workflows") != Int64(names.count) || status.pipelines.map({ $0["name"]?.stringValue ?? "" }) != names {
             status.setCounter("workflows", Int64(names.count))
             if names.isEmpty {
@@ -123,34 +136,33 @@ public struct ResourceRequestReconciler: Sendable {
                 status.resetPipelines(to: names, now: now())
             }
             request.status = status.value
-            _ = try await client.updateStatus(api.resource, request)
-            return .done
+            pipelinesReset = true
         }
 
-        // 16. The workflow engine.
-        let outcome = try await engine.reconcileConfigure(object: request, resource: api.resource, pipelines: pipelines,
+        // 16. The workflow engine, again at once while it only brought its bookkeeping up to date.
+        var outcome = try await engine.reconcileConfigure(object: request, resource: api.resource, pipelines: pipelines,
                                                           numberOfJobsToKeep: configuration.numberOfJobsToKeep)
+        if pipelinesReset { outcome.statusChanged = true }
         request = try await engine.writeStatus(outcome, resource: api.resource)
+        for _ in 0..<Self.maximumEngineRounds where outcome.continuesAtOnce {
+            outcome = try await engine.reconcileConfigure(object: request, resource: api.resource, pipelines: pipelines,
+                                                          numberOfJobsToKeep: configuration.numberOfJobsToKeep)
+            request = try await engine.writeStatus(outcome, resource: api.resource)
+        }
         switch outcome.state {
         case .completed, .noPipelines:
             break
         case .failed:
             return configuration.workflows.reconcileAfterFailure ? .requeueAfter(periodic.interval) : .done
         default:
-            return outcome.action
+            return outcome.continuesAtOnce ? .requeue : outcome.action
         }
-        if outcome.statusChanged { return .done }
 
-        // 17. Completion: observedGeneration, Works, Reconciled, counters, last success time.
+        // 17. Completion: observedGeneration, Works, Reconciled, counters, last success time — one write.
         status = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
-        let generation = request.generation ?? 0
-        if status.json["observedGeneration"]?.intValue != generation {
-            status.json["observedGeneration"] = .int(generation)
-            request.status = status.value
-            _ = try await client.updateStatus(api.resource, request)
-            return .done
-        }
         let before = status
+        let generation = request.generation ?? 0
+        if status.json["observedGeneration"]?.intValue != generation { status.json["observedGeneration"] = .int(generation) }
         if status.json["promiseVersion"]?.stringValue != promise.version { status.json["promiseVersion"] = .string(promise.version) }
         if names.isEmpty {
             status.setCounter("workflowsSucceeded", 0)
@@ -182,10 +194,12 @@ public struct ResourceRequestReconciler: Sendable {
             request.status = status.value
             _ = try await client.updateStatus(api.resource, request)
             if reconciledNow { await events.record(request, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
-            return .done
         }
         return .requeueAfter(periodic.interval)
     }
+
+    /// How many times one pass runs the engine while it only updates its own bookkeeping.
+    static let maximumEngineRounds = 4
 
     /// The Promise serves requests unless its requirements are unmet or it is marked unavailable
     /// for a reason other than its own workflow running.
@@ -203,12 +217,17 @@ public struct ResourceRequestReconciler: Sendable {
             KratixLabels.resourceName: request.name ?? "",
         ]
         if pipelineNamespace != nil { selector[KratixLabels.resourceNamespace] = request.namespace ?? "" }
-        let list = try await client.listAll(Work.groupVersionResource, namespace: request.namespace,
-                                            options: ListOptions(labelSelector: WorkflowEngine.selectorString(selector)))
-        return list.items.filter { $0.labels["kratix.io/dry-run-summary"] == nil }
+        return try await reader.list(Work.groupVersionResource, namespace: request.namespace, labels: selector)
+            .filter { $0.labels["kratix.io/dry-run-summary"] == nil }
     }
 
     // MARK: Deletion (§8.4)
+
+    /// Removes one finalizer and goes on with the next deletion step in the same pass.
+    private func next(removing finalizer: String, from request: KubeObject, promise: Promise, pipelineNamespace: String?) async throws -> ReconcileAction {
+        guard let remaining = try await Finalizers.remove([finalizer], from: request, resource: api.resource, client: client) else { return .done }
+        return try await delete(remaining, promise: promise, pipelineNamespace: pipelineNamespace)
+    }
 
     func delete(_ request: KubeObject, promise: Promise, pipelineNamespace: String?) async throws -> ReconcileAction {
         var request = request
@@ -236,21 +255,19 @@ public struct ResourceRequestReconciler: Sendable {
             }
             switch outcome.state {
             case .completed, .noPipelines:
-                _ = try await Finalizers.remove([KratixFinalizers.deleteWorkflows], from: request, resource: api.resource, client: client)
-                return .done
+                return try await next(removing: KratixFinalizers.deleteWorkflows, from: request, promise: promise, pipelineNamespace: pipelineNamespace)
             default:
                 return outcome.action == .done ? .requeueAfter(.seconds(15)) : outcome.action
             }
         }
 
         if request.finalizers.contains(KratixFinalizers.workCleanup) {
-            let selector = WorkflowEngine.selectorString([KratixLabels.promiseName: promiseName, KratixLabels.resourceName: name])
-            let works = try await client.listAll(Work.groupVersionResource, namespace: namespace, options: ListOptions(labelSelector: selector))
-            if works.items.isEmpty {
-                _ = try await Finalizers.remove([KratixFinalizers.workCleanup], from: request, resource: api.resource, client: client)
-                return .done
+            let works = try await reader.list(Work.groupVersionResource, namespace: namespace,
+                                              labels: [KratixLabels.promiseName: promiseName, KratixLabels.resourceName: name])
+            if works.isEmpty {
+                return try await next(removing: KratixFinalizers.workCleanup, from: request, promise: promise, pipelineNamespace: pipelineNamespace)
             }
-            for work in works.items {
+            for work in works where work.deletionTimestamp == nil {
                 try await client.deleteIfPresent(Work.groupVersionResource, name: work.name ?? "", namespace: work.namespace)
             }
             return .requeueAfter(.seconds(5))
@@ -264,14 +281,12 @@ public struct ResourceRequestReconciler: Sendable {
                 try await client.deleteCollection(.jobs, namespace: namespace, listOptions: ListOptions(labelSelector: selector),
                                                   options: DeleteOptions(propagationPolicy: .background))
             }
-            _ = try await Finalizers.remove([KratixFinalizers.workflowsCleanup], from: request, resource: api.resource, client: client)
-            return .done
+            return try await next(removing: KratixFinalizers.workflowsCleanup, from: request, promise: promise, pipelineNamespace: pipelineNamespace)
         }
 
         // ResourceBindings are not created by this build (PromiseRevision/ResourceBinding follow),
         // so nothing is left to wait for.
-        _ = try await Finalizers.remove([KratixFinalizers.resourceBindingCleanup], from: request, resource: api.resource, client: client)
-        return .done
+        return try await next(removing: KratixFinalizers.resourceBindingCleanup, from: request, promise: promise, pipelineNamespace: pipelineNamespace)
     }
 }
 

@@ -14,21 +14,29 @@ import Logging
 /// periodic requeue after success.
 public struct DestinationReconciler: Sendable {
     public let client: KubeClient
+    public let reader: any ObjectReader
     public let registry: StateStoreRegistry
     let events: SchedulingEventSink
     let logger: Logger
 
-    public init(client: KubeClient, events: EventRecorder, registry: StateStoreRegistry,
+    public init(client: KubeClient, events: EventRecorder, registry: StateStoreRegistry, reader: (any ObjectReader)? = nil,
                 logger: Logger = Logger(label: "kratix.controller.destination")) {
         self.client = client
+        self.reader = reader ?? LiveReader(client: client)
         self.registry = registry
         self.events = SchedulingEventSink(recorder: events, logger: logger)
         self.logger = logger
     }
 
+    /// Reconciles the Destination with this key, read through `reader`.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
+        guard let destination = try await reader.get(Destination.self, key.name) else { return .done }
+        return try await reconcile(destination)
+    }
+
+    public func reconcile(_ destination: Destination) async throws -> ReconcileAction {
+        var destination = destination
         let destinations = client.api(Destination.self)
-        guard let destination = try await SchedulingAPI.get(destinations, key.name) else { return .done }
 
         // 1. The cleanup finalizer follows `spec.cleanup`.
         let wantsFinalizer = destination.spec.effectiveCleanup == .all
@@ -41,24 +49,31 @@ public struct DestinationReconciler: Sendable {
                 updated.metadata.removeFinalizer(KratixFinalizers.destinationCleanup)
             }
             do {
-                return try await SchedulingAPI.update(destinations, updated).lostAction ?? .done
+                switch try await SchedulingAPI.update(destinations, updated) {
+                case .written(let written): destination = written
+                case let lost: return lost.lostAction ?? .done
+                }
             } catch {
                 _ = try? await setReady(destination, DestinationConditions.finalizerUpdateFailed("\(error)"))
                 throw error
             }
         }
 
-        // 2. A first pass only says "not ready yet".
+        // 2. A first write only says "not ready yet".
         if destination.status?.conditions?[type: DestinationConditions.ready] == nil {
-            return try await setReady(destination, DestinationConditions.notReadyYet, event: false) ?? .done
+            switch try await writeReady(destination, DestinationConditions.notReadyYet) {
+            case .written(let written): destination = written
+            case let lost: return lost.lostAction ?? .done
+            }
         }
 
         // 3. The store must be registered (validated) before anything is written.
         guard let reference = destination.spec.stateStoreRef else {
             throw SchedulingError(.missingField(object: "Destination \(destination.name)", field: "spec.stateStoreRef"))
         }
+        let current = destination
         let outcome = try await registry.withWriter(StateStoreRegistry.StoreKey(reference)) { writer in
-            try await self.reconcile(destination, writer: writer)
+            try await self.reconcile(current, writer: writer)
         }
         if let outcome { return outcome }
         let condition = try await storeExists(reference)
@@ -97,9 +112,7 @@ public struct DestinationReconciler: Sendable {
     /// gone (their own finalizers remove their files while the Destination still exists), then the
     /// canary files, then the finalizer.
     private func delete(_ destination: Destination, writer: any StateStoreWriter) async throws -> ReconcileAction {
-        let placementsAPI = client.api(WorkPlacement.self)
-        let selector = "\(KratixLabels.targetDestinationName)=\(destination.name)"
-        let placements = try await placementsAPI.listAll(ListOptions(labelSelector: selector)).items
+        let placements = try await reader.list(WorkPlacement.self, labels: [KratixLabels.targetDestinationName: destination.name])
         if !placements.isEmpty {
             for placement in placements where !placement.metadata.isBeingDeleted {
                 try await SchedulingAPI.delete(client.api(WorkPlacement.self, namespace: placement.metadata.namespace), placement.name,
@@ -121,9 +134,20 @@ public struct DestinationReconciler: Sendable {
 
     private func storeExists(_ reference: StateStoreReference) async throws(ClientError) -> Bool {
         switch reference.kind {
-        case .gitStateStore: return try await SchedulingAPI.get(client.api(GitStateStore.self), reference.name) != nil
-        case .bucketStateStore: return try await SchedulingAPI.get(client.api(BucketStateStore.self), reference.name) != nil
+        case .gitStateStore: return try await reader.get(GitStateStore.self, reference.name) != nil
+        case .bucketStateStore: return try await reader.get(BucketStateStore.self, reference.name) != nil
         }
+    }
+
+    /// Writes the `Ready` condition without an event.
+    private func writeReady(_ destination: Destination, _ condition: Condition) async throws -> SchedulingAPI.WriteOutcome<Destination> {
+        var updated = destination
+        var status = updated.status ?? DestinationStatus()
+        var conditions = status.conditions ?? []
+        guard conditions.set(condition) else { return .written(destination) }
+        status.conditions = conditions
+        updated.status = status
+        return try await SchedulingAPI.updateStatus(client.api(Destination.self), updated)
     }
 
     /// Writes the `Ready` condition (when it changed) and records its event: every failure, and a

@@ -15,6 +15,7 @@ import Logging
 /// `stateStoreReconciliationInterval`, which undoes drift in the store.
 public struct WorkPlacementReconciler: Sendable {
     public let client: KubeClient
+    public let reader: any ObjectReader
     public let registry: StateStoreRegistry
     /// Zero disables the periodic rewrite.
     public let stateStoreReconciliationInterval: Duration
@@ -24,19 +25,25 @@ public struct WorkPlacementReconciler: Sendable {
 
     public init(client: KubeClient, events: EventRecorder, registry: StateStoreRegistry,
                 stateStoreReconciliationInterval: Duration = SchedulingTimings.defaultStateStoreReconciliationInterval,
-                logger: Logger = Logger(label: "kratix.controller.workplacement")) {
+                reader: (any ObjectReader)? = nil, logger: Logger = Logger(label: "kratix.controller.workplacement")) {
         self.client = client
+        self.reader = reader ?? LiveReader(client: client)
         self.registry = registry
         self.stateStoreReconciliationInterval = stateStoreReconciliationInterval
         self.events = SchedulingEventSink(recorder: events, logger: logger)
         self.logger = logger
     }
 
+    /// Reconciles the WorkPlacement with this key, read through `reader`.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
-        let placements = client.api(WorkPlacement.self, namespace: key.namespace)
-        guard let placement = try await SchedulingAPI.get(placements, key.name) else { return .done }
+        guard let placement = try await reader.get(WorkPlacement.self, key.name, namespace: key.namespace) else { return .done }
+        return try await reconcile(placement)
+    }
+
+    public func reconcile(_ placement: WorkPlacement) async throws -> ReconcileAction {
+        let placements = client.api(WorkPlacement.self, namespace: placement.metadata.namespace)
         let destinationName = placement.spec.targetDestinationName ?? ""
-        guard let destination = try await SchedulingAPI.get(client.api(Destination.self), destinationName) else {
+        guard let destination = try await reader.get(Destination.self, destinationName) else {
             // The Destination is gone: nothing can be cleaned up, so let the placement go. Its
             // files stay in the store (spec §7.7).
             return try await removeFinalizers(placement, placements: placements)
@@ -54,6 +61,7 @@ public struct WorkPlacementReconciler: Sendable {
 
     private func reconcile(_ placement: WorkPlacement, destination: Destination, writer: any StateStoreWriter,
                            placements: Api<WorkPlacement>) async throws -> ReconcileAction {
+        var placement = placement
         let layout = WorkPlacementLayout(destination: destination)
         if placement.metadata.isBeingDeleted {
             return try await deleteFiles(placement, layout: layout, writer: writer, placements: placements)
@@ -64,7 +72,10 @@ public struct WorkPlacementReconciler: Sendable {
         if !missing.isEmpty {
             var updated = placement
             for finalizer in missing { updated.metadata.addFinalizer(finalizer) }
-            return try await SchedulingAPI.update(placements, updated).lostAction ?? .requeueAfter(SchedulingTimings.fastRequeue)
+            switch try await SchedulingAPI.update(placements, updated) {
+            case .written(let written): placement = written
+            case let lost: return lost.lostAction ?? .done
+            }
         }
 
         let result: WriteResult
@@ -118,8 +129,7 @@ public struct WorkPlacementReconciler: Sendable {
     }
 
     private func destinationPlacements(_ placement: WorkPlacement) async throws(ClientError) -> [WorkPlacement] {
-        let selector = "\(KratixLabels.targetDestinationName)=\(placement.spec.targetDestinationName ?? "")"
-        return try await client.api(WorkPlacement.self).listAll(ListOptions(labelSelector: selector)).items
+        try await reader.list(WorkPlacement.self, labels: [KratixLabels.targetDestinationName: placement.spec.targetDestinationName ?? ""])
     }
 
     private func reportWriteFailure(_ placement: WorkPlacement, error: any Error, placements: Api<WorkPlacement>) async throws -> ReconcileAction {

@@ -11,31 +11,44 @@ import Logging
 /// The decisions come from ``WorkScheduler``; this type only reads the inputs and applies the plan.
 /// Triggers the manager should wire (spec §4.1): the Work itself, its WorkPlacements, and any
 /// Destination event (which enqueues every Work).
+///
+/// One pass does everything the Work needs: the finalizer, then the schedule. Inputs come from
+/// `reader` (the informer caches in the manager).
 public struct WorkReconciler: Sendable {
     public let client: KubeClient
+    public let reader: any ObjectReader
     public let scheduler: WorkScheduler
     let events: SchedulingEventSink
     let logger: Logger
 
     public init(client: KubeClient, events: EventRecorder, scheduler: WorkScheduler = WorkScheduler(),
-                logger: Logger = Logger(label: "kratix.controller.work")) {
+                reader: (any ObjectReader)? = nil, logger: Logger = Logger(label: "kratix.controller.work")) {
         self.client = client
+        self.reader = reader ?? LiveReader(client: client)
         self.scheduler = scheduler
         self.events = SchedulingEventSink(recorder: events, logger: logger)
         self.logger = logger
     }
 
+    /// Reconciles the Work with this key, read through `reader`.
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
-        let works = client.api(Work.self, namespace: key.namespace)
-        guard let work = try await SchedulingAPI.get(works, key.name) else { return .done }
+        guard let work = try await reader.get(Work.self, key.name, namespace: key.namespace) else { return .done }
+        return try await reconcile(work)
+    }
+
+    public func reconcile(_ work: Work) async throws -> ReconcileAction {
+        var work = work
+        let works = client.api(Work.self, namespace: work.metadata.namespace)
         if work.metadata.isBeingDeleted {
             return try await delete(work)
         }
         if !work.metadata.hasFinalizer(KratixFinalizers.workCleanup) {
             var updated = work
             updated.metadata.addFinalizer(KratixFinalizers.workCleanup)
-            // The update is itself an event; the next pass schedules.
-            return try await SchedulingAPI.update(works, updated).lostAction ?? .done
+            switch try await SchedulingAPI.update(works, updated) {
+            case .written(let written): work = written
+            case let lost: return lost.lostAction ?? .done
+            }
         }
         do {
             return try await schedule(work)
@@ -57,8 +70,8 @@ public struct WorkReconciler: Sendable {
     private func schedule(_ work: Work) async throws -> ReconcileAction {
         let namespace = work.metadata.namespace ?? ""
         let placementsAPI = client.api(WorkPlacement.self, namespace: namespace)
-        let placements = try await placementsAPI.listAll(ListOptions(labelSelector: "\(KratixLabels.work)=\(work.name)")).items
-        let destinations = try await client.api(Destination.self).listAll().items
+        let placements = try await reader.list(WorkPlacement.self, namespace: namespace, labels: [KratixLabels.work: work.name])
+        let destinations = try await reader.list(Destination.self)
         let plan = scheduler.plan(work: work, destinations: destinations, placements: placements)
 
         for group in plan.groups {
@@ -108,8 +121,9 @@ public struct WorkReconciler: Sendable {
         case .updated:
             placement = try await placementsAPI.update(change.placement)
         case .unchanged:
-            // Re-read: the WorkPlacement controller writes the status of this object too.
-            placement = try await placementsAPI.get(change.placement.name)
+            // As read for the plan (the WorkPlacement controller writes its status too; a stale
+            // copy fails the status write below with a conflict, and the pass runs again).
+            placement = change.placement
         }
         var status = placement.status ?? WorkPlacementStatus()
         var conditions = status.conditions ?? []
@@ -162,7 +176,7 @@ public struct WorkReconciler: Sendable {
         guard work.metadata.hasFinalizer(KratixFinalizers.workCleanup) else { return .done }
         let namespace = work.metadata.namespace ?? ""
         let placementsAPI = client.api(WorkPlacement.self, namespace: namespace)
-        let placements = try await placementsAPI.listAll(ListOptions(labelSelector: "\(KratixLabels.work)=\(work.name)")).items
+        let placements = try await reader.list(WorkPlacement.self, namespace: namespace, labels: [KratixLabels.work: work.name])
         var failures: [String] = []
         for placement in placements {
             do {

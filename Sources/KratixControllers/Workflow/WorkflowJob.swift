@@ -7,8 +7,10 @@ public struct WorkflowJob: Sendable, Equatable {
     public var name: String
     public var namespace: String
     public var labels: [String: String]
-    /// `metadata.creationTimestamp`; Jobs without one sort as the oldest.
+    /// `metadata.creationTimestamp`.
     public var creationTimestamp: Date?
+    /// Kratix's creation stamp in nanoseconds since the epoch (``JobCreationStamp``).
+    public var stamp: Int64?
     public var active: Int64
     public var succeeded: Int64
     public var failed: Int64
@@ -41,6 +43,7 @@ public struct WorkflowJob: Sendable, Equatable {
             succeeded: status?["succeeded"]?.intValue ?? 0,
             failed: status?["failed"]?.intValue ?? 0,
             conditionTypes: (status?["conditions"]?.arrayValue ?? []).compactMap { $0["type"]?.stringValue })
+        stamp = job.annotations[JobCreationStamp.annotation].flatMap(JobCreationStamp.nanoseconds)
     }
 
     /// Active pods, or none of `Complete`, `Suspended`, `Failed` yet (a new Job has no conditions).
@@ -71,11 +74,17 @@ public struct WorkflowJob: Sendable, Equatable {
         selector.allSatisfy { labels[$0.key] == $0.value }
     }
 
-    /// Newest first, by creation time (upstream's "most recent"); list order breaks ties.
+    /// The position among the object's Jobs: the stamp, else the first nanosecond of the
+    /// `creationTimestamp` second; Jobs with neither sort as the oldest.
+    var order: Int64? {
+        stamp ?? creationTimestamp.map { Int64($0.timeIntervalSince1970.rounded(.down)) * 1_000_000_000 }
+    }
+
+    /// Newest first (upstream's "most recent"), by ``order``; list order breaks ties.
     static func newestFirst(_ jobs: [WorkflowJob]) -> [WorkflowJob] {
         jobs.enumerated().sorted { a, b in
-            let ta = a.element.creationTimestamp ?? .distantPast
-            let tb = b.element.creationTimestamp ?? .distantPast
+            let ta = a.element.order ?? .min
+            let tb = b.element.order ?? .min
             return ta != tb ? ta > tb : a.offset < b.offset
         }.map(\.element)
     }

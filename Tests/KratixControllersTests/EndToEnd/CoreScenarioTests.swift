@@ -87,6 +87,16 @@ import Testing
                 "Ready/True/AllWorkplacementsScheduled/Ready",
                 "ScheduleSucceeded/True/AllWorkplacementsScheduled/All workplacements scheduled successfully",
             ])
+            // A Work is Ready once its placements are scheduled; their writes follow.
+            let written = [
+                "Ready/True/WorkloadsWrittenToTargetDestination/Ready",
+                "ScheduleSucceeded/True/ScheduledToDestination/Scheduled to correct Destination",
+                "WriteSucceeded/True/WorkloadsWrittenToStateStore/Workloads written to State Store",
+            ]
+            _ = await platform.eventually {
+                try await platform.list(WorkPlacement.groupVersionResource, namespace: promiseWork.namespace,
+                                        labels: "kratix.io/work=\(promiseWork.name ?? "")").allSatisfy { $0.conditionSummary == written }
+            }
             let promisePlacements = try await platform.list(WorkPlacement.groupVersionResource, namespace: promiseWork.namespace,
                                                             labels: "kratix.io/work=\(promiseWork.name ?? "")")
             #expect(Set(promisePlacements.compactMap { $0[at: ["spec", "targetDestinationName"]]?.stringValue }) == ["worker-1", "worker-2"])
