@@ -43,9 +43,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "KratixAPI",
-            dependencies: ["KubeModel"],
+            dependencies: ["KubeModel", "CZlib"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -129,6 +133,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KratixPipelineAdapter",
+            dependencies: ["KubeModel", "KratixAPI", "KubeClient"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KratixStateStore",
             dependencies: [
                 "KubeModel",
@@ -149,6 +158,7 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "KratixAPI",
+                "KratixPipelineAdapter",
                 "KubeAPIServer",
                 "KratixStateStore",
                 "KratixTerraform",
@@ -221,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "KratixControllersTests",
             dependencies: [
-                "KratixTestSupport", "KratixControllers", "KratixAPI", "KratixStateStore", "KratixJobRunner",
+                "KratixTestSupport", "KratixControllers", "KratixPipelineAdapter", "KratixAPI", "KratixStateStore", "KratixJobRunner",
                 "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -239,7 +249,7 @@ let package = Package(
             dependencies: [
                 "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore", "KubeClient", "KubeRuntime",
                 // The `platform` section assembles the `kratix dev` parts itself.
-                "KratixControllers", "KratixJobRunner",
+                "KratixControllers", "KratixJobRunner", "KratixPipelineAdapter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -8,16 +8,19 @@ import KubeModel
 import KubeRuntime
 import Logging
 
-/// How the manager is tuned for one platform run: the two settings the issue-9 comparison is about.
+/// How the platform is tuned for one run. The upstream-like mode keeps exactly the costs of
+/// upstream's design (docs/PERFORMANCE.md): one worker per controller, 1.1 s held after starting a
+/// pipeline, one commit per placement, the pipeline adapter as processes of its own.
 struct PlatformMode: Sendable {
     var name: String
-    /// Reconciles at once per controller (`KratixPlatform(workers:)`; upstream runs 1).
-    var workers: Int
+    var tuning: KratixPlatform.Tuning
     /// Git batching window of the state store writer (zero: one commit per placement, as upstream).
     var gitBatchWindow: Duration
 
     var description: String {
-        "workers \(workers), Git batch window " + (gitBatchWindow == .zero ? "off (1 commit per placement)" : "\(Int(gitBatchWindow.seconds * 1000)) ms")
+        "workers \(tuning.workers) (WorkPlacement \(tuning.workPlacementWorkers)), "
+            + (tuning.pauseAfterStart == .zero ? "no pause after a pipeline starts" : "\(Int(tuning.pauseAfterStart.seconds * 1000)) ms pause after a pipeline starts")
+            + ", Git batch window " + (gitBatchWindow == .zero ? "off (1 commit per placement)" : "\(Int(gitBatchWindow.seconds * 1000)) ms")
     }
 }
 
@@ -28,8 +31,8 @@ struct PlatformSettings: Sendable {
     /// Requests per second of the manager's and the runner's clients (0: unlimited).
     var qps: Double
     var burst: Int
-    /// Pods the runner runs at once (`kratix dev`: 4).
-    var runnerParallelism = 4
+    /// Pods the runner runs at once (`kratix dev`: 4; a cluster runs as many as it has room for).
+    var runnerParallelism = 8
 }
 
 /// The `kratix dev` parts in this process, assembled as `DevCommand` does: the embedded API server
@@ -39,9 +42,10 @@ struct PlatformSettings: Sendable {
 /// `KratixPlatform`. A fresh platform per run, so runs do not share caches, clones or objects.
 ///
 /// The manager and the runner get clients of their own, each recording into its own
-/// `MetricsRegistry`, so their API requests can be told apart; the bench applies and checks
-/// objects through a third, unmetered client. Requests made by the pipeline adapter processes in
-/// the pods are not in any registry (they are other processes).
+/// `MetricsRegistry`; the bench applies and checks objects through a third client. The API server
+/// counts every request by the client's product (`User-Agent`): `kratix-manager`, `kratix-runner`,
+/// `kratix-pipeline-adapter` (the adapters in the pods) and `kratix-bench`, so each part's requests
+/// are known wherever it runs.
 final class BenchPlatform: Sendable {
     let directory: String
     let repository: BareRepository
@@ -49,15 +53,19 @@ final class BenchPlatform: Sendable {
     let client: KubeClient
     let managerMetrics: MetricsRegistry
     let runnerMetrics: MetricsRegistry
+    /// Requests the API server answered, by client product.
+    let tally: RequestTally
 
     static let destinationPath = "local"
 
-    private init(directory: String, repository: BareRepository, client: KubeClient, managerMetrics: MetricsRegistry, runnerMetrics: MetricsRegistry) {
+    private init(directory: String, repository: BareRepository, client: KubeClient, managerMetrics: MetricsRegistry, runnerMetrics: MetricsRegistry,
+                 tally: RequestTally) {
         self.directory = directory
         self.repository = repository
         self.client = client
         self.managerMetrics = managerMetrics
         self.runnerMetrics = runnerMetrics
+        self.tally = tally
     }
 
     /// Starts a platform, runs `body` on it, and stops every part (manager, runner and its pods,
@@ -70,15 +78,18 @@ final class BenchPlatform: Sendable {
         let credentials = try ServerCredentials.loadOrCreate(in: "\(directory)/apiserver", hosts: ["127.0.0.1", "localhost"])
         var serverConfiguration = APIServer.Configuration(host: "127.0.0.1", port: 0)
         serverConfiguration.credentials = credentials
+        let tally = RequestTally()
+        serverConfiguration.requestTally = tally
         let store = try ObjectStore(dataDirectory: "\(directory)/apiserver/storage")
         let bound = try await APIServer(configuration: serverConfiguration, handler: APIHandler(store: store)).bind()
         let serverTask = Task { try await bound.run() }
 
-        func configuration(qps: Double, burst: Int) -> ClientConfiguration {
+        func configuration(qps: Double, burst: Int, product: String) -> ClientConfiguration {
             var client = ClientConfiguration(
                 server: bound.url, tls: TLSSettings(caPEM: credentials.caCertificatePEM), credentials: .bearerToken(credentials.token))
             client.qps = qps
             client.burst = burst
+            client.userAgent = "\(product)/bench"
             return client
         }
         let managerMetrics = MetricsRegistry()
@@ -96,18 +107,18 @@ final class BenchPlatform: Sendable {
             _ = await serverTask.result
         }
         do {
-            let client = try KubeClient(configuration: configuration(qps: 0, burst: 0), logger: Logger(label: "bench.client"))
+            let client = try KubeClient(configuration: configuration(qps: 0, burst: 0, product: Self.benchProduct), logger: Logger(label: "bench.client"))
             clients.append(client)
-            let managerClient = try KubeClient(configuration: configuration(qps: settings.qps, burst: settings.burst),
+            let managerClient = try KubeClient(configuration: configuration(qps: settings.qps, burst: settings.burst, product: "kratix-manager"),
                                                logger: Logger(label: "bench.manager.client"), metricsFactory: managerMetrics.factory)
             clients.append(managerClient)
-            let runnerClient = try KubeClient(configuration: configuration(qps: settings.qps, burst: settings.burst),
+            let runnerClient = try KubeClient(configuration: configuration(qps: settings.qps, burst: settings.burst, product: "kratix-runner"),
                                               logger: Logger(label: "bench.runner.client"), metricsFactory: runnerMetrics.factory)
             clients.append(runnerClient)
 
             let repository = try await BareRepository.create(at: "\(directory)/state-store.git")
             let platform = BenchPlatform(directory: directory, repository: repository, client: client,
-                                         managerMetrics: managerMetrics, runnerMetrics: runnerMetrics)
+                                         managerMetrics: managerMetrics, runnerMetrics: runnerMetrics, tally: tally)
             try await platform.bootstrap()
 
             let environment = ProcessInfo.processInfo.environment
@@ -125,7 +136,7 @@ final class BenchPlatform: Sendable {
             let manager = Manager(client: managerClient, configuration: .init(metricsBindAddress: nil, healthProbeBindAddress: nil),
                                   metrics: managerMetrics, logger: Logger(label: "bench.manager"))
             let kratix = KratixPlatform(
-                manager: manager, configuration: kratixConfiguration, workers: mode.workers,
+                manager: manager, configuration: kratixConfiguration, tuning: mode.tuning,
                 writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache", gitBatchWindow: mode.gitBatchWindow),
                 logger: Logger(label: "bench.platform"))
             await kratix.register()
@@ -143,6 +154,9 @@ final class BenchPlatform: Sendable {
             throw error
         }
     }
+
+    /// The bench's own client, whose requests are not the platform's.
+    static let benchProduct = "kratix-bench"
 
     /// The system namespace, the Kratix CRDs, GitStateStore `default` on the bare repository and
     /// Destination `local` on it (what `DevBootstrap` creates).

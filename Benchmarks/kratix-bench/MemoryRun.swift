@@ -20,6 +20,7 @@ struct MemoryRun {
     func measure(steps: [Int]) async throws {
         try await platform.install(promise: Self.promise, resource: Self.resource)
         let before = MetricsSnapshot(platform.managerMetrics)
+        let tallyBefore = platform.tally.snapshot
         var created = 0
         let baseline = currentRSSMegabytes()
         resetPeakRSS()
@@ -38,11 +39,13 @@ struct MemoryRun {
             let seconds = (ContinuousClock.now - start).seconds
             let metrics = MetricsSnapshot(platform.managerMetrics).since(before)
             let n = Double(target)
+            let requests = platform.tally.snapshot.filter { $0.key != BenchPlatform.benchProduct }
+                .reduce(0.0) { $0 + Double($1.value - (tallyBefore[$1.key] ?? 0)) }
             let status = done >= target ? String(format: "all done in %.1f s", seconds) : "TIMED OUT after \(Int(seconds)) s with \(done)/\(target) done"
             emit(label("\(target.formatted()) requests (no workflows)") + String(
-                format: " peak RSS %.1f MB, RSS now %.1f MB (%.1f MB at start of phase); %@; %.2f reconciles and %.2f manager API requests per request",
+                format: " peak RSS %.1f MB, RSS now %.1f MB (%.1f MB at start of phase); %@; %.2f reconciles and %.2f API requests per request (all parts)",
                 peakRSSMegabytes(), currentRSSMegabytes(), baseline, status,
-                metrics.total(PipelineRun.reconcileTotal) / n, metrics.total(PipelineRun.apiRequestsTotal) / n))
+                metrics.total(PipelineRun.reconcileTotal) / n, requests / n))
         }
     }
 

@@ -47,7 +47,7 @@ struct PipelineRun {
         let names = (0..<requests).map { "req-\($0)" }
         let metricsSplit = [Self.reconcileTotal: "controller"]
         let managerBefore = MetricsSnapshot(platform.managerMetrics, splitting: metricsSplit)
-        let runnerBefore = MetricsSnapshot(platform.runnerMetrics)
+        let tallyBefore = platform.tally.snapshot
         let commitsBefore = try await platform.repository.commitCount()
         let peakReset = resetPeakRSS()
         let timeout = Duration.seconds(max(120, requests * 3))
@@ -86,8 +86,10 @@ struct PipelineRun {
         let manager = MetricsSnapshot(platform.managerMetrics, splitting: metricsSplit).since(managerBefore)
         figures.reconciles = manager.total(Self.reconcileTotal)
         figures.reconcilesByController = manager.byLabel[Self.reconcileTotal] ?? [:]
-        figures.managerAPIRequests = manager.total(Self.apiRequestsTotal)
-        figures.runnerAPIRequests = MetricsSnapshot(platform.runnerMetrics).since(runnerBefore).total(Self.apiRequestsTotal)
+        for (product, count) in platform.tally.snapshot where product != BenchPlatform.benchProduct {
+            let delta = Double(count - (tallyBefore[product] ?? 0))
+            if delta > 0 { figures.apiRequestsByPart[product] = delta }
+        }
         return figures
     }
 

@@ -36,6 +36,7 @@ struct ManagerCommand: AsyncParsableCommand {
         var clientConfiguration = try ClientConfiguration.load(kubeconfig: kubeconfig, context: context)
         clientConfiguration.qps = kubeAPIQPS
         clientConfiguration.burst = kubeAPIBurst
+        clientConfiguration.userAgent = "kratix-manager/\(KratixVersion.current)"
         let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)
         do {
             let platform = try await PlatformProcess.make(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KratixAPI
-import KratixControllers
+import KratixPipelineAdapter
 import KubeClient
 import Logging
 
@@ -14,7 +14,9 @@ struct PipelineAdapterCommand: AsyncParsableCommand {
         subcommands: [Reader.self, WorkCreator.self, UpdateStatus.self])
 
     static func withClient<T>(_ body: (KubeClient) async throws -> T) async throws -> T {
-        let client = try KubeClient(configuration: try ClientConfiguration.load(), logger: Logger(label: "kratix.pipeline-adapter"))
+        var configuration = try ClientConfiguration.load()
+        configuration.userAgent = "kratix-pipeline-adapter/\(KratixVersion.current)"
+        let client = try KubeClient(configuration: configuration, logger: Logger(label: "kratix.pipeline-adapter"))
         do {
             let result = try await body(client)
             try await client.shutdown()

@@ -1,4 +1,5 @@
 import Foundation
+import KubeModel
 import KratixAPI
 
 /// Everything the Git writer needs; built from a `GitStateStore` and its Secret with
@@ -105,24 +106,5 @@ public struct GitWriterConfiguration: Sendable {
         self.init(url: url, branch: spec.effectiveBranch, storePath: spec.path ?? "",
                   authorName: spec.authorName, authorEmail: spec.authorEmail, authentication: auth,
                   commandTimeout: timeout, cacheDirectory: cacheDirectory)
-    }
-}
-
-/// Go `time.ParseDuration` for the simple forms Kratix settings use (`90s`, `1h30m`, `500ms`).
-enum GoDuration {
-    static func parse(_ text: String) -> Duration? {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        if rest == "0" { return .zero }
-        var total = 0.0
-        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let n = Double(number) else { return nil }
-            rest = rest.dropFirst(number.count)
-            guard let unit = units.first(where: { rest.hasPrefix($0.0) && !(($0.0 == "m") && rest.hasPrefix("ms")) }) else { return nil }
-            rest = rest.dropFirst(unit.0.count)
-            total += n * unit.1
-        }
-        return .milliseconds(Int64((total * 1000).rounded()))
     }
 }

@@ -21,6 +21,8 @@ public struct APIServer: Sendable {
         public var credentials: ServerCredentials?
         /// Whether RBAC is enforced on requests not made as the admin; see ``AuthorizationMode``.
         public var authorizationMode: AuthorizationMode
+        /// Counts the requests by client (benches); nil counts nothing.
+        public var requestTally: RequestTally?
 
         public init(host: String = "127.0.0.1", port: Int = 0, maximumBodySize: Int = 3 * 1024 * 1024, bookmarkInterval: Duration = .seconds(15),
                     authorizationMode: AuthorizationMode = .alwaysAllow) {
@@ -95,6 +97,7 @@ public struct BoundAPIServer: Sendable {
                     case .end:
                         guard let requestHead = head else { continue }
                         head = nil
+                        configuration.requestTally?.count(userAgent: requestHead.headers.first(name: "User-Agent"))
                         if tooLarge {
                             let response = APIResponse.error(APIError(code: 413, reason: "RequestEntityTooLarge", message: "the request body is larger than \(configuration.maximumBodySize) bytes"))
                             try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)

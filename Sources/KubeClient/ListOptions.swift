@@ -26,6 +26,16 @@ public struct ListOptions: Sendable, Equatable {
         self.timeoutSeconds = timeoutSeconds
     }
 
+    /// The objects carrying every `key=value` of `labels` (an empty map selects everything).
+    public init(labels: [String: String]) {
+        self.init(labelSelector: labels.isEmpty ? nil : Self.selector(labels))
+    }
+
+    /// `k1=v1,k2=v2`, sorted by key.
+    public static func selector(_ labels: [String: String]) -> String {
+        labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
     var queryItems: [(String, String)] {
         var query: [(String, String)] = []
         if let labelSelector, !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }

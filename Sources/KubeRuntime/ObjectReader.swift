@@ -50,7 +50,6 @@ public struct LiveReader: ObjectReader {
     }
 
     public func list(_ resource: GroupVersionResource, namespace: String?, labels: [String: String]) async throws(ClientError) -> [KubeObject] {
-        let selector = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        return try await client.listAll(resource, namespace: namespace, options: ListOptions(labelSelector: selector.isEmpty ? nil : selector)).items
+        try await client.listAll(resource, namespace: namespace, options: ListOptions(labels: labels)).items
     }
 }

@@ -1,3 +1,4 @@
+import KubeModel
 import Testing
 @testable import KratixStateStore
 

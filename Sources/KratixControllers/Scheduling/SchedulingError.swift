@@ -1,3 +1,4 @@
+import KratixAPI
 import KratixStateStore
 
 /// Why scheduling, writing or cleaning up a Kratix object failed, with the object and field a user

@@ -358,9 +358,7 @@ public struct WorkflowEngine: Sendable {
     }
 
     /// `k1=v1,k2=v2`, sorted, for a list request.
-    static func selectorString(_ labels: [String: String]) -> String {
-        labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-    }
+    static func selectorString(_ labels: [String: String]) -> String { ListOptions.selector(labels) }
 
     /// The built-in resources a pipeline's objects are of.
     static func resource(of object: KubeObject) -> GroupVersionResource? {

@@ -1,4 +1,5 @@
 import Foundation
+import KratixAPI
 
 /// A scratch directory for one adapter test, removed when the test's body returns.
 struct AdapterScratch {

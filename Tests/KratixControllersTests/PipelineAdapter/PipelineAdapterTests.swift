@@ -4,6 +4,7 @@ import KubeClient
 import KubeModel
 import Testing
 @testable import KratixControllers
+@testable import KratixPipelineAdapter
 
 /// The adapter steps against the embedded API server (TLS, the real client).
 @Suite struct PipelineAdapterTests {

@@ -1,6 +1,7 @@
 import Foundation
+import KratixAPI
 import Testing
-@testable import KratixControllers
+@testable import KratixPipelineAdapter
 
 /// Reading a pipeline's output directory, and refusing what would leak or break.
 @Suite struct PipelineOutputTests {

@@ -1,7 +1,8 @@
 import Foundation
+import KratixAPI
 import KubeModel
 import Testing
-@testable import KratixControllers
+@testable import KratixPipelineAdapter
 
 /// The status writer's merge (§6.5), without an API server.
 @Suite struct StatusMergeTests {

@@ -2,7 +2,7 @@ import Foundation
 import KratixAPI
 import KubeModel
 import Testing
-@testable import KratixControllers
+@testable import KratixPipelineAdapter
 
 /// Pipeline output to Work (scheduling spec §2.5), without an API server.
 @Suite struct WorkBuilderTests {

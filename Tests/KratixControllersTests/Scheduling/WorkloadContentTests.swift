@@ -1,4 +1,5 @@
 import Foundation
+@testable import KratixAPI
 import KratixTestSupport
 import Testing
 @testable import KratixControllers

@@ -1,5 +1,7 @@
 import Foundation
 import KubeModel
+@testable import KratixAPI
+import KubeModel
 import Testing
 @testable import KratixControllers
 

@@ -3,6 +3,7 @@ import KratixAPI
 import KubeModel
 import Testing
 @testable import KratixControllers
+@testable import KratixPipelineAdapter
 
 /// The objects of one pipeline run compared field by field with the spec's tables (§4).
 @Suite struct PipelineResourcesTests {

@@ -74,7 +74,7 @@ public enum PipelineAdapter {
         async throws(PipelineAdapterError) -> WorkCreatorResult
     {
         let works = client.api(Work.self, namespace: options.effectiveNamespace)
-        let selector = WorkflowEngine.selectorString(WorkBuilder.labels(options))
+        let selector = ListOptions.selector(WorkBuilder.labels(options))
         for _ in 0..<conflictAttempts {
             let existing: [Work]
             do {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Go's `time.ParseDuration`, which every Kratix duration (`retryAfter`, `reconciliationInterval`,
 /// the configuration's intervals) goes through.
 ///
@@ -32,8 +34,9 @@ public enum GoDuration {
             guard let unit = unitNanoseconds[String(unitText)] else { return nil }
             let value = Double("\(integerDigits.isEmpty ? "0" : integerDigits).\(fractionDigits.isEmpty ? "0" : fractionDigits)") ?? 0
             totalNanoseconds += value * unit
-            // Go rejects values that overflow int64 nanoseconds (about 292 years).
-            if totalNanoseconds > 9.223372036854775807e18 { return nil }
+            // Go rejects values that overflow int64 nanoseconds (about 292 years). 2^63 itself is
+            // out of range too, and converting it to Int64 would trap.
+            if totalNanoseconds >= 9.223372036854775807e18 { return nil }
         }
         let nanoseconds = Int64(totalNanoseconds.rounded())
         let duration = Duration.nanoseconds(nanoseconds)
@@ -72,7 +75,7 @@ public enum GoDuration {
 
 extension Duration {
     /// The duration in seconds as a `Double`, for date arithmetic.
-    var timeIntervalValue: Double {
+    public var timeIntervalValue: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,0 +1,2 @@
+// The system's zlib (zlib1g-dev), for gzip of Workload content.
+#include <zlib.h>
