@@ -231,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "KratixControllersTests",
             dependencies: [
-                "KratixTestSupport", "KratixControllers", "KratixPipelineAdapter", "KratixAPI", "KratixStateStore", "KratixJobRunner",
+                "KratixTestSupport", "KratixControllers", "KratixPipelineAdapter", "KratixCLI", "KratixAPI", "KratixStateStore", "KratixJobRunner",
                 "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -249,7 +249,7 @@ let package = Package(
             dependencies: [
                 "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore", "KubeClient", "KubeRuntime",
                 // The `platform` section assembles the `kratix dev` parts itself.
-                "KratixControllers", "KratixJobRunner", "KratixPipelineAdapter",
+                "KratixControllers", "KratixJobRunner", "KratixPipelineAdapter", "KratixCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import KratixCLI
 import KratixAPI
 import KratixControllers
 import KratixJobRunner
@@ -16,11 +17,15 @@ struct PlatformMode: Sendable {
     var tuning: KratixPlatform.Tuning
     /// Git batching window of the state store writer (zero: one commit per placement, as upstream).
     var gitBatchWindow: Duration
+    /// The pipeline adapter's steps in the runner's process (`kratix dev`) rather than as
+    /// processes of their own (a pod's containers, as on a cluster).
+    var inProcessAdapter: Bool
 
     var description: String {
         "workers \(tuning.workers) (WorkPlacement \(tuning.workPlacementWorkers)), "
             + (tuning.pauseAfterStart == .zero ? "no pause after a pipeline starts" : "\(Int(tuning.pauseAfterStart.seconds * 1000)) ms pause after a pipeline starts")
             + ", Git batch window " + (gitBatchWindow == .zero ? "off (1 commit per placement)" : "\(Int(gitBatchWindow.seconds * 1000)) ms")
+            + (inProcessAdapter ? ", pipeline adapter in process" : ", pipeline adapter as processes")
     }
 }
 
@@ -128,7 +133,8 @@ final class BenchPlatform: Sendable {
             let runner = JobRunner(
                 configuration: .init(imageMapPath: images, parallelism: settings.runnerParallelism, kratixExecutable: settings.kratixExecutable,
                                      pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods", maximumGracePeriod: .seconds(5),
-                                     apiQPS: settings.qps, apiBurst: settings.burst),
+                                     apiQPS: settings.qps, apiBurst: settings.burst,
+                                     inProcessPrograms: mode.inProcessAdapter ? [PipelineAdapterProgram.inProcess(kratixExecutable: settings.kratixExecutable)] : []),
                 client: runnerClient, logger: Logger(label: "bench.runner"))
             parts.append(Task { try await runner.run() })
 

@@ -39,9 +39,9 @@ func platformBench() async throws {
     let settings = PlatformSettings(kratixExecutable: kratix, qps: qps, burst: qps > 0 ? Int(qps * 2) : 0)
 
     // This project's design as `kratix dev` runs it, and upstream's costs put back (docs/PERFORMANCE.md).
-    let tuned = PlatformMode(name: "tuned", tuning: KratixPlatform.Tuning(), gitBatchWindow: .milliseconds(20))
+    let tuned = PlatformMode(name: "tuned", tuning: KratixPlatform.Tuning(), gitBatchWindow: .milliseconds(20), inProcessAdapter: true)
     let upstream = PlatformMode(name: "upstream-like", tuning: KratixPlatform.Tuning(workers: 1, workPlacementWorkers: 1, pauseAfterStart: .milliseconds(1100)),
-                                gitBatchWindow: .zero)
+                                gitBatchWindow: .zero, inProcessAdapter: false)
 
     emit("N = \(requests) requests per run (KRATIX_BENCH_REQUESTS), \(samples) latency samples, runner parallelism \(settings.runnerParallelism), "
         + "client QPS " + (qps > 0 ? "\(Int(qps))/burst \(settings.burst)" : "unlimited (kratix dev: 50/100)") + ", load average \(loadAverage())")

@@ -72,7 +72,9 @@ struct DevCommand: AsyncParsableCommand {
             let additional = FileManager.default.fileExists(atPath: exampleImages) ? [exampleImages] : []
             let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, additionalImageMapPaths: additional,
                                                         parallelism: 4, pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods",
-                                                        apiQPS: 50, apiBurst: 100),
+                                                        apiQPS: 50, apiBurst: 100,
+                                                        inProcessPrograms: [PipelineAdapterCommand.inProcessProgram(
+                                                            kratixExecutable: JobRunner.Configuration.currentExecutable)]),
                                    client: client, logger: Logger(label: "kratix.runner"))
             let services = ServiceGroup(configuration: .init(
                 services: [.init(service: platform.manager), .init(service: runner)],

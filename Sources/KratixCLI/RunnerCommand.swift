@@ -28,7 +28,9 @@ struct RunnerCommand: AsyncParsableCommand {
         // The adapter image the workflow Jobs name (PIPELINE_ADAPTER_IMG, else this build's default) is this binary.
         let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image
         let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, parallelism: parallelism, allJobs: allJobs,
-                                                    pipelineAdapterImage: adapterImage),
+                                                    pipelineAdapterImage: adapterImage,
+                                                    inProcessPrograms: [PipelineAdapterCommand.inProcessProgram(
+                                                        kratixExecutable: JobRunner.Configuration.currentExecutable)]),
                                logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: runner)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -48,6 +48,9 @@ public struct JobRunner: Service {
         /// of 100); every container start and stop is a status write, and output is a write per batch.
         public var apiQPS: Double
         public var apiBurst: Int
+        /// Programs run in the runner's process instead of as a container's process; `kratix dev`
+        /// and `kratix runner` give the pipeline adapter (``InProcessProgram``).
+        public var inProcessPrograms: [InProcessProgram]
 
         public init(
             kubeconfig: String? = nil, context: String? = nil, imageMapPath: String? = nil, additionalImageMapPaths: [String] = [],
@@ -56,7 +59,7 @@ public struct JobRunner: Service {
             pipelineAdapterImage: String? = ProcessInfo.processInfo.environment["PIPELINE_ADAPTER_IMG"],
             workDirectory: String? = nil, nodeName: String = "kratix-runner", maximumGracePeriod: Duration = .seconds(30),
             retryBackoff: Backoff = Backoff(), restartBackoff: Backoff = Backoff(), keepPodDirectories: Bool = false,
-            apiQPS: Double = 50, apiBurst: Int = 100
+            apiQPS: Double = 50, apiBurst: Int = 100, inProcessPrograms: [InProcessProgram] = []
         ) {
             self.kubeconfig = kubeconfig
             self.context = context
@@ -74,6 +77,7 @@ public struct JobRunner: Service {
             self.keepPodDirectories = keepPodDirectories
             self.apiQPS = apiQPS
             self.apiBurst = apiBurst
+            self.inProcessPrograms = inProcessPrograms
         }
 
         /// This process's executable (`/proc/self/exe`), which is `kratix` when the CLI runs the runner.
@@ -148,7 +152,8 @@ public struct JobRunner: Service {
             configuration: .init(
                 workDirectory: workDirectory, nodeName: configuration.nodeName, apiServer: endpoint,
                 maximumGracePeriod: configuration.maximumGracePeriod, restartBackoff: configuration.restartBackoff,
-                keepPodDirectories: configuration.keepPodDirectories),
+                keepPodDirectories: configuration.keepPodDirectories, inProcessPrograms: configuration.inProcessPrograms,
+                inProcessClient: client),
             images: images, mountNamespace: mountNamespace, dataSource: APIPodDataSource(client: client),
             logSink: APIContainerLogSink(client: client, logger: logger), logger: logger)
         let scheduler = PodScheduler(parallelism: configuration.parallelism)

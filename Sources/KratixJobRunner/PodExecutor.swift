@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import KubeModel
 import Logging
 
@@ -27,11 +28,16 @@ public struct PodExecutor: Sendable {
         public var keepPodDirectories: Bool
         /// `HOME` in containers (images have one; host programs such as kubectl want one).
         public var home: String
+        /// Programs run in this process instead of as a container's process (``InProcessProgram``).
+        public var inProcessPrograms: [InProcessProgram]
+        /// Handed to in-process programs (the runner's client).
+        public var inProcessClient: KubeClient?
 
         public init(
             workDirectory: String, nodeName: String = "kratix-runner", apiServer: APIServerEndpoint? = nil,
             maximumGracePeriod: Duration = .seconds(30), restartBackoff: Backoff = Backoff(),
-            keepPodDirectories: Bool = false, home: String? = nil
+            keepPodDirectories: Bool = false, home: String? = nil, inProcessPrograms: [InProcessProgram] = [],
+            inProcessClient: KubeClient? = nil
         ) {
             self.workDirectory = workDirectory
             self.nodeName = nodeName
@@ -40,6 +46,8 @@ public struct PodExecutor: Sendable {
             self.restartBackoff = restartBackoff
             self.keepPodDirectories = keepPodDirectories
             self.home = home ?? ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+            self.inProcessPrograms = inProcessPrograms
+            self.inProcessClient = inProcessClient
         }
     }
 

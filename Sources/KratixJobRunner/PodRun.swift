@@ -159,6 +159,10 @@ struct PodRun: Sendable {
             throw .create("no command specified: the container has no command, and image \"\(container.image ?? "")\" has none in the image map")
         }
         let mounts = try bindMounts(container, prepared: prepared, environment: environment)
+        if let program = configuration.inProcessPrograms.first(where: { command.argv.starts(with: $0.commandPrefix) }) {
+            return await runInProcess(program, container: container, slot: slot, arguments: Array(command.argv.dropFirst(program.commandPrefix.count)),
+                                      environment: environment, mounts: mounts)
+        }
         let workingDirectory = container.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image.workingDir ?? "/"
         let script = MountScript.render(mounts: mounts, workingDirectory: workingDirectory, namespace: executor.mountNamespace)
         let argv = executor.mountNamespace.argv(script: script, program: command.argv)
@@ -202,6 +206,32 @@ struct PodRun: Sendable {
             containerID: containerID)
         await tracker.setState(slot, .terminated(termination))
         return status
+    }
+
+    /// Runs a container's program in this process (``InProcessProgram``), with the same statuses
+    /// and log as a process.
+    private func runInProcess(_ program: InProcessProgram, container: Container, slot: ContainerSlot, arguments: [String],
+                              environment: [String: String], mounts: [BindMount]) async -> ExitStatus {
+        let startedAt = PodStatusTracker.now()
+        let containerID = "process://\(getpid())"
+        await tracker.setState(slot, .running(startedAt: startedAt), containerID: containerID)
+        let output = InProcessOutput()
+        let sink = executor.logSink, pod = identity, name = container.name
+        let invocation = InProcessContainer(
+            client: configuration.inProcessClient, arguments: arguments, environment: environment, pod: identity, serviceAccount: spec.effectiveServiceAccountName,
+            mounts: Dictionary(mounts.map { ($0.target, $0.source) }, uniquingKeysWith: { _, last in last }),
+            log: { line in
+                let bytes = Array((line.hasSuffix("\n") ? line : line + "\n").utf8)
+                output.append(bytes)
+                await sink.append(bytes, pod: pod, container: name)
+            })
+        let code = await program.run(invocation)
+        let termination = ContainerTermination(
+            exitCode: code, signal: nil, reason: code == 0 ? "Completed" : "Error",
+            message: code == 0 ? nil : output.tail.message, startedAt: startedAt, finishedAt: PodStatusTracker.now(),
+            containerID: containerID)
+        await tracker.setState(slot, .terminated(termination))
+        return ExitStatus(code: code, signal: nil)
     }
 
     /// Hands each batch of output to the sink, in order, keeping the tail for the termination message.

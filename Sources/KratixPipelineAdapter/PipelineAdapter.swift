@@ -18,7 +18,13 @@ public enum PipelineAdapter {
     public static func reader(client: KubeClient, environment: [String: String], root: String = "/")
         async throws(PipelineAdapterError) -> (path: String, text: String)
     {
-        let env = try PipelineAdapterEnvironment(environment, root: root)
+        try await reader(client: client, environment: try PipelineAdapterEnvironment(environment, root: root))
+    }
+
+    @discardableResult
+    public static func reader(client: KubeClient, environment env: PipelineAdapterEnvironment)
+        async throws(PipelineAdapterError) -> (path: String, text: String)
+    {
         let object: KubeObject
         do {
             object = try await client.get(env.resource, name: env.name, namespace: env.objectNamespace)
@@ -126,7 +132,13 @@ public enum PipelineAdapter {
     public static func updateStatus(client: KubeClient, environment: [String: String], root: String = "/", now: Date = Date())
         async throws(PipelineAdapterError) -> (object: KubeObject, warnings: [String])
     {
-        let env = try PipelineAdapterEnvironment(environment, root: root)
+        try await updateStatus(client: client, environment: try PipelineAdapterEnvironment(environment, root: root), now: now)
+    }
+
+    @discardableResult
+    public static func updateStatus(client: KubeClient, environment env: PipelineAdapterEnvironment, now: Date = Date())
+        async throws(PipelineAdapterError) -> (object: KubeObject, warnings: [String])
+    {
         var incoming: JSONObject = [:]
         if let text = try PipelineFiles.readOptionalText(env.statusFile) {
             incoming = try StatusMerge.parseIncoming(text, file: env.statusFile)

@@ -19,12 +19,25 @@ public struct PipelineAdapterEnvironment: Sendable, Equatable {
     public var dryRun: Bool
     /// Where `object.yaml` goes (`$INPUT_DIR`, else `<root>/kratix/input`).
     public var inputDirectory: String
+    /// The same, as the container sees it (for messages).
+    public var containerInputDirectory: String
     /// Where `status.yaml` and `workflow-control.yaml` are read (`<root>/work-creator-files/metadata`,
     /// the status writer's mount).
     public var metadataDirectory: String
 
     /// Reads the variables. `root` is `/` in a Job; tests point it at a scratch directory.
     public init(_ environment: [String: String], root: String = "/") throws(PipelineAdapterError) {
+        // (A path already under `root`, such as a test's INPUT_DIR, is taken as it is.)
+        let paths = PathMap(root: root)
+        try self.init(environment, paths: paths, translate: { $0.hasPrefix(root) && root != "/" ? $0 : paths.host($0) })
+    }
+
+    /// Reads the variables; `paths` says where the paths inside the container are here.
+    public init(_ environment: [String: String], paths: PathMap) throws(PipelineAdapterError) {
+        try self.init(environment, paths: paths, translate: paths.host)
+    }
+
+    private init(_ environment: [String: String], paths: PathMap, translate path: (String) -> String) throws(PipelineAdapterError) {
         func required(_ key: String) throws(PipelineAdapterError) -> String {
             guard let value = environment[key], !value.isEmpty else {
                 throw PipelineAdapterError(.invalidConfiguration, message: "environment variable \(key) is not set")
@@ -45,8 +58,9 @@ public struct PipelineAdapterEnvironment: Sendable, Equatable {
         isLastPipeline = environment["IS_LAST_PIPELINE"] == "true"
         dryRun = environment["KRATIX_DRY_RUN"] == "true"
         let input = environment["INPUT_DIR"] ?? ""
-        inputDirectory = input.isEmpty ? PipelineFiles.join(root, "kratix/input") : input
-        metadataDirectory = PipelineFiles.join(root, "work-creator-files/metadata")
+        containerInputDirectory = input.isEmpty ? "/kratix/input" : input
+        inputDirectory = path(containerInputDirectory)
+        metadataDirectory = path("/work-creator-files/metadata")
     }
 
     /// The object's resource, for the client.
@@ -63,6 +77,7 @@ public struct PipelineAdapterEnvironment: Sendable, Equatable {
     }
 
     var objectFile: String { PipelineFiles.join(inputDirectory, "object.yaml") }
+    var containerObjectFile: String { PipelineFiles.join(containerInputDirectory, "object.yaml") }
     var statusFile: String { PipelineFiles.join(metadataDirectory, "status.yaml") }
     var workflowControlFile: String { PipelineFiles.join(metadataDirectory, "workflow-control.yaml") }
 }

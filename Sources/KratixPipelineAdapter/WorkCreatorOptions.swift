@@ -18,6 +18,8 @@ public struct WorkCreatorOptions: Sendable, Equatable {
     /// `KRATIX_TRACE_PARENT` / `KRATIX_TRACE_STATE`, copied onto the Work.
     public var traceParent: String?
     public var traceState: String?
+    /// Where ``inputDirectory`` and the paths under it are here.
+    public var paths: PathMap = .identity
 
     public init(
         inputDirectory: String, promiseName: String, pipelineName: String, namespace: String = KratixGroup.systemNamespace,
@@ -45,9 +47,9 @@ public struct WorkCreatorOptions: Sendable, Equatable {
 
     var effectiveNamespace: String { namespace.isEmpty ? KratixGroup.systemNamespace : namespace }
 
-    var outputDirectory: String { PipelineFiles.join(inputDirectory, "input") }
-    var metadataDirectory: String { PipelineFiles.join(inputDirectory, "metadata") }
-    var destinationSelectorsFile: String { PipelineFiles.join(metadataDirectory, "destination-selectors.yaml") }
-    var workflowControlFile: String { PipelineFiles.join(metadataDirectory, "workflow-control.yaml") }
-    var promiseSchedulingFile: String { PipelineFiles.join(inputDirectory, "kratix-system/promise-scheduling") }
+    var outputDirectory: String { paths.host(PipelineFiles.join(inputDirectory, "input")) }
+    var metadataDirectory: String { paths.host(PipelineFiles.join(inputDirectory, "metadata")) }
+    var destinationSelectorsFile: String { paths.host(PipelineFiles.join(inputDirectory, "metadata/destination-selectors.yaml")) }
+    var workflowControlFile: String { paths.host(PipelineFiles.join(inputDirectory, "metadata/workflow-control.yaml")) }
+    var promiseSchedulingFile: String { paths.host(PipelineFiles.join(inputDirectory, "kratix-system/promise-scheduling")) }
 }

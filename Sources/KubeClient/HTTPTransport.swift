@@ -211,6 +211,10 @@ final class HTTPTransport: Sendable {
         httpRequest.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
         httpRequest.headers.add(name: "User-Agent", value: userAgent)
         httpRequest.headers.add(name: "Accept", value: request.accept)
+        for (name, value) in request.headers {
+            if name.lowercased() == "user-agent" { httpRequest.headers.remove(name: name) }
+            httpRequest.headers.add(name: name, value: value)
+        }
         if let header = authorization.header { httpRequest.headers.add(name: "Authorization", value: header) }
         if let tls = authorization.tlsConfiguration { httpRequest.tlsConfiguration = tls }
         if let body = request.body {

@@ -12,9 +12,11 @@ public final class KubeClient: Sendable {
     /// Kind → resource lookups, cached per group-version.
     public let discovery: Discovery
     /// Told of every object this client created, replaced or patched (``WriteObservers``).
-    public let writeObservers = WriteObservers()
+    public let writeObservers: WriteObservers
     let transport: HTTPTransport
     let logger: Logger
+    /// Added to every request (``impersonating(serviceAccount:namespace:userAgent:)``).
+    let requestHeaders: [(String, String)]
 
     /// - Parameter metricsFactory: where request metrics go; `nil` uses the process's bootstrapped
     ///   `MetricsSystem` (the manager's Prometheus registry).
@@ -26,6 +28,41 @@ public final class KubeClient: Sendable {
         }
         transport = try HTTPTransport(configuration: configuration, logger: logger, metricsFactory: metricsFactory, execRunner: ExecPluginRunner())
         discovery = Discovery(transport: transport)
+        writeObservers = WriteObservers()
+        requestHeaders = []
+    }
+
+    private init(sharing client: KubeClient, headers: [(String, String)]) {
+        configuration = client.configuration
+        logger = client.logger
+        transport = client.transport
+        discovery = client.discovery
+        writeObservers = client.writeObservers
+        requestHeaders = client.requestHeaders + headers
+    }
+
+    /// This client's connections and credentials, acting as a pod's service account: the server
+    /// authorizes each request as that account (the `Impersonate-*` headers; this client must be
+    /// allowed to impersonate). What the local Job runner gives the pipeline adapter when it runs it
+    /// in process, so the adapter has exactly the permissions it would have in its pod, without a
+    /// client and TLS handshake of its own. Do not shut the result down; shut down this client.
+    public func impersonating(serviceAccount: String, namespace: String, userAgent: String? = nil) -> KubeClient {
+        var headers: [(String, String)] = [
+            ("Impersonate-User", "system:serviceaccount:\(namespace):\(serviceAccount)"),
+            ("Impersonate-Group", "system:serviceaccounts"),
+            ("Impersonate-Group", "system:serviceaccounts:\(namespace)"),
+            ("Impersonate-Group", "system:authenticated"),
+        ]
+        if let userAgent { headers.append(("User-Agent", userAgent)) }
+        return KubeClient(sharing: self, headers: headers)
+    }
+
+    /// Sends through the transport with this client's extra headers.
+    private func transportSend(_ request: KubeRequest) async throws(ClientError) -> RawResponse {
+        guard !requestHeaders.isEmpty else { return try await transport.send(request) }
+        var request = request
+        request.headers = requestHeaders + request.headers
+        return try await transport.send(request)
     }
 
     /// Closes the connection pool. Call once, after the last request.
@@ -37,13 +74,13 @@ public final class KubeClient: Sendable {
 
     public func get(_ resource: GroupVersionResource, name: String, namespace: String? = nil, subresource: String? = nil) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.get(resource, name: name, namespace: namespace, subresource: subresource)
-        return try Self.object(from: await transport.send(request), request)
+        return try Self.object(from: await transportSend(request), request)
     }
 
     /// One page; see ``listAll(_:namespace:options:)`` for every page.
     public func list(_ resource: GroupVersionResource, namespace: String? = nil, options: ListOptions = .init()) async throws(ClientError) -> ObjectList {
         let request = KubeRequest.list(resource, namespace: namespace, options: options)
-        return try ObjectList(Self.json(from: await transport.send(request), request))
+        return try ObjectList(Self.json(from: await transportSend(request), request))
     }
 
     /// Every page, following `continue` (pages of `options.limit`, default 500).
@@ -81,7 +118,7 @@ public final class KubeClient: Sendable {
     /// Creates an object; `namespace` defaults to the object's `metadata.namespace`.
     public func create(_ resource: GroupVersionResource, _ object: KubeObject, namespace: String? = nil, subresource: String? = nil, options: WriteOptions = .init()) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.create(resource, object, namespace: namespace ?? object.namespace, subresource: subresource, options: options)
-        let created = try Self.object(from: await transport.send(request), request)
+        let created = try Self.object(from: await transportSend(request), request)
         await writeObservers.notify(resource, created, subresource: subresource, dryRun: options.dryRun)
         return created
     }
@@ -95,7 +132,7 @@ public final class KubeClient: Sendable {
                 details: .init(kind: object.kind, causes: [.init(reason: "FieldValueRequired", message: "Required value", field: "metadata.name")])))
         }
         let request = KubeRequest.update(resource, object, subresource: subresource, options: options)
-        let updated = try Self.object(from: await transport.send(request), request)
+        let updated = try Self.object(from: await transportSend(request), request)
         await writeObservers.notify(resource, updated, subresource: subresource, dryRun: options.dryRun)
         return updated
     }
@@ -107,7 +144,7 @@ public final class KubeClient: Sendable {
 
     public func patch(_ resource: GroupVersionResource, name: String, namespace: String? = nil, _ patch: Patch, subresource: String? = nil, options: PatchOptions = .init()) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.patch(resource, name: name, namespace: namespace, patch, subresource: subresource, options: options)
-        let patched = try Self.object(from: await transport.send(request), request)
+        let patched = try Self.object(from: await transportSend(request), request)
         await writeObservers.notify(resource, patched, subresource: subresource, dryRun: options.dryRun)
         return patched
     }
@@ -117,7 +154,7 @@ public final class KubeClient: Sendable {
     @discardableResult
     public func delete(_ resource: GroupVersionResource, name: String, namespace: String? = nil, options: DeleteOptions = .init()) async throws(ClientError) -> KubeObject? {
         let request = KubeRequest.delete(resource, name: name, namespace: namespace, options: options)
-        let value = try Self.json(from: await transport.send(request), request)
+        let value = try Self.json(from: await transportSend(request), request)
         if value["kind"]?.stringValue == "Status" { return nil }
         guard let object = KubeObject(value) else {
             throw .decoding("\(request.method.rawValue) \(request.path): expected an object, found \(value.typeName)")
@@ -127,7 +164,7 @@ public final class KubeClient: Sendable {
 
     /// Deletes every object the list options select.
     public func deleteCollection(_ resource: GroupVersionResource, namespace: String? = nil, listOptions: ListOptions = .init(), options: DeleteOptions = .init()) async throws(ClientError) {
-        _ = try await transport.send(.deleteCollection(resource, namespace: namespace, listOptions: listOptions, options: options))
+        _ = try await transportSend(.deleteCollection(resource, namespace: namespace, listOptions: listOptions, options: options))
     }
 
     /// A lazily started watch; iterating it opens the stream. Events arrive line by line as the
@@ -144,12 +181,12 @@ public final class KubeClient: Sendable {
         _ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
         contentType: String? = nil, accept: String = "application/json"
     ) async throws(ClientError) -> RawResponse {
-        try await transport.send(KubeRequest(method: method, path: path, query: query, body: body, contentType: contentType, accept: accept))
+        try await transportSend(KubeRequest(method: method, path: path, query: query, body: body, contentType: contentType, accept: accept))
     }
 
     /// Sends any ``KubeRequest``, e.g. one built with its static builders.
     public func send(_ request: KubeRequest) async throws(ClientError) -> RawResponse {
-        try await transport.send(request)
+        try await transportSend(request)
     }
 
     /// Typed access for kinds with a Swift model.

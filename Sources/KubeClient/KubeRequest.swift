@@ -15,6 +15,8 @@ public struct KubeRequest: Sendable {
     public var accept: String
     /// Watches stream: they get no overall deadline and are not retried once they have started.
     public var isWatch: Bool
+    /// Sent besides the transport's own (`User-Agent` here replaces the client's).
+    public var headers: [(String, String)] = []
 
     public init(
         method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,

@@ -1,4 +1,5 @@
 import Foundation
+import KratixCLI
 import KratixAPI
 import KratixJobRunner
 import KratixTestSupport
@@ -87,7 +88,9 @@ final class PlatformHarness: Sendable {
             let runner = JobRunner(
                 configuration: .init(kubeconfig: server.kubeconfig, imageMapPath: images, parallelism: 4, kratixExecutable: kratix,
                                      pipelineAdapterImage: PipelineAdapterImage.defaultImage,
-                                     workDirectory: "\(directory)/pods", maximumGracePeriod: .seconds(5)),
+                                     workDirectory: "\(directory)/pods", maximumGracePeriod: .seconds(5),
+                                     // As `kratix dev` runs it: the adapter's steps in the runner's process.
+                                     inProcessPrograms: [PipelineAdapterProgram.inProcess(kratixExecutable: kratix)]),
                 client: client, logger: Logger(label: "e2e.runner"))
             let runnerTask = Task { try await runner.run() }
             do {
