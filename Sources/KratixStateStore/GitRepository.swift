@@ -173,17 +173,19 @@ actor GitRepository {
                 // What a crash left committed but maybe unpushed goes first, as its own commits.
                 for entry in pending {
                     let plans = entry.updates.compactMap { try? GitUpdatePlan($0, storePath: configuration.storePath) }
-                    for plan in plans { try await apply(plan) }
+                    var specs: [String] = []
+                    for plan in plans { specs += try apply(plan) }
+                    try await stage(specs)
                     try await commitIfChanged(message: GitRepository.message(for: plans.map(\.update)))
                 }
+                // Every update's files, then one `git add` for all of them.
                 var changed: [Bool] = []
-                var previous = try await writeTree()
+                var pathspecs: [String] = []
                 for (_, plan) in valid {
-                    try await apply(plan)
-                    let tree = try await writeTree()
-                    changed.append(tree != previous)
-                    previous = tree
+                    changed.append(wouldChange(plan))
+                    pathspecs += try apply(plan)
                 }
+                try await stage(pathspecs)
                 let committedUpdates = zip(valid, changed).filter { $0.1 }.map { $0.0.plan.update }
                 try await commitIfChanged(message: GitRepository.message(for: committedUpdates))
                 let head = try await revParse("HEAD") ?? ""
@@ -224,14 +226,40 @@ actor GitRepository {
         return first.commitMessage + "\n\n" + updates.dropFirst().map(\.commitMessage).joined(separator: "\n")
     }
 
-    private func apply(_ plan: GitUpdatePlan) async throws(StateStoreError) {
+    /// Whether applying `plan` to the working tree as it is would change anything.
+    private func wouldChange(_ plan: GitUpdatePlan) -> Bool {
+        let fm = FileManager.default
+        func content(_ path: String) -> [UInt8]? {
+            guard let full = try? absolutePath(path), let data = fm.contents(atPath: full) else { return nil }
+            return [UInt8](data)
+        }
+        for path in plan.deletions where content(path) != nil { return true }
+        for file in plan.files where content(file.path) != file.content { return true }
+        if let dir = plan.replacedDirectory, let full = try? absolutePath(dir) {
+            // Files in the directory that the update does not keep.
+            let wanted = Set(plan.files.map(\.path))
+            let prefix = dir.isEmpty ? "" : dir + "/"
+            if let walker = fm.enumerator(atPath: full) {
+                for case let relative as String in walker {
+                    var isDir: ObjCBool = false
+                    if fm.fileExists(atPath: full + "/" + relative, isDirectory: &isDir), !isDir.boolValue, !wanted.contains(prefix + relative) {
+                        return true
+                    }
+                }
+            }
+        }
+        return false
+    }
+
+    /// Writes `plan` into the working tree; returns the paths to stage.
+    private func apply(_ plan: GitUpdatePlan) throws(StateStoreError) -> [String] {
         var pathspecs: [String] = []
         let fm = FileManager.default
         if let dir = plan.replacedDirectory {
+            // The working tree matches the branch after `sync`: a directory that is not there is
+            // not tracked either.
             let full = try absolutePath(dir)
-            var present = fm.fileExists(atPath: full)
-            if !present { present = try await isTracked(dir) }
-            if present {
+            if fm.fileExists(atPath: full) {
                 pathspecs.append(dir)
                 removeItem(full)
             }
@@ -264,21 +292,22 @@ actor GitRepository {
             }
             pathspecs.append(file.path)
         }
-        if pathspecs.isEmpty { return }
+        return pathspecs
+    }
+
+    /// Stages `pathspecs` (the working tree's state of each, deletions included).
+    private func stage(_ pathspecs: [String]) async throws(StateStoreError) {
         // Literal pathspecs (GIT_LITERAL_PATHSPECS) and --force: workload names are data, and a
-        // repository's .gitignore must not silently drop them.
-        for chunk in pathspecs.chunked(into: 500) {
+        // repository's .gitignore must not silently drop them. A path staged twice is staged once.
+        var seen = Set<String>()
+        let unique = pathspecs.filter { seen.insert($0).inserted }
+        for chunk in unique.chunked(into: 500) {
             _ = try await git(network: false, ["add", "--all", "--force", "--"] + chunk)
         }
     }
 
     private func removeItem(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
-    }
-
-    private func isTracked(_ path: String) async throws(StateStoreError) -> Bool {
-        let out = try await git(network: false, "ls-files", "--", path)
-        return !out.stdout.isEmpty
     }
 
     /// The absolute path in the clone, after checking that no existing component is a symbolic
@@ -294,10 +323,6 @@ actor GitRepository {
             }
         }
         return current
-    }
-
-    private func writeTree() async throws(StateStoreError) -> String {
-        try await git(network: false, "write-tree").stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func commitIfChanged(message: String) async throws(StateStoreError) {

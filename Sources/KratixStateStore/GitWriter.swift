@@ -18,8 +18,8 @@ public struct GitWriter: StateStoreWriter {
     public var cloneDirectory: String { repository.repoDir }
 
     public func update(_ update: StateStoreUpdate) async throws(StateStoreError) -> WriteResult {
-        // Batching off means one commit per update, as upstream writes.
-        let result = configuration.batchWindow > .zero
+        // Without group commit, one commit per update, as upstream writes.
+        let result = configuration.groupCommit
             ? await repository.submit(update)
             : await repository.applyEach(update)
         return try result.get()

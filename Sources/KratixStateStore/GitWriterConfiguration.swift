@@ -21,8 +21,12 @@ public struct GitWriterConfiguration: Sendable {
     /// a restarted writer find and push commits a crash left unpushed; by default a directory
     /// under the system temporary directory.
     public var cacheDirectory: String
-    /// Writes arriving within this window go into one commit and one push. Zero turns batching
-    /// off: one commit per update, like upstream.
+    /// Group commit: every update waiting when the writer is free goes into one commit and one
+    /// push (updates that arrive while a push runs wait for the next). Off: one commit and push
+    /// per update, as upstream writes.
+    public var groupCommit: Bool
+    /// With group commit, how long the writer waits after the first update of a batch for more
+    /// (zero: it writes as soon as it is free).
     public var batchWindow: Duration
     /// The most updates one batch holds.
     public var maxBatchSize: Int
@@ -40,7 +44,7 @@ public struct GitWriterConfiguration: Sendable {
                 authorName: String = "kratix", authorEmail: String = "",
                 authentication: GitAuthentication = .none,
                 minimumFetchInterval: Duration = .seconds(5), commandTimeout: Duration = .seconds(90),
-                cacheDirectory: String? = nil, batchWindow: Duration = .zero, maxBatchSize: Int = 500,
+                cacheDirectory: String? = nil, groupCommit: Bool = true, batchWindow: Duration = .zero, maxBatchSize: Int = 500,
                 pushAttempts: Int = 10, verifyTLS: Bool = false, gitExecutable: String? = nil) {
         self.url = url
         self.branch = branch
@@ -52,6 +56,7 @@ public struct GitWriterConfiguration: Sendable {
         self.commandTimeout = commandTimeout
         self.cacheDirectory = cacheDirectory
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("kratix-repos")
+        self.groupCommit = groupCommit
         self.batchWindow = batchWindow
         self.maxBatchSize = max(1, maxBatchSize)
         self.pushAttempts = max(1, pushAttempts)

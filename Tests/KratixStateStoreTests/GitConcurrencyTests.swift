@@ -43,7 +43,8 @@ struct GitConcurrencyTests {
             for (n, name) in writerNames.enumerated() {
                 let batching = n % 2 == 0
                 let w = try await GitWriter(GitWriterConfiguration(
-                    url: url, cacheDirectory: "\(cache)/\(name)", batchWindow: batching ? .milliseconds(30) : .zero, pushAttempts: 40))
+                    url: url, cacheDirectory: "\(cache)/\(name)", groupCommit: batching, batchWindow: batching ? .milliseconds(30) : .zero,
+                    pushAttempts: 40))
                 func change(_ i: Int) -> StateStoreUpdate {
                     StateStoreUpdate(name: "\(name)-\(i)", directory: "changes/\(name)/\(i)", replaceDirectory: true,
                                      files: [StateStoreFile(path: "f.yaml", text: "\(name) \(i)\n")])

@@ -17,16 +17,20 @@ public protocol StateStoreWriterFactory: Sendable {
 public struct DefaultStateStoreWriterFactory: StateStoreWriterFactory {
     /// Where Git clones live; nil means the writer's default under the temporary directory.
     public var gitCacheDirectory: String?
-    /// Git batching window (zero: one commit per update, as upstream).
+    /// Git group commit: every placement waiting when the writer is free in one commit and push
+    /// (off: one commit per placement, as upstream).
+    public var gitGroupCommit: Bool
+    /// With group commit, how long a batch waits for more after its first placement.
     public var gitBatchWindow: Duration
     /// Minimum time between fetches before a Git write (`git.minimumFetchInterval`).
     public var gitMinimumFetchInterval: Duration
     /// Supplies `KRATIX_EXEC_TIMEOUT`, the GitHub App token lifetime and, for `IAM` buckets, AWS credentials.
     public var environment: [String: String]
 
-    public init(gitCacheDirectory: String? = nil, gitBatchWindow: Duration = .zero, gitMinimumFetchInterval: Duration = .seconds(5),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(gitCacheDirectory: String? = nil, gitGroupCommit: Bool = true, gitBatchWindow: Duration = .zero,
+                gitMinimumFetchInterval: Duration = .seconds(5), environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.gitCacheDirectory = gitCacheDirectory
+        self.gitGroupCommit = gitGroupCommit
         self.gitBatchWindow = gitBatchWindow
         self.gitMinimumFetchInterval = gitMinimumFetchInterval
         self.environment = environment
@@ -43,6 +47,7 @@ public struct DefaultStateStoreWriterFactory: StateStoreWriterFactory {
             configuration = try GitWriterConfiguration(store: store, secretData: secretData, environment: environment,
                                                        cacheDirectory: gitCacheDirectory)
         }
+        configuration.groupCommit = gitGroupCommit
         configuration.batchWindow = gitBatchWindow
         configuration.minimumFetchInterval = gitMinimumFetchInterval
         return try await GitWriter(configuration)

@@ -10,8 +10,10 @@ import Logging
 /// status; removes them again when the WorkPlacement is deleted (spec §7 and §8).
 ///
 /// The store's writer comes from the shared ``StateStoreRegistry``: until the store validated,
-/// the write waits (requeue after 15 s). The whole read-compute-write sequence runs under the
-/// store's lock. After a successful write the placement is rewritten every
+/// the write waits (requeue after 15 s). Placements are handed to the writer without a lock, so
+/// every placement waiting on a store goes into its next commit (group commit, ``GitWriter``);
+/// only `aggregatedYAML` destinations, whose one file is computed from all their placements, are
+/// written under the store's lock. After a successful write the placement is rewritten every
 /// `stateStoreReconciliationInterval`, which undoes drift in the store.
 public struct WorkPlacementReconciler: Sendable {
     public let client: KubeClient
@@ -52,8 +54,16 @@ public struct WorkPlacementReconciler: Sendable {
             logger.warning("destination has no stateStoreRef", metadata: ["destination": "\(destinationName)"])
             return .requeueAfter(SchedulingTimings.defaultRequeue)
         }
-        let outcome = try await registry.withWriter(StateStoreRegistry.StoreKey(reference)) { writer in
-            try await self.reconcile(placement, destination: destination, writer: writer, placements: placements)
+        let storeKey = StateStoreRegistry.StoreKey(reference)
+        let outcome: ReconcileAction?
+        if WorkPlacementLayout(destination: destination).mode == .aggregatedYAML {
+            outcome = try await registry.withWriter(storeKey) { writer in
+                try await self.reconcile(placement, destination: destination, writer: writer, placements: placements)
+            }
+        } else if let writer = await registry.writer(for: storeKey) {
+            outcome = try await reconcile(placement, destination: destination, writer: writer, placements: placements)
+        } else {
+            outcome = nil
         }
         // A cache miss: the store has not validated yet.
         return outcome ?? .requeueAfter(SchedulingTimings.defaultRequeue)
