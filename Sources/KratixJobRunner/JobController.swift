@@ -1,11 +1,14 @@
 import Foundation
 import KubeClient
 import KubeModel
+import KubeRuntime
 import Logging
 
-/// The IO side of the Job controller: reads a Job and its pods, lets ``JobSync`` decide, and carries
-/// the decision out — creating pods (handed to the ``PodScheduler``), stopping them, writing the
-/// Job's status, deleting it when its time to live is over — and runs the pods it was given.
+/// The IO side of the Job controller: takes a Job and its pods from the informer caches, lets
+/// ``JobSync`` decide, and carries the decision out — creating pods (handed to the
+/// ``PodScheduler``), stopping them, writing the Job's status, deleting it when its time to live is
+/// over — and runs the pods it was given. It runs on the controller runtime (`Controller`,
+/// `WorkQueue`, informers) like every other controller of the project.
 struct JobController: Sendable {
     static let jobNameLabel = "batch.kubernetes.io/job-name"
     static let legacyJobNameLabel = "job-name"
@@ -15,39 +18,35 @@ struct JobController: Sendable {
     let client: KubeClient
     let executor: PodExecutor
     let scheduler: PodScheduler
-    let queue: WorkQueue
+    /// The controller's queue, for Jobs whose pods finished here.
+    let queue: WorkQueue<ObjectKey>
+    /// The pods of this node (indexed by ``controllerUIDLabel``), kept current by an informer.
+    let pods: ObjectCache
     let nodeName: String
     let retryBackoff: Backoff
     let logger: Logger
 
     // MARK: Reconcile
 
-    /// One pass over the Job `namespace/name`; failures are retried through the queue.
-    func reconcile(_ key: String) async {
-        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return }
-        let (namespace, name) = (parts[0], parts[1])
+    /// One pass over a Job; a failure comes back a second later.
+    func reconcile(_ job: KubeObject) async -> ReconcileAction {
+        let snapshot = JobSnapshot(job)
+        if job.deletionTimestamp != nil { _ = await scheduler.cancelJob(uid: snapshot.uid, reason: .deleted) }
         do {
-            let job: KubeObject
-            do {
-                job = try await client.get(.jobs, name: name, namespace: namespace)
-            } catch .notFound {
-                return
-            }
-            let snapshot = JobSnapshot(job)
-            // Local pods first, then the list: a pod writes its final status before it leaves the
-            // local set, so one that left it shows as finished in a list taken afterwards. The
-            // other order could see it running in the list and gone from the set: an orphan.
+            // Local pods first, then the cached ones: a pod's final status reaches the cache (the
+            // write-through of the runner's own write) before the pod leaves the local set, so one
+            // that left it shows as finished here. The other order could see it running in the
+            // cache and gone from the set: an orphan.
             let localPods = await scheduler.localPods
-            let pods = try await client.list(.pods, namespace: namespace, options: ListOptions(labelSelector: "\(Self.controllerUIDLabel)=\(snapshot.uid)"))
-                .items.filter { pod in pod.metadata.ownerReferences?.contains { $0.uid == snapshot.uid } ?? false }
+            let pods = self.pods.list(namespace: snapshot.namespace, labels: [Self.controllerUIDLabel: snapshot.uid])
+                .filter { pod in pod.metadata.ownerReferences?.contains { $0.uid == snapshot.uid } ?? false }
             let sync = JobSync(job: snapshot, pods: pods.map(PodSnapshot.init), localPods: localPods, now: Date(), retryBackoff: retryBackoff)
             var result = sync.sync()
             try await apply(&result, job: job, snapshot: snapshot, pods: pods)
-            if let delay = result.requeueAfter { queue.add(key, after: delay) }
+            return result.requeueAfter.map { ReconcileAction.requeueAfter($0) } ?? .done
         } catch {
-            logger.warning("job reconcile failed; retrying", metadata: ["job": "\(key)", "error": "\(error)"])
-            queue.add(key, after: .seconds(1))
+            logger.warning("job reconcile failed; retrying", metadata: ["job": "\(snapshot.key)", "error": "\(error)"])
+            return .requeueAfter(.seconds(1))
         }
     }
 
@@ -61,7 +60,7 @@ struct JobController: Sendable {
                 guard await !scheduler.isDeleted(job: snapshot.uid) else { break }
                 let pod = try await createPod(for: job, snapshot: snapshot)
                 let accepted = await scheduler.submit(PodScheduler.Entry(
-                    pod: pod, uid: pod.uid ?? "", jobUID: snapshot.uid, jobKey: snapshot.key, cancellation: PodCancellation()))
+                    pod: pod, uid: pod.uid ?? "", jobUID: snapshot.uid, jobKey: snapshot.objectKey, cancellation: PodCancellation()))
                 guard accepted else {
                     // The Job was deleted while this pass ran: the garbage collector has been and gone.
                     try await deletePod(pod)
@@ -203,28 +202,21 @@ struct JobController: Sendable {
         await writer.flush()
         logger.info("pod finished", metadata: ["pod": "\(entry.pod.namespace ?? "")/\(entry.pod.name ?? "")", "phase": "\(status.phase.rawValue)"])
         await scheduler.finished(entry.uid)
-        queue.add(entry.jobKey)
+        await queue.add(entry.jobKey)
     }
 
     // MARK: Events
 
-    /// A Job changed: reconcile it. A deleted Job's pods stop at once, and pods a reconcile created
-    /// for it after the garbage collector ran are deleted.
-    func jobChanged(_ event: WatchEvent) async {
-        let job = event.object
+    /// A Job went: its pods stop at once, and pods a reconcile created for it after the garbage
+    /// collector ran are deleted.
+    func jobDeleted(_ job: KubeObject) async {
         guard let uid = job.uid else { return }
-        switch event.type {
-        case .deleted:
-            _ = await scheduler.jobDeleted(uid: uid)
-            do {
-                let pods = try await client.list(.pods, namespace: job.namespace, options: ListOptions(labelSelector: "\(Self.controllerUIDLabel)=\(uid)"))
-                for pod in pods.items { try await deletePod(pod) }
-            } catch {
-                logger.warning("pods of a deleted job could not be listed or deleted", metadata: ["job": "\(job.key)", "error": "\(error)"])
-            }
-        default:
-            if job.deletionTimestamp != nil { _ = await scheduler.cancelJob(uid: uid, reason: .deleted) }
-            queue.add(job.key)
+        _ = await scheduler.jobDeleted(uid: uid)
+        do {
+            let pods = try await client.list(.pods, namespace: job.namespace, options: ListOptions(labelSelector: "\(Self.controllerUIDLabel)=\(uid)"))
+            for pod in pods.items { try await deletePod(pod) }
+        } catch {
+            logger.warning("pods of a deleted job could not be listed or deleted", metadata: ["job": "\(job.key)", "error": "\(error)"])
         }
     }
 
@@ -236,16 +228,15 @@ struct JobController: Sendable {
         }
     }
 
-    /// A pod of this node changed: a deleted pod's processes stop, and its Job is reconciled (its
-    /// counts, readiness and restarts come from its pods).
-    func podChanged(_ event: WatchEvent) async {
+    /// A pod of this node went or is being deleted: its processes stop. (Its Job is reconciled
+    /// through the controller's owner trigger.)
+    func podChanged(_ event: InformerEvent) async {
         let pod = event.object
-        if event.type == .deleted || pod.deletionTimestamp != nil, let uid = pod.uid {
-            _ = await scheduler.cancel(uid, reason: .deleted)
+        guard case .deleted = event else {
+            if pod.deletionTimestamp != nil, let uid = pod.uid { _ = await scheduler.cancel(uid, reason: .deleted) }
+            return
         }
-        if let job = pod.metadata.controllerReference, job.kind == "Job" {
-            queue.add("\(pod.namespace ?? "default")/\(job.name)")
-        }
+        if let uid = pod.uid { _ = await scheduler.cancel(uid, reason: .deleted) }
     }
 
     /// At start: pods of this node left `Pending` or `Running` by an earlier runner process are
@@ -258,7 +249,7 @@ struct JobController: Sendable {
             guard snapshot.isActive, !local.contains(snapshot.uid) else { continue }
             try await markFailed(pod, reason: JobSync.nodeLost)
             if let job = pod.metadata.controllerReference, job.kind == "Job" {
-                queue.add("\(pod.namespace ?? "default")/\(job.name)")
+                await queue.add(ObjectKey(namespace: pod.namespace ?? "default", name: job.name))
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import KubeRuntime
 import Logging
 import ServiceLifecycle
 
@@ -58,7 +59,7 @@ public struct JobRunner: Service {
             allJobs: Bool = false, kratixExecutable: String = JobRunner.Configuration.currentExecutable,
             pipelineAdapterImage: String? = ProcessInfo.processInfo.environment["PIPELINE_ADAPTER_IMG"],
             workDirectory: String? = nil, nodeName: String = "kratix-runner", maximumGracePeriod: Duration = .seconds(30),
-            retryBackoff: Backoff = Backoff(), restartBackoff: Backoff = Backoff(), keepPodDirectories: Bool = false,
+            retryBackoff: Backoff = .podRetry, restartBackoff: Backoff = .podRetry, keepPodDirectories: Bool = false,
             apiQPS: Double = 50, apiBurst: Int = 100, inProcessPrograms: [InProcessProgram] = []
         ) {
             self.kubeconfig = kubeconfig
@@ -157,17 +158,29 @@ public struct JobRunner: Service {
             images: images, mountNamespace: mountNamespace, dataSource: APIPodDataSource(client: client),
             logSink: APIContainerLogSink(client: client, logger: logger), logger: logger)
         let scheduler = PodScheduler(parallelism: configuration.parallelism)
-        let queue = WorkQueue()
+        // The controller runtime every controller of the project runs on: shared informers for
+        // the Jobs and this node's pods, and a controller whose queue the pods report back to.
+        let informers = SharedInformers(client: client, logger: logger)
+        let jobs = await informers.informer(for: .jobs, labelSelector: configuration.allJobs ? nil : Self.managedJobSelector)
+        let pods = await informers.informer(for: SharedInformers.Key(
+            .pods, labelSelector: JobController.controllerUIDLabel, fieldSelector: "spec.nodeName=\(configuration.nodeName)"))
+        pods.cache.addLabelIndex(JobController.controllerUIDLabel)
+        // The runner's writes (pods it creates, statuses it sets) reach these caches before the next reconcile.
+        let observer = client.writeObservers.add { resource, object in await informers.applyWritten(resource, object) }
+        defer { client.writeObservers.remove(observer) }
+        let queue = WorkQueue<ObjectKey>(name: "jobs")
         let controller = JobController(
-            client: client, executor: executor, scheduler: scheduler, queue: queue, nodeName: configuration.nodeName,
+            client: client, executor: executor, scheduler: scheduler, queue: queue, pods: pods.cache, nodeName: configuration.nodeName,
             retryBackoff: configuration.retryBackoff, logger: logger)
+        let jobController = Controller<KubeObject>(name: "jobs", cache: jobs.cache, queue: queue, client: client, logger: logger) { job, _ in
+            await controller.reconcile(job)
+        }
+        await jobController.watch(jobs)
+        await jobController.watch(pods, trigger: .owner(kind: "Job", group: "batch"))
+        // Side effects the reconcile cannot see: a deleted Job or pod stops its processes at once.
+        await jobs.subscribe { event in if case .deleted(let job) = event { await controller.jobDeleted(job) } }
+        await pods.subscribe { event in await controller.podChanged(event) }
         let shutdown = ShutdownSignal()
-        let jobs = ResourceWatcher(
-            client: client, resource: .jobs, labelSelector: configuration.allJobs ? nil : Self.managedJobSelector,
-            fieldSelector: nil, logger: logger)
-        let pods = ResourceWatcher(
-            client: client, resource: .pods, labelSelector: JobController.controllerUIDLabel,
-            fieldSelector: "spec.nodeName=\(configuration.nodeName)", logger: logger)
         logger.info("job runner started", metadata: [
             "server": "\(endpoint.url)", "parallelism": "\(configuration.parallelism)",
             "jobs": "\(configuration.allJobs ? "all" : Self.managedJobSelector)", "workDirectory": "\(workDirectory)",
@@ -181,23 +194,9 @@ public struct JobRunner: Service {
                     await withTaskGroup(of: Void.self) { loops in
                         loops.addTask {
                             await Self.retrying(logger: logger) { () async throws(ClientError) in try await controller.failAbandonedPods() }
-                            await withTaskGroup(of: Void.self) { watches in
-                                watches.addTask {
-                                    await jobs.run(
-                                        relisted: { items in
-                                            for job in items { queue.add(job.key) }
-                                        },
-                                        event: { await controller.jobChanged($0) })
-                                }
-                                watches.addTask {
-                                    await pods.run(relisted: { _ in }, event: { await controller.podChanged($0) })
-                                }
-                                watches.addTask {
-                                    while let key = await queue.next() {
-                                        await controller.reconcile(key)
-                                        queue.done(key)
-                                    }
-                                }
+                            await withTaskGroup(of: Void.self) { parts in
+                                parts.addTask { await informers.tasks.run() }
+                                parts.addTask { await jobController.run() }
                             }
                         }
                         await shutdown.wait()
@@ -206,7 +205,7 @@ public struct JobRunner: Service {
                 }
                 group.addTask {
                     await shutdown.wait()
-                    queue.close()
+                    await queue.shutDown()
                     await scheduler.close(reason: .shutdown)
                 }
                 // The pods: each runs in a child task, so the runner returns only when all have stopped.

@@ -1,3 +1,4 @@
+import KubeRuntime
 import Foundation
 import KubeModel
 
@@ -38,4 +39,5 @@ struct JobSnapshot: Sendable {
     }
 
     var key: String { "\(namespace)/\(name)" }
+    var objectKey: ObjectKey { ObjectKey(namespace: namespace, name: name) }
 }

@@ -35,7 +35,7 @@ public struct PodExecutor: Sendable {
 
         public init(
             workDirectory: String, nodeName: String = "kratix-runner", apiServer: APIServerEndpoint? = nil,
-            maximumGracePeriod: Duration = .seconds(30), restartBackoff: Backoff = Backoff(),
+            maximumGracePeriod: Duration = .seconds(30), restartBackoff: Backoff = .podRetry,
             keepPodDirectories: Bool = false, home: String? = nil, inProcessPrograms: [InProcessProgram] = [],
             inProcessClient: KubeClient? = nil
         ) {

@@ -1,3 +1,4 @@
+import KubeRuntime
 import KubeModel
 
 /// The pods this runner has taken on, and the slots they run in: at most `parallelism` run at
@@ -7,7 +8,7 @@ actor PodScheduler {
         var pod: KubeObject
         var uid: String
         var jobUID: String
-        var jobKey: String
+        var jobKey: ObjectKey
         var cancellation: PodCancellation
     }
 

@@ -1,5 +1,10 @@
-/// Exponential backoff with jitter between retries: attempt `n` waits between half and all of
-/// `min(maximum, initial * 2^n)`, so clients that failed together do not retry together.
+/// Exponential backoff between retries: the delay doubles from ``initial`` up to ``maximum``.
+///
+/// Two ways to use it: ``delay(attempt:)`` adds jitter (attempt `n` waits between half and all of
+/// `min(maximum, initial * 2^n)`, so clients that failed together do not retry together), and
+/// ``delay(afterFailures:)`` is the exact doubling the Job controller and kubelet use for pod
+/// retries and container restarts. The one backoff type of the package (the controller runtime's
+/// per-key rate limiter builds on the same rule).
 public struct Backoff: Sendable, Equatable {
     public var initial: Duration
     public var maximum: Duration
@@ -28,5 +33,11 @@ public struct Backoff: Sendable, Equatable {
     public func delay(attempt: Int) -> Duration {
         var generator = SystemRandomNumberGenerator()
         return delay(attempt: attempt, using: &generator)
+    }
+
+    /// The delay before the next attempt after `failures` failures, without jitter: zero before
+    /// the first failure, then ``initial``, doubling up to ``maximum``.
+    public func delay(afterFailures failures: Int) -> Duration {
+        failures > 0 ? ceiling(attempt: failures - 1) : .zero
     }
 }

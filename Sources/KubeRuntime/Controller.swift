@@ -42,13 +42,14 @@ public final class Controller<Object: Sendable>: RunnableController, Sendable {
     /// - Parameters:
     ///   - client: handed to the reconcile in its context (for writes, and reads that must be fresh).
     ///   - recorder: handed to the reconcile in its context, for events.
-    public init(name: String, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
+    ///   - queue: a queue made beforehand, for a reconciler that adds to it itself; nil makes one.
+    public init(name: String, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(), queue: WorkQueue<ObjectKey>? = nil,
                 client: KubeClient? = nil, recorder: EventRecorder? = nil,
                 logger: Logger = Logger(label: "kratix.controller"), metricsFactory: (any MetricsFactory)? = nil,
                 resolve: @escaping Resolve, reconcile: @escaping Reconcile) {
         self.name = name
         self.workers = max(1, workers)
-        self.queue = WorkQueue(name: name, rateLimiter: rateLimiter, metricsFactory: metricsFactory)
+        self.queue = queue ?? WorkQueue(name: name, rateLimiter: rateLimiter, metricsFactory: metricsFactory)
         self.resolve = resolve
         self.reconcile = reconcile
         self.client = client
@@ -175,10 +176,10 @@ extension Controller where Object == ObjectKey {
 extension Controller where Object == KubeObject {
     /// A controller whose reconcile gets the object from `cache` as it is stored.
     public convenience init(name: String, cache: ObjectCache, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
-                            client: KubeClient? = nil, recorder: EventRecorder? = nil,
+                            queue: WorkQueue<ObjectKey>? = nil, client: KubeClient? = nil, recorder: EventRecorder? = nil,
                             logger: Logger = Logger(label: "kratix.controller"), metricsFactory: (any MetricsFactory)? = nil,
                             reconcile: @escaping Reconcile) {
-        self.init(name: name, workers: workers, rateLimiter: rateLimiter, client: client, recorder: recorder, logger: logger,
+        self.init(name: name, workers: workers, rateLimiter: rateLimiter, queue: queue, client: client, recorder: recorder, logger: logger,
                   metricsFactory: metricsFactory, resolve: { cache.get($0) }, reconcile: reconcile)
     }
 }

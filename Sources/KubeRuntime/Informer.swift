@@ -149,10 +149,11 @@ public final class Informer: Sendable {
 
     /// Takes an object this process just wrote (``KubeClient/writeObservers``) into the cache and
     /// tells the subscribers, as the watch would a moment later; the watch's own event for it then
-    /// changes nothing. Objects outside this informer's namespace or label selector, and informers
-    /// with a field selector (which this cannot evaluate), are left to the watch.
+    /// changes nothing. Objects outside this informer's namespace, label selector or field selector
+    /// (`path=value` and `path!=value` terms) are left to the watch.
     public func applyWritten(_ object: KubeObject) async {
-        guard hasSynced, configuration.fieldSelector == nil, object.resourceVersion.flatMap({ UInt64($0) }) != nil else { return }
+        guard hasSynced, object.resourceVersion.flatMap({ UInt64($0) }) != nil else { return }
+        if let fields = configuration.fieldSelector, !Self.matches(fieldSelector: fields, object) { return }
         // A write that removed the last finalizer of an object being deleted deleted it: the watch
         // reports that.
         if object.deletionTimestamp != nil && object.finalizers.isEmpty { return }
@@ -164,6 +165,21 @@ public final class Informer: Sendable {
         }
         guard case .applied(let old, let stored) = cache.applyIfNewer(object) else { return }
         if let old { await deliver(.updated(old: old, new: stored)) } else { await deliver(.added(stored)) }
+    }
+
+    /// Whether `object` has the fields of a selector of `a.b=value` / `a.b!=value` terms (what
+    /// field selectors are); false for anything else, so the watch decides.
+    static func matches(fieldSelector: String, _ object: KubeObject) -> Bool {
+        for term in fieldSelector.split(separator: ",") {
+            let negated = term.contains("!=")
+            let parts = term.components(separatedBy: negated ? "!=" : "=")
+            guard parts.count == 2 else { return false }
+            var value: JSONValue? = .object(object.json)
+            for key in parts[0].split(separator: ".") { value = value?[String(key)] }
+            let actual = value?.stringValue ?? ""
+            if (actual == parts[1]) == negated { return false }
+        }
+        return true
     }
 
     private func setResourceVersion(_ object: KubeObject) {

@@ -1,3 +1,4 @@
+import KubeClient
 import Testing
 
 @testable import KratixJobRunner
