@@ -21,7 +21,7 @@ public enum KratixGroup {
 }
 
 /// A typed object of the Kratix API.
-public protocol KratixResource: KubeResource, Equatable {
+public protocol KratixResource: KubeResource, HasObjectMeta, Equatable {
     static var apiKind: String { get }
     /// The lower-case plural resource name (`promises`).
     static var plural: String { get }

@@ -54,12 +54,7 @@ public struct APIPodDataSource: PodDataSource {
     }
 
     private func fetch(_ resource: GroupVersionResource, name: String, namespace: String) async throws(ClientError) -> KubeObject? {
-        do {
-            return try await client.get(resource, name: name, namespace: namespace)
-        } catch {
-            if case .notFound = error { return nil }
-            throw error
-        }
+        try await client.getOptional(resource, name: name, namespace: namespace)
     }
 
     private func requestToken(_ request: KubeObject, namespace: String, createDefault: Bool) async throws(ClientError) -> KubeObject {

@@ -30,6 +30,12 @@ public struct Api<R: KubeResource>: Sendable {
         try await get(name)
     }
 
+    /// The object, or nil when it does not exist (``KubeClient/getOptional(_:name:namespace:)``).
+    public func getOptional(_ name: String) async throws(ClientError) -> R? {
+        guard let object = try await client.getOptional(resource, name: name, namespace: objectNamespace()) else { return nil }
+        return try decode(object)
+    }
+
     public func list(_ options: ListOptions = .init()) async throws(ClientError) -> TypedList<R> {
         try decode(await client.list(resource, namespace: namespace, options: options))
     }

@@ -147,7 +147,7 @@ final class HTTPTransport: Sendable {
                     body = Array(try await response.body.collect(upTo: Self.maximumBodySize).readableBytesView)
                 }
                 let elapsed = ContinuousClock.now - started
-                metrics.record(method: request.method, code: String(code), duration: elapsed)
+                metrics.record(request, code: String(code), duration: elapsed)
                 logger.debug("request", metadata: Self.metadata(request, code: String(code), elapsed: elapsed, attempt: attempt))
                 if success { return (response, body) }
                 if code == 401, credentials.canRefresh, !refreshedCredentials {
@@ -164,7 +164,7 @@ final class HTTPTransport: Sendable {
                 let elapsed = ContinuousClock.now - started
                 if Task.isCancelled { throw .transport("\(label) to \(hostPort): cancelled") }
                 let classified = classify(error, request: request)
-                metrics.record(method: request.method, code: "<error>", duration: elapsed)
+                metrics.record(request, code: "<error>", duration: elapsed)
                 logger.debug("request failed", metadata: Self.metadata(request, code: "<error>", elapsed: elapsed, attempt: attempt)
                     .merging(["error": "\(classified.message)"]) { $1 })
                 failure = .transport(classified)

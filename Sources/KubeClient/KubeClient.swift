@@ -77,6 +77,16 @@ public final class KubeClient: Sendable {
         return try Self.object(from: await transportSend(request), request)
     }
 
+    /// The object, or nil when it does not exist (404); every other failure is thrown.
+    public func getOptional(_ resource: GroupVersionResource, name: String, namespace: String? = nil) async throws(ClientError) -> KubeObject? {
+        do {
+            return try await get(resource, name: name, namespace: namespace)
+        } catch {
+            if case .notFound = error { return nil }
+            throw error
+        }
+    }
+
     /// One page; see ``listAll(_:namespace:options:)`` for every page.
     public func list(_ resource: GroupVersionResource, namespace: String? = nil, options: ListOptions = .init()) async throws(ClientError) -> ObjectList {
         let request = KubeRequest.list(resource, namespace: namespace, options: options)

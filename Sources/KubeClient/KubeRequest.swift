@@ -17,6 +17,11 @@ public struct KubeRequest: Sendable {
     public var isWatch: Bool
     /// Sent besides the transport's own (`User-Agent` here replaces the client's).
     public var headers: [(String, String)] = []
+    /// The Kubernetes verb (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`,
+    /// `deletecollection`) and the resource (`pods`, `pods/status`) of a request built by the
+    /// verbs' builders, for metrics; nil for raw requests.
+    public var verb: String?
+    public var resource: String?
 
     public init(
         method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
@@ -45,16 +50,26 @@ public struct KubeRequest: Sendable {
 extension KubeRequest {
     static func json(_ value: JSONValue) -> [UInt8] { value.serializedBytes() }
 
+    func tagged(_ verb: String, _ resource: GroupVersionResource, _ subresource: String?) -> KubeRequest {
+        var request = self
+        request.verb = verb
+        request.resource = resource.resource + (subresource.map { "/\($0)" } ?? "")
+        return request
+    }
+
     public static func get(_ resource: GroupVersionResource, name: String, namespace: String?, subresource: String? = nil) -> KubeRequest {
         KubeRequest(method: .GET, path: ResourcePath(resource, namespace: namespace, name: name, subresource: subresource).path)
+            .tagged("get", resource, subresource)
     }
 
     public static func list(_ resource: GroupVersionResource, namespace: String?, options: ListOptions) -> KubeRequest {
         KubeRequest(method: .GET, path: ResourcePath(resource, namespace: namespace).path, query: options.queryItems)
+            .tagged("list", resource, nil)
     }
 
     public static func watch(_ resource: GroupVersionResource, namespace: String?, options: WatchOptions) -> KubeRequest {
         KubeRequest(method: .GET, path: ResourcePath(resource, namespace: namespace).path, query: options.queryItems, isWatch: true)
+            .tagged("watch", resource, nil)
     }
 
     /// POST to the collection, or to `<name>/<subresource>` when a subresource is given (e.g. `serviceaccounts/x/token`).
@@ -66,12 +81,14 @@ extension KubeRequest {
             path = ResourcePath(resource, namespace: namespace)
         }
         return KubeRequest(method: .POST, path: path.path, query: options.queryItems, body: json(object.value), contentType: "application/json")
+            .tagged("create", resource, subresource)
     }
 
     /// PUT to the object's own path, named by its metadata.
     public static func update(_ resource: GroupVersionResource, _ object: KubeObject, subresource: String? = nil, options: WriteOptions) -> KubeRequest {
         let path = ResourcePath(resource, namespace: object.namespace, name: object.name ?? "", subresource: subresource)
         return KubeRequest(method: .PUT, path: path.path, query: options.queryItems, body: json(object.value), contentType: "application/json")
+            .tagged("update", resource, subresource)
     }
 
     public static func patch(_ resource: GroupVersionResource, name: String, namespace: String?, _ patch: Patch, subresource: String? = nil, options: PatchOptions) -> KubeRequest {
@@ -79,15 +96,18 @@ extension KubeRequest {
         return KubeRequest(
             method: .PATCH, path: path.path, query: options.queryItems(isApply: patch.isApply),
             body: json(patch.body), contentType: patch.contentType)
+            .tagged("patch", resource, subresource)
     }
 
     public static func delete(_ resource: GroupVersionResource, name: String, namespace: String?, options: DeleteOptions) -> KubeRequest {
         let path = ResourcePath(resource, namespace: namespace, name: name)
         return KubeRequest(method: .DELETE, path: path.path, body: json(options.body), contentType: "application/json")
+            .tagged("delete", resource, nil)
     }
 
     public static func deleteCollection(_ resource: GroupVersionResource, namespace: String?, listOptions: ListOptions, options: DeleteOptions) -> KubeRequest {
         let path = ResourcePath(resource, namespace: namespace)
         return KubeRequest(method: .DELETE, path: path.path, query: listOptions.queryItems, body: json(options.body), contentType: "application/json")
+            .tagged("deletecollection", resource, nil)
     }
 }

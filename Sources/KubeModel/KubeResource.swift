@@ -5,3 +5,8 @@ public protocol KubeResource: Codable, Sendable {
     static var groupVersionResource: GroupVersionResource { get }
     static var namespaced: Bool { get }
 }
+
+/// A typed object with standard metadata, for helpers that work on any kind (finalizers).
+public protocol HasObjectMeta: Sendable {
+    var metadata: ObjectMeta { get }
+}

@@ -43,6 +43,16 @@ public final class CachedReader: ObjectReader, Sendable {
         return try await live.get(resource, name: name, namespace: namespace)
     }
 
+    public func cached(_ resource: GroupVersionResource, name: String, namespace: String?) async throws(ClientError) -> KubeObject? {
+        let candidates = registrations.withLock { $0[resource] ?? [] }
+        guard !candidates.isEmpty else { return try await live.get(resource, name: name, namespace: namespace) }
+        for registration in candidates {
+            await registration.informer.waitForSync()
+            if let object = registration.cache.get(namespace: namespace, name: name) { return object }
+        }
+        return nil
+    }
+
     public func list(_ resource: GroupVersionResource, namespace: String?, labels: [String: String]) async throws(ClientError) -> [KubeObject] {
         let candidates = registrations.withLock { $0[resource] ?? [] }
         if let registration = candidates.first(where: { r in r.selector.allSatisfy { key, value in value.isEmpty ? labels[key] != nil : labels[key] == value } }) {

@@ -57,9 +57,6 @@ public final class Manager: Service, Sendable {
         self.logger = logger
         self.informers = SharedInformers(client: client, resyncPeriod: resyncPeriod, logger: logger)
         self.elector = configuration.leaderElection.map { LeaderElector(client: client, configuration: $0, logger: logger) }
-        // Read-your-writes: what the controllers write reaches their caches before the write returns.
-        let informers = self.informers
-        client.writeObservers.add { resource, object in await informers.applyWritten(resource, object) }
     }
 
     /// The URL of `/metrics` once bound.
@@ -114,6 +111,10 @@ public final class Manager: Service, Sendable {
     public func controller(named name: String) -> (any RunnableController)? { state.withLock { $0.controllers[name] } }
 
     public func run() async throws {
+        // Read-your-writes: what the controllers write reaches their caches before the write returns.
+        let informers = self.informers
+        let observer = client.writeObservers.add { resource, object in await informers.applyWritten(resource, object) }
+        defer { client.writeObservers.remove(observer) }
         let probes = try await bindProbes()
         state.withLock { $0.running = true }
         defer { state.withLock { $0.running = false; $0.leading = false } }

@@ -10,9 +10,18 @@ public protocol ObjectReader: Sendable {
 
     /// The objects whose labels include every pair of `labels`, in one namespace or (nil) all.
     func list(_ resource: GroupVersionResource, namespace: String?, labels: [String: String]) async throws(ClientError) -> [KubeObject]
+
+    /// Like ``get(_:name:namespace:)``, but a cache that does not hold the object answers nil
+    /// without asking the API server: for an object the caller is about to create with the labels
+    /// the cache selects by (a create that finds it exists anyway says so).
+    func cached(_ resource: GroupVersionResource, name: String, namespace: String?) async throws(ClientError) -> KubeObject?
 }
 
 extension ObjectReader {
+    public func cached(_ resource: GroupVersionResource, name: String, namespace: String?) async throws(ClientError) -> KubeObject? {
+        try await get(resource, name: name, namespace: namespace)
+    }
+
     public func get<R: KubeResource>(_ type: R.Type, _ name: String, namespace: String? = nil) async throws(ClientError) -> R? {
         guard let object = try await get(R.groupVersionResource, name: name, namespace: R.namespaced ? namespace : nil) else { return nil }
         return try Self.decode(object)
@@ -42,11 +51,7 @@ public struct LiveReader: ObjectReader {
     public init(client: KubeClient) { self.client = client }
 
     public func get(_ resource: GroupVersionResource, name: String, namespace: String?) async throws(ClientError) -> KubeObject? {
-        do {
-            return try await client.get(resource, name: name, namespace: namespace)
-        } catch .notFound {
-            return nil
-        }
+        try await client.getOptional(resource, name: name, namespace: namespace)
     }
 
     public func list(_ resource: GroupVersionResource, namespace: String?, labels: [String: String]) async throws(ClientError) -> [KubeObject] {

@@ -35,7 +35,7 @@ public struct PromiseReconciler: Sendable {
         self.events = events
         self.configuration = configuration
         self.resourceControllers = resourceControllers
-        self.dependencies = StaticDependencyWorkWriter(client: client)
+        self.dependencies = StaticDependencyWorkWriter(client: client, reader: self.reader)
     }
 
     /// The finalizers a Promise should carry (§1.4, in upstream's order).
@@ -114,16 +114,10 @@ public struct PromiseReconciler: Sendable {
 
         // 5. Finalizers.
         let wanted = Self.finalizers(for: promise)
-        var finalizers = object.finalizers.filter { $0 != KratixFinalizers.deleteWorkflows || wanted.contains($0) }
-        for finalizer in wanted where !finalizers.contains(finalizer) { finalizers.append(finalizer) }
-        if finalizers != object.finalizers {
-            let written = await client.succeeds {
-                _ = try await client.patch(resource, name: key.name, .merge([
-                    "metadata": ["finalizers": .array(finalizers.map(JSONValue.string)), "resourceVersion": .string(object.resourceVersion ?? "")],
-                ]))
-            }
-            return written ? .done : .requeueAfter(.seconds(5))
+        if object.finalizers.contains(KratixFinalizers.deleteWorkflows) && !wanted.contains(KratixFinalizers.deleteWorkflows) {
+            object = try await Finalizers.remove([KratixFinalizers.deleteWorkflows], from: object, resource: resource, client: client) ?? object
         }
+        object = try await Finalizers.add(wanted, to: object, resource: resource, client: client)
 
         // 6. Version.
         var status = WorkflowStatusDocument(object.status, conditionStyle: .metav1)
@@ -492,7 +486,7 @@ public struct PromiseReconciler: Sendable {
 
         let api = try? PromiseAPI.make(for: promise)
         if finalizers.contains(KratixFinalizers.resourceRequestCleanup) {
-            if let api, try await client.getIfPresent(.customResourceDefinitions, name: api.crdName) != nil {
+            if let api, try await client.getOptional(.customResourceDefinitions, name: api.crdName) != nil {
                 await resourceControllers.start(promise: name, api: api)
                 let requests = try await client.listAll(api.resource).items
                 if !requests.isEmpty {
@@ -540,7 +534,7 @@ public struct PromiseReconciler: Sendable {
         }
 
         if finalizers.contains(KratixFinalizers.apiCRDCleanup) {
-            if let api, try await client.getIfPresent(.customResourceDefinitions, name: api.crdName) != nil {
+            if let api, try await client.getOptional(.customResourceDefinitions, name: api.crdName) != nil {
                 try await client.deleteIfPresent(.customResourceDefinitions, name: api.crdName)
                 return .requeueAfter(.seconds(5))
             }

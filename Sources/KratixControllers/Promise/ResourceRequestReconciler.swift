@@ -98,18 +98,7 @@ public struct ResourceRequestReconciler: Sendable {
         }
 
         // 9. Finalizers.
-        let missing = Self.finalizers.filter { !request.finalizers.contains($0) }
-        if !missing.isEmpty {
-            var all = request.finalizers
-            all.append(contentsOf: missing)
-            do {
-                request = try await client.patch(api.resource, name: key.name, namespace: key.namespace, .merge([
-                    "metadata": ["finalizers": .array(all.map(JSONValue.string)), "resourceVersion": .string(request.resourceVersion ?? "")],
-                ]))
-            } catch {
-                return .requeueAfter(.seconds(5))
-            }
-        }
+        request = try await Finalizers.add(Self.finalizers, to: request, resource: api.resource, client: client)
 
         // 11. A Promise being deleted runs no configure workflows.
         if promiseObject.deletionTimestamp != nil { return .done }

@@ -36,22 +36,18 @@ public struct DestinationReconciler: Sendable {
 
     public func reconcile(_ destination: Destination) async throws -> ReconcileAction {
         var destination = destination
-        let destinations = client.api(Destination.self)
 
         // 1. The cleanup finalizer follows `spec.cleanup`.
         let wantsFinalizer = destination.spec.effectiveCleanup == .all
         let hasFinalizer = destination.metadata.hasFinalizer(KratixFinalizers.destinationCleanup)
         if wantsFinalizer != hasFinalizer && !(wantsFinalizer && destination.metadata.isBeingDeleted) {
-            var updated = destination
-            if wantsFinalizer {
-                updated.metadata.addFinalizer(KratixFinalizers.destinationCleanup)
-            } else {
-                updated.metadata.removeFinalizer(KratixFinalizers.destinationCleanup)
-            }
             do {
-                switch try await SchedulingAPI.update(destinations, updated) {
-                case .written(let written): destination = written
-                case let lost: return lost.lostAction ?? .done
+                if wantsFinalizer {
+                    destination = try await Finalizers.add(KratixFinalizers.destinationCleanup, to: destination, client: client)
+                } else if let remaining = try await Finalizers.remove([KratixFinalizers.destinationCleanup], from: destination, client: client) {
+                    destination = remaining
+                } else {
+                    return .done
                 }
             } catch {
                 _ = try? await setReady(destination, DestinationConditions.finalizerUpdateFailed("\(error)"))
@@ -127,9 +123,8 @@ public struct DestinationReconciler: Sendable {
             await events.record(.warning("DestinationNotReady", "Failed to delete test documents from State Store: \(error)"), on: destination)
             return .requeueAfter(SchedulingTimings.defaultRequeue)
         }
-        var updated = destination
-        updated.metadata.removeFinalizer(KratixFinalizers.destinationCleanup)
-        return try await SchedulingAPI.update(client.api(Destination.self), updated).lostAction ?? .done
+        try await Finalizers.remove([KratixFinalizers.destinationCleanup], from: destination, client: client)
+        return .done
     }
 
     private func storeExists(_ reference: StateStoreReference) async throws(ClientError) -> Bool {

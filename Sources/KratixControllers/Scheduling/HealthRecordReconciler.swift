@@ -19,7 +19,7 @@ public struct HealthRecordReconciler: Sendable {
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         let records = client.api(HealthRecord.self, namespace: key.namespace)
-        guard let record = try await SchedulingAPI.get(records, key.name) else { return .done }
+        guard let record = try await records.getOptional(key.name) else { return .done }
         let found: (request: KubeObject?, resource: GroupVersionResource?)
         do {
             found = try await resourceRequest(for: record)
@@ -37,11 +37,7 @@ public struct HealthRecordReconciler: Sendable {
             // Nothing to report on yet; the record is reconciled again when it changes.
             return .done
         }
-        if !record.metadata.hasFinalizer(KratixFinalizers.healthRecordCleanup) {
-            var updated = record
-            updated.metadata.addFinalizer(KratixFinalizers.healthRecordCleanup)
-            return try await SchedulingAPI.update(records, updated).lostAction ?? .done
-        }
+        _ = try await Finalizers.add(KratixFinalizers.healthRecordCleanup, to: record, client: client)
 
         let all = try await client.api(HealthRecord.self).listAll().items
         let mine = HealthStatusSummary.records(all, forResource: request.name ?? "", namespace: request.namespace ?? "")
@@ -65,19 +61,18 @@ public struct HealthRecordReconciler: Sendable {
             _ = try await writeHealthStatus(HealthStatusSummary.healthStatus(for: remaining), to: request, resource: resource)
             return .requeueAfter(SchedulingTimings.defaultRequeue)
         }
-        var updated = record
-        updated.metadata.removeFinalizer(KratixFinalizers.healthRecordCleanup)
-        return try await SchedulingAPI.update(records, updated).lostAction ?? .done
+        try await Finalizers.remove([KratixFinalizers.healthRecordCleanup], from: record, client: client)
+        return .done
     }
 
     /// The Promise's API (from its CRD) and the request the record names; nil when either is gone.
     private func resourceRequest(for record: HealthRecord) async throws -> (KubeObject?, GroupVersionResource?) {
         let promiseName = record.data.promiseRef?.name ?? ""
-        guard let promise = try await SchedulingAPI.get(client.api(Promise.self), promiseName) else { return (nil, nil) }
+        guard let promise = try await client.api(Promise.self).getOptional(promiseName) else { return (nil, nil) }
         guard let resource = Self.resource(of: promise) else {
             throw SchedulingError(.invalidDocument(source: "Promise \(promiseName)", detail: "spec.api does not name a group, version and plural"))
         }
-        let request = try await SchedulingAPI.get(client, resource, name: record.data.resourceRef?.name ?? "",
+        let request = try await client.getOptional(resource, name: record.data.resourceRef?.name ?? "",
                                                   namespace: record.data.resourceRef?.namespace)
         return (request, resource)
     }

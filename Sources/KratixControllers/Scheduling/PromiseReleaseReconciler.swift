@@ -27,11 +27,12 @@ public struct PromiseReleaseReconciler: Sendable {
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         let releases = client.api(PromiseRelease.self)
-        guard var release = try await SchedulingAPI.get(releases, key.name) else { return .done }
+        guard var release = try await releases.getOptional(key.name) else { return .done }
         if release.metadata.isBeingDeleted { return try await delete(release) }
         if !release.metadata.hasFinalizer(KratixFinalizers.promiseCleanup) {
-            release.metadata.addFinalizer(KratixFinalizers.promiseCleanup)
-            return try await SchedulingAPI.update(releases, release).lostAction ?? .done
+            // The change brings the next pass (this controller sees every change of its releases).
+            _ = try await Finalizers.add(KratixFinalizers.promiseCleanup, to: release, client: client)
+            return .done
         }
 
         // Already installed at the desired version?
@@ -93,7 +94,7 @@ public struct PromiseReleaseReconciler: Sendable {
     /// ones, annotations are added, and the release becomes the controlling owner.
     private func install(_ fetched: Promise, for release: PromiseRelease) async throws {
         let promises = client.api(Promise.self)
-        let existing = try await SchedulingAPI.get(promises, fetched.name)
+        let existing = try await promises.getOptional(fetched.name)
         var promise = existing ?? Promise(name: fetched.name)
         promise.spec = fetched.spec
         var labels = promise.metadata.labels ?? [:]
@@ -145,9 +146,8 @@ public struct PromiseReleaseReconciler: Sendable {
         guard release.metadata.hasFinalizer(KratixFinalizers.promiseCleanup) else { return .done }
         let promises = try await releasedPromises(release)
         if promises.isEmpty {
-            var updated = release
-            updated.metadata.removeFinalizer(KratixFinalizers.promiseCleanup)
-            return try await SchedulingAPI.update(client.api(PromiseRelease.self), updated).lostAction ?? .done
+            try await Finalizers.remove([KratixFinalizers.promiseCleanup], from: release, client: client)
+            return .done
         }
         for promise in promises where !promise.metadata.isBeingDeleted {
             try await SchedulingAPI.delete(client.api(Promise.self), promise.name)

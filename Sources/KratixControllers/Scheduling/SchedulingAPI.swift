@@ -27,24 +27,6 @@ enum SchedulingAPI {
         }
     }
 
-    static func get<R: KubeResource>(_ api: Api<R>, _ name: String) async throws(ClientError) -> R? {
-        do {
-            return try await api.get(name)
-        } catch {
-            if case .notFound = error { return nil }
-            throw error
-        }
-    }
-
-    static func get(_ client: KubeClient, _ resource: GroupVersionResource, name: String, namespace: String?) async throws(ClientError) -> KubeObject? {
-        do {
-            return try await client.get(resource, name: name, namespace: namespace)
-        } catch {
-            if case .notFound = error { return nil }
-            throw error
-        }
-    }
-
     static func update<R: KubeResource>(_ api: Api<R>, _ object: R) async throws(ClientError) -> WriteOutcome<R> {
         do {
             return .written(try await api.update(object))

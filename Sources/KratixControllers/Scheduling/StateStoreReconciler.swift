@@ -69,7 +69,7 @@ public struct StateStoreReconciler<Store: ReconciledStateStore>: Sendable {
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         let stores = client.api(Store.self)
         let storeKey = StateStoreRegistry.StoreKey(kind: Store.referenceKind, name: key.name)
-        guard let store = try await Self.getIfPresent(stores, key.name) else {
+        guard let store = try await stores.getOptional(key.name) else {
             await registry.remove(storeKey)
             return .done
         }
@@ -132,15 +132,6 @@ public struct StateStoreReconciler<Store: ReconciledStateStore>: Sendable {
             if try await !Self.updateStatus(stores, updated) { return .requeueAfter(SchedulingTimings.fastRequeue) }
         }
         return .done
-    }
-
-    private static func getIfPresent(_ stores: Api<Store>, _ name: String) async throws(ClientError) -> Store? {
-        do {
-            return try await stores.get(name)
-        } catch {
-            if case .notFound = error { return nil }
-            throw error
-        }
     }
 
     /// False when the write lost a race (conflict).

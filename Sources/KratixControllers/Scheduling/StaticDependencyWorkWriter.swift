@@ -2,6 +2,7 @@ import Foundation
 import KratixAPI
 import KubeClient
 import KubeModel
+import KubeRuntime
 
 /// Keeps a Promise's static-dependency Work in step with `spec.dependencies` (spec §2.7): created
 /// when there are dependencies, its spec replaced when they change, deleted when the list becomes
@@ -9,11 +10,14 @@ import KubeModel
 /// for its `dependencies-cleanup` finalizer.
 public struct StaticDependencyWorkWriter: Sendable {
     public let client: KubeClient
+    /// Where the Works are looked up: the informer caches in the manager.
+    public let reader: any ObjectReader
     public let namespace: String
 
-    public init(client: KubeClient, namespace: String = KratixGroup.systemNamespace) {
+    public init(client: KubeClient, namespace: String = KratixGroup.systemNamespace, reader: (any ObjectReader)? = nil) {
         self.client = client
         self.namespace = namespace
+        self.reader = reader ?? LiveReader(client: client)
     }
 
     /// The Work as it now is, or nil when the Promise has no dependencies.
@@ -50,10 +54,7 @@ public struct StaticDependencyWorkWriter: Sendable {
     }
 
     private func find(promise: String) async throws(ClientError) -> [Work] {
-        let selector = StaticDependencyWork.labels(promise: promise).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            .joined(separator: ",")
-        return try await client.api(Work.self, namespace: namespace).listAll(ListOptions(labelSelector: selector)).items
-            .sorted { $0.name < $1.name }
+        try await reader.list(Work.self, namespace: namespace, labels: StaticDependencyWork.labels(promise: promise)).sorted { $0.name < $1.name }
     }
 
     /// Go's `time.Now().String()` layout, as upstream writes the annotation (informational only).

@@ -80,12 +80,7 @@ public struct WorkPlacementReconciler: Sendable {
         if layout.mode == .none { missing.append(KratixFinalizers.workPlacementDotFilesCleanup) }
         missing.removeAll { placement.metadata.hasFinalizer($0) }
         if !missing.isEmpty {
-            var updated = placement
-            for finalizer in missing { updated.metadata.addFinalizer(finalizer) }
-            switch try await SchedulingAPI.update(placements, updated) {
-            case .written(let written): placement = written
-            case let lost: return lost.lostAction ?? .done
-            }
+            for finalizer in missing { placement = try await Finalizers.add(finalizer, to: placement, client: client) }
         }
 
         let result: WriteResult
@@ -199,10 +194,8 @@ public struct WorkPlacementReconciler: Sendable {
     }
 
     private func removeFinalizers(_ placement: WorkPlacement, placements: Api<WorkPlacement>) async throws -> ReconcileAction {
-        var updated = placement
-        let a = updated.metadata.removeFinalizer(KratixFinalizers.workPlacementRepoCleanup)
-        let b = updated.metadata.removeFinalizer(KratixFinalizers.workPlacementDotFilesCleanup)
-        guard a || b else { return .done }
-        return try await SchedulingAPI.update(placements, updated).lostAction ?? .done
+        try await Finalizers.remove([KratixFinalizers.workPlacementRepoCleanup, KratixFinalizers.workPlacementDotFilesCleanup],
+                                    from: placement, client: client)
+        return .done
     }
 }

@@ -38,18 +38,10 @@ public struct WorkReconciler: Sendable {
 
     public func reconcile(_ work: Work) async throws -> ReconcileAction {
         var work = work
-        let works = client.api(Work.self, namespace: work.metadata.namespace)
         if work.metadata.isBeingDeleted {
             return try await delete(work)
         }
-        if !work.metadata.hasFinalizer(KratixFinalizers.workCleanup) {
-            var updated = work
-            updated.metadata.addFinalizer(KratixFinalizers.workCleanup)
-            switch try await SchedulingAPI.update(works, updated) {
-            case .written(let written): work = written
-            case let lost: return lost.lostAction ?? .done
-            }
-        }
+        work = try await Finalizers.add(KratixFinalizers.workCleanup, to: work, client: client)
         do {
             return try await schedule(work)
         } catch let error as ClientError where Self.isRace(error) {
@@ -189,8 +181,7 @@ public struct WorkReconciler: Sendable {
             await events.record(.warning("FailedDelete", "deleting work failed: \(failures.joined(separator: "; "))"), on: work)
             throw SchedulingError(.deletionFailed(object: "WorkPlacements of Work \(namespace)/\(work.name)", detail: failures.joined(separator: "; ")))
         }
-        var updated = work
-        updated.metadata.removeFinalizer(KratixFinalizers.workCleanup)
-        return try await SchedulingAPI.update(client.api(Work.self, namespace: namespace), updated).lostAction ?? .done
+        try await Finalizers.remove([KratixFinalizers.workCleanup], from: work, client: client)
+        return .done
     }
 }

@@ -224,7 +224,7 @@ public struct WorkflowEngine: Sendable {
                 var annotations = object.annotations
                 annotations[JobCreationStamp.annotation] = JobCreationStamp.next(now: now())
                 object.annotations = annotations
-            } else if let existing = try? await reader.get(gvr, name: object.name ?? "", namespace: object.namespace) {
+            } else if let existing = try? await reader.cached(gvr, name: object.name ?? "", namespace: object.namespace) {
                 if object.kind == "ServiceAccount" && existing.labels[KratixLabels.promiseName] == nil {
                     logger.debug("service account exists but was not created by kratix; skipping update",
                                  metadata: ["serviceAccount": "\(object.key)"])

@@ -230,7 +230,10 @@ import Testing
             let runtime = try #require(await platform.get(Self.runtimes, "my-app-stack", namespace: "default"))
             #expect(runtime[at: ["spec", "image"]] == "syntasso/sample-todo:v0.1.0")
             #expect(runtime[at: ["spec", "applicationEnv"]]?.arrayValue?.first?["value"] == "my-app-stack-my-app-stack-postgresql.default.svc")
-            let deployment = try await repository.show("worker-1/resources/default/runtime/my-app-stack/instance/\(Self.root)/deployment.yaml") ?? ""
+            // Reconciled means its Work is scheduled; the file follows with the placement's write.
+            let path = "worker-1/resources/default/runtime/my-app-stack/instance/\(Self.root)/deployment.yaml"
+            _ = await platform.eventually { try await repository.show(path) != nil }
+            let deployment = try await repository.show(path) ?? ""
             #expect(deployment.contains("image: syntasso/sample-todo:v0.1.0"), "\(deployment)")
         }
     }

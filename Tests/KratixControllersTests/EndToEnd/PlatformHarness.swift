@@ -125,11 +125,13 @@ final class PlatformHarness: Sendable {
     // MARK: The manager
 
     /// Starts a manager with every Kratix controller (no leader election, no probes), reading the
-    /// `kratix` ConfigMap as `kratix manager` does.
-    func startManager(workers: Int = 2) async throws {
+    /// `kratix` ConfigMap as `kratix manager` does. It shares the harness's client unless given one
+    /// (which the caller shuts down).
+    func startManager(workers: Int = 2, client: KubeClient? = nil, metrics: MetricsRegistry? = nil) async throws {
+        let client = client ?? self.client
         let configuration = try await KratixConfiguration.load(client: client, environment: [:])
         let manager = Manager(client: client, configuration: .init(metricsBindAddress: nil, healthProbeBindAddress: nil),
-                              metrics: MetricsRegistry(), logger: Logger(label: "e2e.manager"))
+                              metrics: metrics ?? MetricsRegistry(), logger: Logger(label: "e2e.manager"))
         let platform = KratixPlatform(
             manager: manager, configuration: configuration, workers: workers,
             writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache-\(UUID().uuidString.prefix(4))"),
