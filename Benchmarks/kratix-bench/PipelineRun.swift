@@ -48,6 +48,7 @@ struct PipelineRun {
         let metricsSplit = [Self.reconcileTotal: "controller"]
         let managerBefore = MetricsSnapshot(platform.managerMetrics, splitting: metricsSplit)
         let tallyBefore = platform.tally.snapshot
+        let detailBefore = platform.tally.detail
         let commitsBefore = try await platform.repository.commitCount()
         let peakReset = resetPeakRSS()
         let timeout = Duration.seconds(max(120, requests * 3))
@@ -89,6 +90,10 @@ struct PipelineRun {
         for (product, count) in platform.tally.snapshot where product != BenchPlatform.benchProduct {
             let delta = Double(count - (tallyBefore[product] ?? 0))
             if delta > 0 { figures.apiRequestsByPart[product] = delta }
+        }
+        for (request, count) in platform.tally.detail where !request.hasPrefix(BenchPlatform.benchProduct + " ") {
+            let delta = Double(count - (detailBefore[request] ?? 0))
+            if delta > 0 { figures.apiRequestsByKind[request] = delta }
         }
         return figures
     }

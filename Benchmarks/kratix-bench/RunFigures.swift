@@ -17,6 +17,8 @@ struct RunFigures: Sendable {
     /// `kratix-runner`, `kratix-pipeline-adapter`); the bench's own are left out.
     var apiRequestsByPart: [String: Double] = [:]
     var apiRequests: Double { apiRequestsByPart.values.reduce(0, +) }
+    /// The same by `part METHOD resource`, printed with KRATIX_BENCH_VERBOSE=1.
+    var apiRequestsByKind: [String: Double] = [:]
     var peakRSS = 0.0
     var peakRSSIsRunPeak = false
     /// The machine's 1-minute load average when the N requests were created and when they were done.
@@ -47,6 +49,11 @@ struct RunFigures: Sendable {
         emit(label("API requests per request (all parts)") + String(format: " %8.2f      (manager %.2f, runner %.2f, adapters %.2f%@; counted by the API server)",
                                                                        apiRequests / n, part("kratix-manager"), part("kratix-runner"),
                                                                        part("kratix-pipeline-adapter"), others))
+        if ProcessInfo.processInfo.environment["KRATIX_BENCH_VERBOSE"] != nil {
+            for (kind, count) in apiRequestsByKind.sorted(by: { $0.value > $1.value }) {
+                emit("    " + label(kind) + String(format: " %8.2f per request", count / n))
+            }
+        }
         emit(label("peak RSS") + String(format: " %8.1f MB   (%@; API server, runner and manager in one process)",
                                         peakRSS, peakRSSIsRunPeak ? "VmHWM during the N-request run" : "VmHWM since process start"))
     }

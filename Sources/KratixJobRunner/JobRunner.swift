@@ -149,18 +149,21 @@ public struct JobRunner: Service {
         let endpoint = APIServerEndpoint(
             url: client.configuration.server, caCertificatePEM: client.configuration.tls.caPEM,
             insecureSkipTLSVerify: client.configuration.tls.insecureSkipTLSVerify)
+        let scheduler = PodScheduler(parallelism: configuration.parallelism)
+        // The controller runtime every controller of the project runs on: shared informers for
+        // the Jobs, this node's pods and the ConfigMaps pods mount, and a controller whose queue
+        // the pods report back to.
+        let informers = SharedInformers(client: client, logger: logger)
+        let configMaps = await informers.informer(for: .configMaps)
         let executor = PodExecutor(
             configuration: .init(
                 workDirectory: workDirectory, nodeName: configuration.nodeName, apiServer: endpoint,
                 maximumGracePeriod: configuration.maximumGracePeriod, restartBackoff: configuration.restartBackoff,
                 keepPodDirectories: configuration.keepPodDirectories, inProcessPrograms: configuration.inProcessPrograms,
                 inProcessClient: client),
-            images: images, mountNamespace: mountNamespace, dataSource: APIPodDataSource(client: client),
+            images: images, mountNamespace: mountNamespace, dataSource: APIPodDataSource(client: client, configMaps: configMaps),
             logSink: APIContainerLogSink(client: client, logger: logger), logger: logger)
-        let scheduler = PodScheduler(parallelism: configuration.parallelism)
-        // The controller runtime every controller of the project runs on: shared informers for
-        // the Jobs and this node's pods, and a controller whose queue the pods report back to.
-        let informers = SharedInformers(client: client, logger: logger)
+
         let jobs = await informers.informer(for: .jobs, labelSelector: configuration.allJobs ? nil : Self.managedJobSelector)
         let pods = await informers.informer(for: SharedInformers.Key(
             .pods, labelSelector: JobController.controllerUIDLabel, fieldSelector: "spec.nodeName=\(configuration.nodeName)"))

@@ -97,7 +97,8 @@ public struct BoundAPIServer: Sendable {
                     case .end:
                         guard let requestHead = head else { continue }
                         head = nil
-                        configuration.requestTally?.count(userAgent: requestHead.headers.first(name: "User-Agent"))
+                        configuration.requestTally?.count(userAgent: requestHead.headers.first(name: "User-Agent"),
+                                                          method: requestHead.method.rawValue, path: requestHead.uri)
                         if tooLarge {
                             let response = APIResponse.error(APIError(code: 413, reason: "RequestEntityTooLarge", message: "the request body is larger than \(configuration.maximumBodySize) bytes"))
                             try await write(response, keepAlive: requestHead.isKeepAlive, version: requestHead.version, to: outbound)

@@ -36,22 +36,45 @@ public enum Finalizers {
         try await add([finalizer], to: object, resource: resource, client: client)
     }
 
-    /// Adds the missing ones of `finalizers`, in order, after those the object has.
+    /// Adds the missing ones of `finalizers`, in order, after those the object has; and, in the
+    /// same write, sets `labels` (a new object's first pass needs both).
     public static func add(_ finalizers: [String], to object: KubeObject, resource: GroupVersionResource,
-                           client: KubeClient) async throws(ClientError) -> KubeObject {
+                           client: KubeClient, labels: [String: String] = [:]) async throws(ClientError) -> KubeObject {
         let current = object.finalizers
         let missing = finalizers.filter { !current.contains($0) }
-        guard !missing.isEmpty else { return object }
-        let operations: [JSONValue]
+        let present = object.labels
+        let newLabels = labels.filter { present[$0.key] != $0.value }
+        guard !missing.isEmpty || !newLabels.isEmpty else { return object }
+        var operations: [JSONValue] = []
+        if !newLabels.isEmpty {
+            if object.json["metadata"]?["labels"] == nil {
+                var map = JSONObject()
+                for (key, value) in newLabels.sorted(by: { $0.key < $1.key }) { map[key] = .string(value) }
+                operations.append(["op": "add", "path": "/metadata/labels", "value": .object(map)])
+            } else {
+                for (key, value) in newLabels.sorted(by: { $0.key < $1.key }) {
+                    operations.append(["op": "add", "path": .string("/metadata/labels/" + pointerToken(key)), "value": .string(value)])
+                }
+            }
+        }
+        guard !missing.isEmpty else { return try await patch(operations, object: object, resource: resource, client: client) }
         if object.json["metadata"]?["finalizers"] == nil {
-            // Nothing to test against but the absence, which `add` at the member checks itself
-            // (it would replace a list someone added meanwhile: `test` that it is still absent).
-            operations = [["op": "add", "path": "/metadata/finalizers", "value": .array(missing.map(JSONValue.string))]]
+            // No list to test: `add` would replace one someone added meanwhile, so the object's
+            // version is the guard here.
+            if let version = object.resourceVersion {
+                operations.append(["op": "test", "path": "/metadata/resourceVersion", "value": .string(version)])
+            }
+            operations.append(["op": "add", "path": "/metadata/finalizers", "value": .array(missing.map(JSONValue.string))])
         } else {
-            operations = [["op": "test", "path": "/metadata/finalizers", "value": .array(current.map(JSONValue.string))]]
-                + missing.map { ["op": "add", "path": "/metadata/finalizers/-", "value": .string($0)] }
+            operations.append(["op": "test", "path": "/metadata/finalizers", "value": .array(current.map(JSONValue.string))])
+            operations += missing.map { ["op": "add", "path": "/metadata/finalizers/-", "value": .string($0)] }
         }
         return try await patch(operations, object: object, resource: resource, client: client)
+    }
+
+    /// A JSON Pointer reference token (RFC 6901): `~` and `/` escaped.
+    static func pointerToken(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     /// Removes `finalizers` if present; returns the updated object (or nil when the removal let the

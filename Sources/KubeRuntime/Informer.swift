@@ -113,7 +113,7 @@ public final class Informer: Sendable {
                 case .initApply(let object):
                     relisted.append(object)
                 case .initDone(let rv):
-                    let changes = cache.replace(with: relisted)
+                    let changes = cache.replace(with: relisted, listedAt: rv)
                     relisted = []
                     let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
                         state.lastResourceVersion = rv

@@ -185,14 +185,33 @@ public final class ObjectCache: Sendable {
 
     /// Swaps in a complete new state (after a relist) and says what changed against the old one,
     /// so an informer can deliver the deletions that happened while no watch was open.
-    public func replace(with objects: [KubeObject]) -> [CacheChange] {
+    ///
+    /// `listedAt` is the list's resourceVersion. What this process wrote after that snapshot was
+    /// taken (``applyIfNewer(_:)``) is newer than the list and stays: a created object is not
+    /// dropped and a deleted one not brought back until the watch, resumed from the list, says so.
+    /// Without it a reconcile between the relist and those watch events would not see its own
+    /// write (and start a second Job).
+    public func replace(with objects: [KubeObject], listedAt: String? = nil) -> [CacheChange] {
         let transformed = objects.map(transform)
+        let listVersion = listedAt.flatMap { UInt64($0) }
+        func writtenAfterList(_ object: KubeObject) -> Bool {
+            guard let listVersion, let version = object.resourceVersion.flatMap({ UInt64($0) }) else { return false }
+            return version > listVersion
+        }
         return state.withLock { state in
             var changes: [CacheChange] = []
             var next: [ObjectKey: KubeObject] = [:]
             next.reserveCapacity(transformed.count)
             for object in transformed {
                 let key = ObjectKey(object)
+                if let old = state.objects[key], writtenAfterList(old), Self.isNewer(old, than: object) {
+                    next[key] = old
+                    continue
+                }
+                // Deleted since (a tombstone holds the version that was deleted): not brought back.
+                if let deletedAt = state.tombstones[key], let version = object.resourceVersion.flatMap({ UInt64($0) }), version <= deletedAt {
+                    continue
+                }
                 next[key] = object
                 if let old = state.objects[key] {
                     if old.resourceVersion != object.resourceVersion || old != object { changes.append(.updated(old: old, new: object)) }
@@ -200,7 +219,13 @@ public final class ObjectCache: Sendable {
                     changes.append(.added(object))
                 }
             }
-            for (key, old) in state.objects where next[key] == nil { changes.append(.deleted(old)) }
+            for (key, old) in state.objects where next[key] == nil {
+                if writtenAfterList(old) {
+                    next[key] = old
+                } else {
+                    changes.append(.deleted(old))
+                }
+            }
             state.objects = next
             var indexes: [String: [String: Set<ObjectKey>]] = [:]
             for (name, function) in state.indexFunctions {

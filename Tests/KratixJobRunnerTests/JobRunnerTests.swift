@@ -116,7 +116,8 @@ import Testing
             #expect(deleted.status == 0, "\(deleted.stderr)")
             #expect(try await eventually(timeout: .seconds(10)) { !processExists(pid) }, "process \(pid) still runs")
             #expect(pods.count == 1)
-            #expect(try await runner.pods(ofJob: "sleeper").isEmpty)
+            // The pod goes after its process (a kubelet kills, then the pod is removed).
+            #expect(try await eventually(timeout: .seconds(10)) { try await runner.pods(ofJob: "sleeper").isEmpty })
         }
     }
 
@@ -243,20 +244,33 @@ import Testing
 
     @Test func finishedJobsAreDeletedAfterTheirTTL() async throws {
         try await RunnerHarness.with { runner in
+            // Observed through a watch opened before the Job exists: with a TTL of one second the
+            // Job may be gone before a poll sees it Complete.
+            let before = try await runner.client.list(.jobs, namespace: "default")
+            let events = runner.client.watch(.jobs, namespace: "default", options: WatchOptions(
+                fieldSelector: "metadata.name=shortlived", resourceVersion: before.resourceVersion))
+            let observed = Task { () -> [String] in
+                var seen: [String] = []
+                for try await event in events where event.type != .bookmark {
+                    let complete = event.object.conditionTypes().contains("Complete")
+                    seen.append(event.type.rawValue + (complete ? " Complete" : ""))
+                    if event.type == .deleted { break }
+                }
+                return seen
+            }
             try await runner.createJob("shortlived", spec: "ttlSecondsAfterFinished: 1", podSpec: """
                 restartPolicy: Never
                 containers: [{name: main, image: test/shell, args: ["-c", "true"]}]
                 """)
-            _ = try await runner.waitFor("Complete", job: "shortlived")
-            let gone = try await eventually(timeout: .seconds(15)) {
-                do {
-                    _ = try await runner.job("shortlived")
-                    return false
-                } catch ClientError.notFound {
-                    return true
-                }
+            let timeout = Task {
+                try await Task.sleep(for: .seconds(30))
+                observed.cancel()
             }
-            #expect(gone)
+            let seen = try await observed.value
+            timeout.cancel()
+            #expect(seen.contains("MODIFIED Complete"), "\(seen)")
+            #expect(seen.last?.hasPrefix("DELETED") == true, "\(seen)")
+            #expect(seen.firstIndex(of: "MODIFIED Complete") ?? .max < seen.count - 1)
         }
     }
 

@@ -57,4 +57,24 @@ import Testing
         #expect(deleted == ["vanish"])
         #expect(Set(cache.keys.map(\.name)) == ["keep", "change", "new"])
     }
+
+    /// A relist's snapshot is older than what this process wrote after it was taken: the written
+    /// objects stay (a reconcile must see the Job it just created), deleted ones stay deleted.
+    @Test func aRelistKeepsWhatWasWrittenAfterItsSnapshot() {
+        let cache = ObjectCache()
+        cache.apply(object("old", rv: "3"))
+        cache.apply(object("updated", rv: "4"))
+        cache.delete(object("deleted", rv: "9"))
+        // Written after the list at 5: created at 7, updated at 8.
+        _ = cache.applyIfNewer(object("created", rv: "7"))
+        _ = cache.applyIfNewer(object("updated", rv: "8"))
+        let changes = cache.replace(with: [object("old", rv: "3"), object("updated", rv: "4"), object("deleted", rv: "5")], listedAt: "5")
+        #expect(changes.isEmpty)
+        #expect(Set(cache.keys.map(\.name)) == ["old", "updated", "created"])
+        #expect(cache.get(namespace: "ns", name: "updated")?.resourceVersion == "8")
+        // Objects older than the list that it lacks were deleted meanwhile.
+        let later = cache.replace(with: [object("updated", rv: "8")], listedAt: "10")
+        #expect(later.count == 2)
+        #expect(Set(cache.keys.map(\.name)) == ["updated"])
+    }
 }

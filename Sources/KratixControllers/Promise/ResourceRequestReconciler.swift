@@ -49,7 +49,7 @@ public struct ResourceRequestReconciler: Sendable {
 
     /// One pass over a request (§8.1): each step either finishes the pass or hands the next one the
     /// object as last written, so a new request gets its label, finalizers, status and first Job in
-    /// one pass rather than one pass per write.
+    /// one pass rather than one pass per write. Status changes of a pass are written once, at its end.
     public func reconcile(_ request: KubeObject) async throws -> ReconcileAction {
         guard let promiseObject = try await reader.get(Promise.groupVersionResource, name: promiseName, namespace: nil) else { return .done }
         let promise = try Promise(from: promiseObject.value)
@@ -68,10 +68,11 @@ public struct ResourceRequestReconciler: Sendable {
             return .done
         }
 
-        // 3. The promise-name label.
+        // 3. The promise-name label, with the finalizers (step 9) in the same write when they are due too.
         if request.labels[KratixLabels.promiseName] != promiseName {
-            request = try await client.patch(api.resource, name: key.name, namespace: key.namespace,
-                                             .merge(["metadata": ["labels": .object([KratixLabels.promiseName: .string(promiseName)])]]))
+            let finalizers = request.deletionTimestamp == nil && canServe(promiseObject) ? Self.finalizers : []
+            request = try await Finalizers.add(finalizers, to: request, resource: api.resource, client: client,
+                                               labels: [KratixLabels.promiseName: promiseName])
         }
 
         let pipelineNamespace = promise.spec.workflows?.config?.pipelineNamespace
@@ -128,26 +129,32 @@ public struct ResourceRequestReconciler: Sendable {
             pipelinesReset = true
         }
 
-        // 16. The workflow engine, again at once while it only brought its bookkeeping up to date.
+        // 16. The workflow engine, again at once while it only brought its bookkeeping up to date
+        // (planning on the status in hand: the planner reads status and Jobs, not the version).
+        var statusChanged = pipelinesReset
         var outcome = try await engine.reconcileConfigure(object: request, resource: api.resource, pipelines: pipelines,
                                                           numberOfJobsToKeep: configuration.numberOfJobsToKeep)
-        if pipelinesReset { outcome.statusChanged = true }
-        request = try await engine.writeStatus(outcome, resource: api.resource)
         for _ in 0..<Self.maximumEngineRounds where outcome.continuesAtOnce {
+            statusChanged = statusChanged || outcome.statusChanged
+            request = outcome.object
             outcome = try await engine.reconcileConfigure(object: request, resource: api.resource, pipelines: pipelines,
                                                           numberOfJobsToKeep: configuration.numberOfJobsToKeep)
-            request = try await engine.writeStatus(outcome, resource: api.resource)
         }
+        statusChanged = statusChanged || outcome.statusChanged
+        request = outcome.object
         switch outcome.state {
         case .completed, .noPipelines:
             break
         case .failed:
+            if statusChanged { _ = try await client.updateStatus(api.resource, request) }
             return configuration.workflows.reconcileAfterFailure ? .requeueAfter(periodic.interval) : .done
         default:
+            if statusChanged { _ = try await client.updateStatus(api.resource, request) }
             return outcome.continuesAtOnce ? .requeue : outcome.action
         }
 
-        // 17. Completion: observedGeneration, Works, Reconciled, counters, last success time — one write.
+        // 17. Completion: observedGeneration, Works, Reconciled, counters, last success time — one
+        // write with the engine's changes.
         status = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
         let before = status
         let generation = request.generation ?? 0
@@ -156,7 +163,7 @@ public struct ResourceRequestReconciler: Sendable {
         if names.isEmpty {
             status.setCounter("workflowsSucceeded", 0)
             status.setCounter("workflowsFailed", 0)
-            if status != before {
+            if statusChanged || status != before {
                 request.status = status.value
                 _ = try await client.updateStatus(api.resource, request)
             }
@@ -179,7 +186,7 @@ public struct ResourceRequestReconciler: Sendable {
             status.json["lastSuccessfulConfigureWorkflowTime"] = .string(time)
             status.setLastSuccessfulConfigureWorkflowTime(time)
         }
-        if status != before {
+        if statusChanged || status != before {
             request.status = status.value
             _ = try await client.updateStatus(api.resource, request)
             if reconciledNow { await events.record(request, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
