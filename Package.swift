@@ -32,7 +32,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -50,6 +49,12 @@ let package = Package(
         .target(
             name: "KratixAPI",
             dependencies: ["KubeModel", "CZlib"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "CSpawn"),
+        .target(
+            name: "ChildProcesses",
+            dependencies: ["CSpawn"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -81,6 +86,7 @@ let package = Package(
             name: "KubeClient",
             dependencies: [
                 "KubeModel",
+                "ChildProcesses",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -110,12 +116,12 @@ let package = Package(
         .target(
             name: "KratixJobRunner",
             dependencies: [
+                "ChildProcesses",
                 "KubeModel",
                 "KubeClient",
                 "KubeRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
         ),
@@ -140,6 +146,7 @@ let package = Package(
         .target(
             name: "KratixStateStore",
             dependencies: [
+                "ChildProcesses",
                 "KubeModel",
                 "KratixAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -150,12 +157,13 @@ let package = Package(
         ),
         .target(
             name: "KratixTerraform",
-            dependencies: ["KubeModel", "KratixAPI"],
+            dependencies: ["ChildProcesses", "KubeModel", "KratixAPI"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "KratixCLI",
             dependencies: [
+                "ChildProcesses",
                 "KubeModel",
                 "KratixAPI",
                 "KratixPipelineAdapter",
@@ -179,8 +187,13 @@ let package = Package(
         ),
         .target(
             name: "KratixTestSupport",
-            dependencies: ["KubeAPIServer", "KubeModel"],
+            dependencies: ["ChildProcesses", "KubeAPIServer", "KubeModel"],
             path: "Tests/KratixTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChildProcessesTests",
+            dependencies: ["ChildProcesses"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -195,17 +208,17 @@ let package = Package(
         ),
         .testTarget(
             name: "KratixStateStoreTests",
-            dependencies: ["KratixTestSupport", "KratixStateStore", "KratixAPI", "KubeModel"],
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixStateStore", "KratixAPI", "KubeModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "KratixTerraformTests",
-            dependencies: ["KratixTestSupport", "KratixTerraform", "KratixAPI", "KubeModel"],
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixTerraform", "KratixAPI", "KubeModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "KubeAPIServerTests",
-            dependencies: ["KratixTestSupport", "KubeAPIServer", "KubeModel", "KratixAPI"],
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KubeAPIServer", "KubeModel", "KratixAPI"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -241,13 +254,13 @@ let package = Package(
         .testTarget(
             name: "KratixCLITests",
             // Depends on the executable so tests can run the real `kratix` binary beside them.
-            dependencies: ["KratixTestSupport", "KratixCLI", "KratixAPI", "KubeModel", "kratix"],
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixCLI", "KratixAPI", "KubeModel", "kratix"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "kratix-bench",
             dependencies: [
-                "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore", "KubeClient", "KubeRuntime",
+                "ChildProcesses", "KubeModel", "KratixAPI", "KubeAPIServer", "KratixStateStore", "KubeClient", "KubeRuntime",
                 // The `platform` section assembles the `kratix dev` parts itself.
                 "KratixControllers", "KratixJobRunner", "KratixPipelineAdapter", "KratixCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -8,7 +8,7 @@ struct BareRepository: Sendable {
 
     /// `git init --bare` at `path`.
     static func create(at path: String) async throws -> BareRepository {
-        _ = try await offPool { try shell("git", ["init", "-q", "--bare", "-b", "main", path]) }
+        try await shell("git", ["init", "-q", "--bare", "-b", "main", path])
         return BareRepository(path: path)
     }
 
@@ -31,9 +31,7 @@ struct BareRepository: Sendable {
     func files(under directory: String, at revision: String? = nil) async throws -> [Substring] {
         let revision = revision ?? branch
         let path = self.path
-        let output = try await offPool {
-            try shell("git", ["--git-dir", path, "ls-tree", "-r", "--name-only", revision, "--", directory])
-        }
+        let output = try await shell("git", ["--git-dir", path, "ls-tree", "-r", "--name-only", revision, "--", directory])
         return output.split(separator: "\n")
     }
 
@@ -41,7 +39,7 @@ struct BareRepository: Sendable {
     func commitCount() async throws -> Int {
         guard head() != nil else { return 0 }
         let path = self.path, branch = self.branch
-        let output = try await offPool { try shell("git", ["--git-dir", path, "rev-list", "--count", branch]) }
+        let output = try await shell("git", ["--git-dir", path, "rev-list", "--count", branch])
         return Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }

@@ -1,5 +1,5 @@
 // `make bench`: prints figures for the parts that exist. Figures are printed, never asserted.
-// Usage: kratix-bench [SHARED_DIR] [model|apiserver|runtime|statestore|platform ...]
+// Usage: kratix-bench [SHARED_DIR] [model|apiserver|runtime|statestore|platform|memory ...]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -26,6 +26,10 @@ if wanted("statestore") {
 if wanted("platform") {
     emit("== platform (kratix dev parts in one process)")
     try await platformBench()
+}
+// Only when named: `platform` runs it in a process of its own.
+if sections.contains("memory") {
+    try await memoryBench()
 }
 
 /// Left-aligned in a fixed-width column.

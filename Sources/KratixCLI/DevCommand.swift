@@ -1,3 +1,4 @@
+import ChildProcesses
 import ArgumentParser
 import Foundation
 import KratixAPI
@@ -142,12 +143,14 @@ struct DevBootstrap {
         }
         let repository = "\(directory)/state-store.git"
         if !FileManager.default.fileExists(atPath: repository) {
-            let git = Process()
-            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            git.arguments = ["git", "init", "--quiet", "--bare", "--initial-branch=main", repository]
-            try git.run()
-            git.waitUntilExit()
-            guard git.terminationStatus == 0 else { throw ValidationError("git init --bare \(repository) failed (is git installed?)") }
+            guard let git = ChildProcess.which("git") else {
+                throw ValidationError("kratix dev keeps its state store in a local Git repository: git is not on PATH (apt-get install git)")
+            }
+            let initialized = try await ChildProcess.run(git, ["init", "--quiet", "--bare", "--initial-branch=main", repository],
+                                                         environment: ProcessInfo.processInfo.environment, timeout: .seconds(60))
+            guard initialized.exitCode == 0 else {
+                throw ValidationError("git init --bare \(repository) failed: \(initialized.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
         }
         var store = KubeObject(apiVersion: KratixGroup.apiVersion, kind: GitStateStore.apiKind, name: "default")
         store.json["spec"] = ["url": .string("file://\(repository)"), "branch": "main"]

@@ -51,7 +51,7 @@ struct InitCommand: AsyncParsableCommand {
             }
             // HCLError and TerraformError describe themselves (file:line:column, field); they are
             // reported as they are, without the usage text a ValidationError would add.
-            let result = try TFModulePromiseInit.run(request)
+            let result = try await TFModulePromiseInit.run(request)
             for note in result.notes {
                 FileHandle.standardError.write(Data((note + "\n").utf8))
             }

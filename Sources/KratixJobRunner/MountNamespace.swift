@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -63,7 +64,8 @@ public struct MountNamespace: Sendable, Equatable {
             let channel = try ChildProcess.makeOutputChannel()
             let process: ChildProcess
             do {
-                process = try ChildProcess.spawn(argv, environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"], outputFD: channel.write)
+                process = try ChildProcess.spawn(argv, environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"],
+                                                 stdoutFD: channel.write, stderrFD: channel.write, ownProcessGroup: true)
             } catch {
                 close(channel.read)
                 close(channel.write)

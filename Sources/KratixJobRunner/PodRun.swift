@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import KubeModel
 import Logging
@@ -172,7 +173,9 @@ struct PodRun: Sendable {
         do {
             let channel = try ChildProcess.makeOutputChannel()
             do {
-                process = try ChildProcess.spawn(argv, environment: environment, outputFD: channel.write)
+                // A process group of its own: stopping the container reaches everything it started.
+                process = try ChildProcess.spawn(argv, environment: environment, stdoutFD: channel.write, stderrFD: channel.write,
+                                                 ownProcessGroup: true)
             } catch {
                 close(channel.read)
                 close(channel.write)

@@ -17,6 +17,9 @@ public struct GitWriter: StateStoreWriter {
     /// The local clone (for diagnostics and tests).
     public var cloneDirectory: String { repository.repoDir }
 
+    /// Updates waiting for this store's writer to take them into the next commit.
+    public var queuedUpdates: Int { get async { await repository.queuedUpdates } }
+
     public func update(_ update: StateStoreUpdate) async throws(StateStoreError) -> WriteResult {
         // Without group commit, one commit per update, as upstream writes.
         let result = configuration.groupCommit

@@ -44,7 +44,7 @@ public struct GitWriterConfiguration: Sendable {
                 authorName: String = "kratix", authorEmail: String = "",
                 authentication: GitAuthentication = .none,
                 minimumFetchInterval: Duration = .seconds(5), commandTimeout: Duration = .seconds(90),
-                cacheDirectory: String? = nil, groupCommit: Bool = true, batchWindow: Duration = .zero, maxBatchSize: Int = 500,
+                cacheDirectory: String? = nil, groupCommit: Bool = true, batchWindow: Duration = .zero, maxBatchSize: Int = 2_000,
                 pushAttempts: Int = 10, verifyTLS: Bool = false, gitExecutable: String? = nil) {
         self.url = url
         self.branch = branch

@@ -17,8 +17,8 @@ public struct ModuleFetcher: Sendable {
 
     /// The module's directory, and the scratch directory holding it (nil for local modules) for
     /// the caller to remove once the module has been read.
-    public func fetch(source: ModuleSource, registryVersion: String?) throws(TerraformError) -> (directory: URL, scratch: URL?) {
-        let directory = try moduleDirectory(source: source, registryVersion: registryVersion)
+    public func fetch(source: ModuleSource, registryVersion: String?) async throws(TerraformError) -> (directory: URL, scratch: URL?) {
+        let directory = try await moduleDirectory(source: source, registryVersion: registryVersion)
         if source.isLocal { return (directory, nil) }
         var scratch = directory
         while scratch.pathComponents.count > 1, !scratch.lastPathComponent.hasPrefix("kratix-module-") {
@@ -28,7 +28,7 @@ public struct ModuleFetcher: Sendable {
     }
 
     /// The module's directory. `registryVersion` is only valid for registry sources.
-    public func moduleDirectory(source: ModuleSource, registryVersion: String?) throws(TerraformError) -> URL {
+    public func moduleDirectory(source: ModuleSource, registryVersion: String?) async throws(TerraformError) -> URL {
         if registryVersion != nil && !source.isRegistry {
             throw TerraformError(
                 "only Terraform registry sources take a version; \(source.value) is not one", field: "--module-registry-version")
@@ -56,7 +56,7 @@ public struct ModuleFetcher: Sendable {
         // The manifest is read from .terraform, so a TF_DATA_DIR set elsewhere must not move it.
         terraform.environment["TF_DATA_DIR"] = work.appendingPathComponent(".terraform").path
         try writeMain(in: work, source: source, version: registryVersion, placeholders: [])
-        let first = try terraform.run(["init", "-backend=false", "-no-color"], in: work)
+        let first = try await terraform.run(["init", "-backend=false", "-no-color"], in: work)
         if first.status != 0 {
             // Terraform 1.15+ stops before finishing when required variables have no value; the
             // module is downloaded by then, so pass placeholders for them and try once more.
@@ -78,7 +78,7 @@ public struct ModuleFetcher: Sendable {
                 throw TerraformError("terraform init -backend=false failed:\n\(first.output)", field: "--module-source")
             }
             try writeMain(in: work, source: source, version: registryVersion, placeholders: required)
-            let second = try terraform.run(["init", "-backend=false", "-no-color"], in: work)
+            let second = try await terraform.run(["init", "-backend=false", "-no-color"], in: work)
             guard second.status == 0 else {
                 throw TerraformError("terraform init -backend=false failed:\n\(second.output)", field: "--module-source")
             }

@@ -47,9 +47,9 @@ public enum TFModulePromiseInit {
     }
 
     /// Throws ``TerraformError`` for flags and fetching, ``HCLError`` for the module's files.
-    public static func run(_ request: Request, fetcher: ModuleFetcher = ModuleFetcher()) throws -> Result {
+    public static func run(_ request: Request, fetcher: ModuleFetcher = ModuleFetcher()) async throws -> Result {
         let source = ModuleSource(request.moduleSource)
-        let fetched = try fetcher.fetch(source: source, registryVersion: request.moduleRegistryVersion)
+        let fetched = try await fetcher.fetch(source: source, registryVersion: request.moduleRegistryVersion)
         defer {
             if let scratch = fetched.scratch { try? FileManager.default.removeItem(at: scratch) }
         }

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 /// The `terraform` executable, found on `PATH`. Only used to download git and registry modules;
@@ -15,11 +16,7 @@ public struct TerraformCLI: Sendable {
     /// The first `terraform` on `PATH`, if any.
     public static func onPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> TerraformCLI? {
         guard let path = environment["PATH"] else { return nil }
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/terraform"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return TerraformCLI(executable: candidate) }
-        }
-        return nil
+        return ChildProcess.which("terraform", path: path).map { TerraformCLI(executable: $0) }
     }
 
     public struct Result: Sendable {
@@ -27,29 +24,22 @@ public struct TerraformCLI: Sendable {
         public var output: String
     }
 
-    /// Runs terraform with `arguments` in `directory`, collecting stdout and stderr together.
-    public func run(_ arguments: [String], in directory: URL) throws(TerraformError) -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
+    /// Runs terraform with `arguments` in `directory` (through `-chdir`, which Terraform takes since
+    /// 0.14), collecting stdout and stderr together. A run is bounded by `timeout` (a module
+    /// download that hangs is killed).
+    public func run(_ arguments: [String], in directory: URL, timeout: Duration = .seconds(600)) async throws(TerraformError) -> Result {
         var env = ProcessInfo.processInfo.environment
         env["TF_IN_AUTOMATION"] = "1"
         env["TF_INPUT"] = "0"
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        let output: ChildProcess.Output
         do {
-            try process.run()
+            output = try await ChildProcess.run(executable, ["-chdir=\(directory.path)"] + arguments, environment: env,
+                                                timeout: timeout, mergeOutput: true)
         } catch {
-            throw TerraformError("cannot run \(executable): \(error.localizedDescription)")
+            throw TerraformError("cannot run \(executable): \(error)")
         }
-        // Read before waiting so a chatty terraform cannot fill the pipe and block.
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        if output.timedOut { throw TerraformError("terraform \(arguments.first ?? "") did not finish within \(timeout)") }
+        return Result(status: output.exitCode, output: output.stdoutText)
     }
 }

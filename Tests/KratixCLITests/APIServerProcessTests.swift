@@ -1,37 +1,29 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import KratixTestSupport
 
 /// The `kratix apiserver` process as users run it: TLS, token, kubeconfig, durable storage.
 @Suite struct APIServerProcessTests {
     /// Starts `kratix apiserver` on a free port and returns the process and its kubeconfig path.
-    /// The blocking reads run off the cooperative pool.
-    private func start(dataDir: String, arguments: [String] = []) async throws -> (Process, String) {
-        try await offPool { try Self.startBlocking(dataDir: dataDir, arguments: arguments) }
-    }
-
-    private static func startBlocking(dataDir: String, arguments: [String]) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = Support.kratixBinary
-        process.arguments = ["apiserver", "--data-dir", dataDir, "--port", "0"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+    private func start(dataDir: String, arguments: [String] = []) async throws -> (TestServerProcess, String) {
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let server = try TestServerProcess(Support.kratixBinary.path, ["apiserver", "--data-dir", dataDir, "--port", "0"] + arguments,
+                                           log: dataDir + ".log")
         // The first line names the URL once the port is bound.
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("kubeconfig:") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
-        return (process, dataDir + "/kubeconfig")
+        try await server.waitUntil { server.log.contains("kubeconfig:") }
+        return (server, dataDir + "/kubeconfig")
     }
 
     @Test func aKilledServerLosesNoAcknowledgedWrite() async throws {
         let kubectl = try #require(Support.kubectl)
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-proc-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        defer {
+            try? FileManager.default.removeItem(atPath: dataDir)
+            try? FileManager.default.removeItem(atPath: dataDir + ".log")
+        }
         var (server, kubeconfig) = try await start(dataDir: dataDir)
         var result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "create", "namespace", "durable"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -41,30 +33,34 @@ import KratixTestSupport
         }
         result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "cm-4", "-o", "jsonpath={.metadata.resourceVersion}"])
         let versionBefore = Int(result.stdout) ?? 0
-        kill(server.processIdentifier, SIGKILL)
-        let killed = server
-        await offPool { killed.waitUntilExit() }
+        await server.stop(signal: SIGKILL)
 
         (server, kubeconfig) = try await start(dataDir: dataDir)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
+        var failure: (any Error)?
+        do {
+            result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmaps", "-o", "jsonpath={.items[*].data.i}"])
+            #expect(result.stdout == "0 1 2 3 4", "\(result.stderr)")
+            result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "after-restart"])
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "after-restart", "-o", "jsonpath={.metadata.resourceVersion}"])
+            #expect((Int(result.stdout) ?? 0) > versionBefore)
+            // The kubeconfig carries a token and a CA: the server speaks TLS.
+            let config = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+            #expect(config.contains("https://127.0.0.1:") && config.contains("certificate-authority-data") && config.contains("token:"))
+        } catch {
+            failure = error
         }
-        result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmaps", "-o", "jsonpath={.items[*].data.i}"])
-        #expect(result.stdout == "0 1 2 3 4", "\(result.stderr)")
-        result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "create", "configmap", "after-restart"])
-        #expect(result.status == 0, "\(result.stderr)")
-        result = try await Support.run(kubectl, ["--kubeconfig", kubeconfig, "-n", "durable", "get", "configmap", "after-restart", "-o", "jsonpath={.metadata.resourceVersion}"])
-        #expect((Int(result.stdout) ?? 0) > versionBefore)
-        // The kubeconfig carries a token and a CA: the server speaks TLS.
-        let config = try String(contentsOfFile: kubeconfig, encoding: .utf8)
-        #expect(config.contains("https://127.0.0.1:") && config.contains("certificate-authority-data") && config.contains("token:"))
+        await server.stop(signal: SIGTERM)
+        if let failure { throw failure }
     }
 
     @Test func authorizationModeRBACHoldsServiceAccountTokensToTheirGrants() async throws {
         let kubectl = try #require(Support.kubectl)
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-rbac-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        defer {
+            try? FileManager.default.removeItem(atPath: dataDir)
+            try? FileManager.default.removeItem(atPath: dataDir + ".log")
+        }
         let (server, kubeconfig) = try await start(dataDir: dataDir, arguments: ["--in-memory", "--authorization-mode", "RBAC"])
         var failure: (any Error)?
         do {
@@ -72,8 +68,7 @@ import KratixTestSupport
         } catch {
             failure = error
         }
-        server.terminate()
-        await offPool { server.waitUntilExit() }
+        await server.stop(signal: SIGTERM)
         if let failure { throw failure }
 
         let wrong = try await Support.run(Support.kratixBinary.path, ["apiserver", "--authorization-mode", "Sometimes", "--in-memory"])

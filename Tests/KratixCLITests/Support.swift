@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import KratixTestSupport
 import Testing
@@ -23,32 +24,12 @@ enum Support {
         var stderr: String
     }
 
-    /// Runs a program to completion and captures its output, waiting off the cooperative pool.
+    /// Runs a program to completion and captures its output (``ChildProcess/run`` waits off the
+    /// cooperative pool).
     static func run(_ executable: String, _ arguments: [String], stdin: String? = nil) async throws -> Result {
-        try await offPool { try runBlocking(executable, arguments, stdin: stdin) }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String], stdin: String?) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read before waiting so a full pipe cannot block the child.
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+        let output = try await ChildProcess.run(executable, arguments, environment: ProcessInfo.processInfo.environment,
+                                                timeout: .seconds(600), input: Array((stdin ?? "").utf8))
+        return Result(status: output.exitCode, stdout: output.stdoutText, stderr: output.stderrText)
     }
 
     static var kubectl: String? { TestEnvironment.kubectl }

@@ -24,21 +24,7 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let images = try Fixtures.imageMap(in: directory)
             let log = directory + "/runner.log"
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: kratix)
-            process.arguments = ["runner", "--kubeconfig", server.kubeconfig, "--images", images, "--parallelism", "2"]
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            defer {
-                // SIGTERM is a graceful shutdown (the runner removes its work directory); SIGKILL if it hangs.
-                let pid = process.processIdentifier
-                kill(pid, SIGTERM)
-                DispatchQueue.global().asyncAfter(deadline: .now() + 10) { kill(pid, SIGKILL) }
-                Thread.detachNewThread { process.waitUntilExit() }
-            }
+            let runner = try TestServerProcess(kratix, ["runner", "--kubeconfig", server.kubeconfig, "--images", images, "--parallelism", "2"], log: log)
             let client = try RunnerHarness.makeClient(server)
             do {
                 let job = try #require(KubeObject(YAMLReader.singleDocument(in: """
@@ -64,14 +50,16 @@ import Testing
                 let pod = try #require(try await client.list(.pods, namespace: "default", options: ListOptions(labelSelector: "job-name=separate")).items.first)
                 let logs = try await server.kubectl(["logs", pod.name ?? ""])
                 #expect(logs.stdout == "from init\n", "\(logs.stderr)")
-                // A graceful stop: the process exits by itself.
-                kill(process.processIdentifier, SIGTERM)
-                #expect(try await eventually(timeout: .seconds(10)) { !process.isRunning }, "\(runnerLog)")
+                // A graceful stop: the process exits by itself (SIGTERM; the runner removes its work directory).
+                runner.process.signal(SIGTERM)
+                #expect(try await eventually(timeout: .seconds(10)) { !runner.isRunning }, "\(runnerLog)")
             } catch {
                 try? await client.shutdown()
+                await runner.stop()
                 throw error
             }
             try await client.shutdown()
+            await runner.stop()
         }
     }
 }

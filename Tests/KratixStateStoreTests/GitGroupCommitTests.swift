@@ -57,7 +57,9 @@ import Testing
         async let second = writer.update(Self.placement("second"))
         async let third = writer.update(Self.placement("third"))
         // Both are queued behind the held push before it goes on.
-        try await Task.sleep(for: .milliseconds(200))
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await writer.queuedUpdates < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(await writer.queuedUpdates == 2)
         gate.open()
         let results = try await [first, second, third]
         #expect(results.allSatisfy { $0.changed })

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 @testable import KratixStateStore
 
@@ -133,7 +134,7 @@ server.serve_forever()
                                "-keyout", tmp.sub("tls.key"), "-out", tmp.sub("tls.crt")])
         }
         let portFile = tmp.sub("port-\(UUID().uuidString.prefix(6))")
-        process = try ServerProcess(CommandRunner.which("python3") ?? "/usr/bin/python3",
+        process = try ServerProcess(ChildProcess.which("python3") ?? "/usr/bin/python3",
                                     [tmp.sub("server.py"), root, user, password, portFile, tmp.sub("tls.crt"), tmp.sub("tls.key")],
                                     env: env, log: tmp.sub("server.log"))
         let deadline = Date().addingTimeInterval(20)

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import Testing
 import KratixTestSupport
@@ -38,7 +39,7 @@ struct ShellError: Error, CustomStringConvertible {
 /// Signals are reset to their defaults in the child, so SIGTERM works even if the runner ignores it.
 func spawnProcess(_ executable: String, _ args: [String], env: [String: String] = [:], cwd: String? = nil,
                   stdoutFD: Int32, stderrFD: Int32) throws -> pid_t {
-    let path = executable.hasPrefix("/") ? executable : (CommandRunner.which(executable) ?? executable)
+    let path = executable.hasPrefix("/") ? executable : (ChildProcess.which(executable) ?? executable)
     var environment = ProcessInfo.processInfo.environment
     environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
     environment["GIT_CONFIG_NOSYSTEM"] = "1"
@@ -46,7 +47,7 @@ func spawnProcess(_ executable: String, _ args: [String], env: [String: String] 
     // posix_spawn has no portable chdir action here, so a directory change goes through sh.
     let command = cwd.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, path] + args } ?? ([path] + args)
     do {
-        return try CommandRunner.spawn(command, environment: environment, stdoutFD: stdoutFD, stderrFD: stderrFD)
+        return try ChildProcess.spawn(command, environment: environment, stdoutFD: stdoutFD, stderrFD: stderrFD).pid
     } catch {
         throw ShellError(description: "cannot start \(path): \(error)")
     }
@@ -66,9 +67,8 @@ func sh(_ executable: String, _ args: [String], cwd: String? = nil, env: [String
 }
 
 private func shBlocking(_ executable: String, _ args: [String], cwd: String?, env: [String: String]) throws -> String {
-    var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-    _ = CommandRunner.makeChannel(&outPipe)
-    _ = CommandRunner.makeChannel(&errPipe)
+    let out = try ChildProcess.makeOutputChannel(), err = try ChildProcess.makeOutputChannel()
+    let outPipe = [out.read, out.write], errPipe = [err.read, err.write]
     let pid: pid_t
     do {
         pid = try spawnProcess(executable, args, env: env, cwd: cwd, stdoutFD: outPipe[1], stderrFD: errPipe[1])
@@ -187,5 +187,5 @@ final class ServerProcess: Sendable {
 }
 
 func requireTool(_ name: String) -> Bool {
-    CommandRunner.which(name) != nil || FileManager.default.isExecutableFile(atPath: name)
+    ChildProcess.which(name) != nil || FileManager.default.isExecutableFile(atPath: name)
 }

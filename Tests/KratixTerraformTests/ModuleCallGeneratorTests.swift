@@ -152,7 +152,7 @@ struct ModuleCallTerraformValidateTests {
         }
         """
 
-    func validate(input: String, module: String, outputs: [String]) throws {
+    func validate(input: String, module: String, outputs: [String]) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("module/variables.tf", module)
@@ -164,27 +164,26 @@ struct ModuleCallTerraformValidateTests {
             at: dir.url.appendingPathComponent("module"), to: dir.url.appendingPathComponent("root/module"))
         let cli = try TerraformCLI(executable: try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")).with(home: dir.url.appendingPathComponent("home"))
         let root = dir.url.appendingPathComponent("root")
-        let version = try cli.run(["version"], in: root)
-        let initResult = try cli.run(["init", "-backend=false", "-no-color"], in: root)
+        let version = try await cli.run(["version"], in: root)
+        let initResult = try await cli.run(["init", "-backend=false", "-no-color"], in: root)
         #expect(initResult.status == 0, "\(version.output)\n\(initResult.output)")
-        let validateResult = try cli.run(["validate", "-no-color"], in: root)
+        let validateResult = try await cli.run(["validate", "-no-color"], in: root)
         #expect(validateResult.status == 0, "\(version.output)\n\(validateResult.output)")
     }
 
-    // Terraform runs off the cooperative pool (`offPool`): the wait would block one of its two threads.
     @Test func requestWithSpecValidates() async throws {
-        try await offPool { try Self().validate(input: "test-object.yaml", module: Self.moduleVariables, outputs: ["id", "flags"]) }
+        try await validate(input: "test-object.yaml", module: Self.moduleVariables, outputs: ["id", "flags"])
     }
 
     @Test func requestWithoutSpecValidates() async throws {
-        try await offPool { try Self().validate(input: "test-object-no-spec.yaml", module: Self.optionalOnlyVariables, outputs: ["id"]) }
+        try await validate(input: "test-object-no-spec.yaml", module: Self.optionalOnlyVariables, outputs: ["id"])
     }
 
     @Test func mismatchedVariablesFailValidation() async throws {
-        try await offPool { try Self().mismatchedVariables() }
+        try await mismatchedVariables()
     }
 
-    func mismatchedVariables() throws {
+    func mismatchedVariables() async throws {
         // The check has teeth: an argument the module does not declare is rejected.
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -193,8 +192,8 @@ struct ModuleCallTerraformValidateTests {
         try GeneratedFile.write([file], to: dir.url)
         try dir.write("module/variables.tf", Self.optionalOnlyVariables)
         let cli = try TerraformCLI(executable: try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")).with(home: dir.url.appendingPathComponent("home"))
-        _ = try cli.run(["init", "-backend=false", "-no-color"], in: dir.url)
-        let result = try cli.run(["validate", "-no-color"], in: dir.url)
+        _ = try await cli.run(["init", "-backend=false", "-no-color"], in: dir.url)
+        let result = try await cli.run(["validate", "-no-color"], in: dir.url)
         #expect(result.status != 0)
     }
 }

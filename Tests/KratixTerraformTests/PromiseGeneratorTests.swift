@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import KubeModel
 import Testing
@@ -159,37 +160,28 @@ import KratixTestSupport
 /// Git sources go through `terraform init -backend=false`; a local bare repository keeps it offline.
 @Suite  // Terraform 1.0.3 from `make test` (TestEnvironment.terraform); a machine without it fails here rather than skipping
 struct ModuleFetcherTests {
-    func git(_ arguments: [String], in dir: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"] + arguments
-        process.currentDirectoryURL = dir
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "git \(arguments)")
+    func git(_ arguments: [String], in dir: URL) async throws {
+        let git = try #require(ChildProcess.which("git"))
+        let output = try await ChildProcess.run(
+            git, ["-C", dir.path, "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"] + arguments,
+            environment: ProcessInfo.processInfo.environment, timeout: .seconds(60))
+        #expect(output.exitCode == 0, "git \(arguments): \(output.stderrText)")
     }
 
-    // git and Terraform run off the cooperative pool (`offPool`): the waits would block one of its two threads.
     @Test func gitSourceIsDownloadedThroughTerraformInit() async throws {
-        try await offPool { try Self().gitSourceIsDownloaded() }
-    }
-
-    func gitSourceIsDownloaded() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("repo/modules/basic/variables.tf", Fixtures.read("modules/local/basic/variables.tf"))
         try dir.write("repo/modules/basic/outputs.tf", "output \"name\" {\n  value = var.name\n}\n")
         let repo = dir.url.appendingPathComponent("repo")
-        try git(["init", "-q"], in: repo)
-        try git(["add", "."], in: repo)
-        try git(["commit", "-q", "-m", "module"], in: repo)
-        try git(["tag", "v1.0.0"], in: repo)
+        try await git(["init", "-q"], in: repo)
+        try await git(["add", "."], in: repo)
+        try await git(["commit", "-q", "-m", "module"], in: repo)
+        try await git(["tag", "v1.0.0"], in: repo)
         let cli = try TerraformCLI(executable: try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")).with(home: dir.url.appendingPathComponent("home"))
         let fetcher = ModuleFetcher(terraform: cli, scratchRoot: dir.url.appendingPathComponent("scratch"))
         let source = "git::file://\(repo.path)//modules/basic?ref=v1.0.0"
-        let result = try TFModulePromiseInit.run(
+        let result = try await TFModulePromiseInit.run(
             .init(name: "example", moduleSource: source, group: "example.com", kind: "Example", generateOutputs: true), fetcher: fetcher)
         let promise = try YAMLReader.singleDocument(in: try #require(result.files.first { $0.path == "promise.yaml" }?.contents))
         let crd = try Fixtures.yaml("api/local.yaml")
@@ -199,13 +191,13 @@ struct ModuleFetcherTests {
         #expect(leftovers.isEmpty)
     }
 
-    @Test func registryVersionOnNonRegistrySourceFailsFirst() {
+    @Test func registryVersionOnNonRegistrySourceFailsFirst() async {
         let fetcher = ModuleFetcher(terraform: nil)
-        #expect(throws: TerraformError.self) {
-            try fetcher.fetch(source: ModuleSource("git::https://example.com/x.git"), registryVersion: "1.0.0")
+        await #expect(throws: TerraformError.self) {
+            try await fetcher.fetch(source: ModuleSource("git::https://example.com/x.git"), registryVersion: "1.0.0")
         }
         do {
-            _ = try fetcher.fetch(source: ModuleSource("ns/name/aws"), registryVersion: "1.0.0")
+            _ = try await fetcher.fetch(source: ModuleSource("ns/name/aws"), registryVersion: "1.0.0")
             Issue.record("expected an error")
         } catch {
             #expect(error.message.contains("terraform CLI is not on PATH"))

@@ -84,4 +84,36 @@ public final class ConnectionStorm: Sendable {
         }
         return connected
     }
+
+    /// A server as a shutdown race needs it: its port, the task serving it, and whether it still
+    /// listens.
+    public struct RacedServer: Sendable {
+        public var port: Int
+        public var serving: Task<Void, any Error>
+        public var isListening: @Sendable () -> Bool
+
+        public init(port: Int, serving: Task<Void, any Error>, isListening: @escaping @Sendable () -> Bool) {
+            self.port = port
+            self.serving = serving
+            self.isListening = isListening
+        }
+    }
+
+    /// Starts a server (`start`) and stops it while a storm of clients connects, `rounds` times.
+    /// Surviving is the check; the returned problems (a round no client got into, a listener left
+    /// open) say whether each round raced for real.
+    public static func raceShutdowns(rounds: Int = 50, _ start: () async throws -> RacedServer) async throws -> [String] {
+        var problems: [String] = []
+        for round in 0..<rounds {
+            let server = try await start()
+            let storm = ConnectionStorm(port: server.port)
+            storm.start()
+            if await storm.waitForConnections(3) < 3 { problems.append("round \(round): no client got in") }
+            server.serving.cancel()
+            _ = await server.serving.result
+            if server.isListening() { problems.append("round \(round): still listening after run() returned") }
+            _ = await storm.stop()
+        }
+        return problems
+    }
 }

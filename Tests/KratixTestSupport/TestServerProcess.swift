@@ -1,49 +1,49 @@
+import ChildProcesses
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A server program a test starts and kills (SIGKILL, by its own pid) when done.
-/// `@unchecked Sendable`: `Process` is only asked for its pid and liveness and waited on, which
-/// Foundation allows from any thread.
-public final class TestServerProcess: @unchecked Sendable {
-    public let process: Process
+/// A server program a test starts and kills (SIGKILL) when done. Its output goes to a log file.
+public final class TestServerProcess: Sendable {
+    public let process: ChildProcess
     public let logPath: String
+    private let exit: Task<ExitStatus, Never>
 
     public init(_ program: String, _ arguments: [String], environment: [String: String] = [:], log: String) throws {
         guard let executable = program.hasPrefix("/") ? program : TestShell.which(program) else {
             throw TestShell.Failure(description: "\(program) is not installed")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["GIT_CONFIG_GLOBAL"] = "/dev/null"
         env["GIT_CONFIG_NOSYSTEM"] = "1"
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try handle.close()
+        let fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw TestShell.Failure(description: "cannot create \(log): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let process = try ChildProcess.spawn([executable] + arguments, environment: env, stdoutFD: fd, stderrFD: fd)
         self.process = process
         self.logPath = log
+        // The one waiter for the process (unstructured: it lives as long as the process does).
+        exit = Task { await process.wait() }
     }
 
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    public func stop() async {
-        let process = self.process
-        kill(process.processIdentifier, SIGKILL)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+    /// Whether the process is still running (not yet reaped).
+    public var isRunning: Bool { kill(process.pid, 0) == 0 && !exitObserved }
+
+    private var exitObserved: Bool {
+        // A zombie still answers kill(pid, 0): look at its state instead.
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8) else { return true }
+        return stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true
+    }
+
+    /// Sends `signal` (SIGKILL unless told) and waits until the process has gone.
+    @discardableResult
+    public func stop(signal: Int32 = SIGKILL) async -> ExitStatus {
+        process.signal(signal)
+        return await exit.value
     }
 
     /// Waits (asynchronously) until `ready` holds or the process dies.
@@ -51,7 +51,7 @@ public final class TestServerProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if ready() { return }
-            if !process.isRunning { break }
+            if !isRunning { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestShell.Failure(description: "server did not start: \(log)")

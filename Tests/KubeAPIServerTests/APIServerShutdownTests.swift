@@ -15,16 +15,11 @@ import Testing
         let store = try ObjectStore(dataDirectory: nil)
         var configuration = APIServer.Configuration()
         configuration.credentials = tls ? try ServerCredentials.generate(hosts: ["127.0.0.1"]) : nil
-        for round in 0..<Self.rounds {
+        let problems = try await ConnectionStorm.raceShutdowns(rounds: Self.rounds) {
             let bound = try await APIServer(configuration: configuration, handler: APIHandler(store: store)).bind()
-            let serving = Task { try await bound.run() }
-            let storm = ConnectionStorm(port: bound.port)
-            storm.start()
-            #expect(await storm.waitForConnections(3) >= 3, "round \(round): no client got in")
-            serving.cancel()
-            _ = await serving.result
-            #expect(!bound.listener.isListening, "round \(round): still listening after run() returned")
-            _ = await storm.stop()
+            let listener = bound.listener
+            return .init(port: bound.port, serving: Task { try await bound.run() }, isListening: { listener.isListening })
         }
+        #expect(problems.isEmpty, "\(problems)")
     }
 }

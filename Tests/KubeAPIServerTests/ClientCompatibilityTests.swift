@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import KratixTestSupport
 import KubeModel
@@ -9,26 +10,12 @@ import Testing
 @Suite struct ClientCompatibilityTests {
     /// Runs a program with a working directory and extra environment, capturing its output.
     private func run(_ executable: String, _ arguments: [String], directory: String, environment: [String: String] = [:]) async -> (status: Int32, output: String) {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                process.currentDirectoryURL = URL(fileURLWithPath: directory)
-                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(returning: (-1, "\(error)"))
-                    return
-                }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-            }
+        do {
+            let output = try await ChildProcess.run(executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                                                    timeout: .seconds(600), mergeOutput: true, workingDirectory: directory)
+            return (output.exitCode, output.stdoutText)
+        } catch {
+            return (-1, "\(error)")
         }
     }
 

@@ -9,16 +9,11 @@ import Testing
 @Suite(.serialized) struct ProbeServerShutdownTests {
     @Test func survivesClientsConnectingWhileItStops() async throws {
         let server = ProbeServer(routes: ["/healthz": { .text(200, "ok") }])
-        for round in 0..<50 {
+        let problems = try await ConnectionStorm.raceShutdowns(rounds: 50) {
             let bound = try await server.bind(host: "127.0.0.1", port: 0)
-            let serving = Task { try await bound.run() }
-            let storm = ConnectionStorm(port: bound.port)
-            storm.start()
-            #expect(await storm.waitForConnections(3) >= 3, "round \(round): no client got in")
-            serving.cancel()
-            _ = await serving.result
-            #expect(!bound.listener.isListening, "round \(round): still listening after run() returned")
-            _ = await storm.stop()
+            let listener = bound.listener
+            return .init(port: bound.port, serving: Task { try await bound.run() }, isListening: { listener.isListening })
         }
+        #expect(problems.isEmpty, "\(problems)")
     }
 }

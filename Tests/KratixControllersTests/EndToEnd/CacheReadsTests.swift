@@ -12,7 +12,7 @@ import Testing
 /// getting or listing any object of a resource it has an informer for; counted per verb and
 /// resource by the manager client's `kratix_rest_client_requests_total`.
 @Suite(.serialized) struct CacheReadsTests {
-    static let requests = GroupVersionResource(group: "test.kratix.io", version: "v1", resource: "cachedapps")
+    static let requests = GroupVersionResource(group: "test.kratix.io", version: "v1alpha1", resource: "cachedapps")
 
     @Test func aRequestIsReconciledWithoutGettingOrListingWhatTheInformersHold() async throws {
         try await PlatformHarness.with { platform in
@@ -78,22 +78,7 @@ import Testing
           destinationSelectors:
             - matchLabels: {environment: dev}
           api:
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata: {name: cachedapps.test.kratix.io}
-            spec:
-              group: test.kratix.io
-              names: {kind: CachedApp, plural: cachedapps, singular: cachedapp}
-              scope: Namespaced
-              versions:
-                - name: v1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        \(PlatformHarness.openAPI(plural: "cachedapps", kind: "CachedApp"))
           workflows:
             resource:
               configure:
@@ -109,7 +94,7 @@ import Testing
         """
 
     static let request = """
-        apiVersion: test.kratix.io/v1
+        apiVersion: test.kratix.io/v1alpha1
         kind: CachedApp
         metadata: {name: one, namespace: default}
         spec: {size: 1}

@@ -66,7 +66,10 @@ import Testing
 
             // Upgrading the required Promise keeps the compound one Available.
             try await platform.apply(fixture: "\(Self.assets)/sub-promise-v2.yaml")
-            try await Task.sleep(for: .seconds(2))
+            let lostAvailability = try await platform.changes(to: Promise.groupVersionResource, during: .seconds(2)) {
+                $0.object.name == "compound-promise" && $0.object[at: ["status", "status"]] != "Available"
+            }
+            #expect(lostAvailability.isEmpty, "the compound Promise stays Available: \(PlatformHarness.describe(lostAvailability))")
             let upgraded = try #require(await promise(platform, "compound-promise"))
             #expect(upgraded[at: ["status", "status"]] == "Available")
             #expect(upgraded.condition("RequirementsFulfilled")?["status"] == "True")

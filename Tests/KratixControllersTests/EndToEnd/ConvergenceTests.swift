@@ -29,7 +29,12 @@ import Testing
             })
             await platform.stopManager()
             let jobsAtKill = try await platform.list(.jobs, namespace: "default", labels: "kratix.io/resource-name=kratix-test").count
-            try await Task.sleep(for: .seconds(2))  // the runner finishes the Job meanwhile
+            // The runner finishes the Job while no manager runs.
+            #expect(await platform.eventually {
+                try await platform.list(.jobs, namespace: "default", labels: "kratix.io/resource-name=kratix-test").allSatisfy { job in
+                    (job.status?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Complete" && $0["status"] == "True" }
+                }
+            })
             try await platform.startManager()
 
             #expect(await platform.eventually {

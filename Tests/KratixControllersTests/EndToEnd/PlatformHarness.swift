@@ -239,6 +239,25 @@ final class PlatformHarness: Sendable {
         try await client.list(resource, namespace: namespace, options: ListOptions(labelSelector: labels)).items
     }
 
+    /// The changes to `resource` during the next `period` that `matches` picks: how a test checks
+    /// that nothing happens. A blind sleep sees only the state at its end; a watch from now sees
+    /// every change in between (and the server ends it when the period is over).
+    func changes(to resource: GroupVersionResource, namespace: String? = nil, labels: String? = nil, during period: Duration,
+                 where matches: (ClientWatchEvent) -> Bool = { $0.type != .bookmark }) async throws -> [ClientWatchEvent] {
+        let listed = try await client.list(resource, namespace: namespace, options: ListOptions(labelSelector: labels))
+        let seconds = max(1, Int(period.components.seconds))
+        let events = client.watch(resource, namespace: namespace, options: WatchOptions(
+            labelSelector: labels, resourceVersion: listed.resourceVersion, timeoutSeconds: seconds))
+        var seen: [ClientWatchEvent] = []
+        for try await event in events where event.type != .bookmark && matches(event) { seen.append(event) }
+        return seen
+    }
+
+    /// `TYPE namespace/name` of each event, for failure messages.
+    static func describe(_ events: [ClientWatchEvent]) -> String {
+        events.map { "\($0.type.rawValue) \($0.object.namespace.map { $0 + "/" } ?? "")\($0.object.name ?? "")" }.joined(separator: ", ")
+    }
+
     /// `Type Reason: message` of every Event about an object called `name`, oldest first.
     func events(about name: String) async throws -> [String] {
         try await client.list(.events).items

@@ -98,7 +98,11 @@ import Testing
             })
             let runningName = running?.name ?? ""
             try await platform.kubectl(["create", "configmap", "reconcile-after-failure-promise-gate", "-n", system])
-            try await Task.sleep(for: .seconds(12))
+            let interference = try await platform.changes(to: .jobs, namespace: system, during: .seconds(12)) { event in
+                event.type == .added && event.object.name != runningName
+                    || event.object.name == runningName && event.object[at: ["spec", "suspend"]] == true
+            }
+            #expect(interference.isEmpty, "the running retry is left alone and no second run starts: \(PlatformHarness.describe(interference))")
             let during = try await jobs(platform, namespace: system, pipeline: "promise-configure")
             let held = during.first { $0.name == runningName }
             #expect(held != nil && held?[at: ["spec", "suspend"]] != true, "the running retry is left alone")
@@ -126,7 +130,8 @@ import Testing
                 await request(platform)?.condition("ConfigureWorkflowCompleted")?["reason"] == "ConfigureWorkflowFailed"
             })
             // Two intervals pass: no retry.
-            try await Task.sleep(for: .seconds(22))
+            let retries = try await platform.changes(to: .jobs, namespace: "default", during: .seconds(22)) { $0.type == .added }
+            #expect(retries.isEmpty, "no retry: \(PlatformHarness.describe(retries))")
             #expect(try await jobs(platform, namespace: "default", pipeline: "resource-configure").count == 1)
 
             // The manual-reconciliation label re-runs it (and is cleared).

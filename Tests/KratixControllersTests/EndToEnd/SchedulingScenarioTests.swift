@@ -73,7 +73,8 @@ import Testing
             #expect(await platform.eventually {
                 try await works().first?.condition("ScheduleSucceeded")?["reason"] == "UnscheduledWorkloads"
             }, "the Work reports that it waits for a destination")
-            try await Task.sleep(for: .seconds(2))
+            let placed = try await platform.changes(to: WorkPlacement.groupVersionResource, namespace: "default", during: .seconds(2))
+            #expect(placed.isEmpty, "nothing is placed: \(PlatformHarness.describe(placed))")
             #expect(try await placements().isEmpty)
             #expect(try await repository.files().filter { $0.contains("/resources/default/placed/") }.isEmpty)
 

@@ -114,7 +114,8 @@ import Testing
                         && request?.condition("Reconciled")?["message"] == "Paused"
                 }, "\(name) is Paused")
             }
-            try await Task.sleep(for: .seconds(2))
+            let started = try await platform.changes(to: .jobs, namespace: "default", during: .seconds(2)) { $0.type == .added }
+            #expect(started.isEmpty, "no workflow runs while paused: \(PlatformHarness.describe(started))")
             #expect(try await platform.list(.jobs, namespace: "default").count == jobsBefore, "no workflow runs while paused")
 
             // Unpaused: every request reconciles with its latest spec.
@@ -160,7 +161,8 @@ import Testing
             let jobsBefore = try await platform.list(.jobs, namespace: "default").count
             try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-request-promise-rr-update.yaml")
             try await platform.apply(fixture: "\(Self.assets)/reconciliation/pause-request-promise-update.yaml")
-            try await Task.sleep(for: .seconds(4))
+            let started = try await platform.changes(to: .jobs, namespace: "default", during: .seconds(4)) { $0.type == .added }
+            #expect(started.isEmpty, "no workflow runs for the paused request: \(PlatformHarness.describe(started))")
             #expect(try await platform.list(.jobs, namespace: "default").count == jobsBefore, "no workflow runs for the paused request")
             #expect(try await repository.show(file)?.contains("one-before") == true)
             #expect(await platform.get(requests, "one", namespace: "default")?.condition("Reconciled")?["reason"] == "PausedReconciliation")

@@ -81,18 +81,10 @@ import Testing
         try await PlatformHarness.with { platform in
             let output = "\(platform.directory)/generated"
             let module = TestEnvironment.fixturesDirectory.appendingPathComponent("terraform/modules/local/basic").path
-            let status = await offPool { () -> Int32 in
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: kratix)
-                process.arguments = ["init", "tf-module-promise", "basic", "--module-source", module, "--group", "example.com",
-                                     "--kind", "Basic", "--dir", output]
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                guard (try? process.run()) != nil else { return -1 }
-                process.waitUntilExit()
-                return process.terminationStatus
-            }
-            #expect(status == 0)
+            let generated = try await TestShell.run(kratix, ["init", "tf-module-promise", "basic", "--module-source", module,
+                                                            "--group", "example.com", "--kind", "Basic", "--dir", output])
+            let status = generated.status
+            #expect(status == 0, "\(generated.stderr)")
             try await platform.startManager()
             try await platform.kubectl(["apply", "-f", "\(output)/promise.yaml"])
             #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "basics.example.com") != nil })

@@ -207,7 +207,10 @@ import Testing
                 await request()?.condition("DeleteWorkflowCompleted")?["reason"] == "DeleteWorkflowSuspended"
             })
             #expect(pipeline(await request(), "resource-delete-pipe")?["message"] == "waiting for delete approval")
-            try await Task.sleep(for: .seconds(2))
+            let deletedWorks = try await platform.changes(to: Work.groupVersionResource, namespace: "default", during: .seconds(2)) {
+                $0.type == .deleted || $0.object.deletionTimestamp != nil
+            }
+            #expect(deletedWorks.isEmpty, "the Works stay while the delete pipeline is suspended: \(PlatformHarness.describe(deletedWorks))")
             #expect(try await works().count == 1, "the Works stay while the delete pipeline is suspended")
             try await platform.kubectl(["delete", "configmap", "workflow-suspend-test", "-n", "default"])
             try await platform.kubectl(["label", "workflowsuspend", "suspend-test", "-n", "default", "kratix.io/workflow-suspended-"])
