@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
         .target(
@@ -110,6 +111,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Clocks", package: "swift-clocks"),
             ],
             swiftSettings: strictSettings
         ),
@@ -231,6 +233,7 @@ let package = Package(
             dependencies: [
                 "KratixTestSupport", "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -238,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KratixJobRunnerTests",
-            dependencies: ["KratixTestSupport", "KratixJobRunner", "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer"],
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixJobRunner", "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -57,9 +57,9 @@ extension ChildProcess {
         let timedOut = Mutex(false)
         let watchdog = Task {
             try await Task.sleep(for: timeout)
-            timedOut.withLock { $0 = true }
-            // SIGKILL: nothing run this way holds state a clean exit would save.
-            child.signal(SIGKILL)
+            // SIGKILL: nothing run this way holds state a clean exit would save. A process that
+            // exited meanwhile did not time out.
+            if child.signal(SIGKILL) { timedOut.withLock { $0 = true } }
         }
         async let stdout = readToEnd(out.read)
         async let stderr = mergeOutput ? [] : readToEnd(err.read)

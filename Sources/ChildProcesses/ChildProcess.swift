@@ -103,11 +103,13 @@ public final class ChildProcess: Sendable {
         return (fds[0], fds[1])
     }
 
-    /// Sends `signal` to the process (its whole group when it owns one), unless it has been reaped.
-    public func signal(_ signal: Int32) {
+    /// Sends `signal` to the process (its whole group when it owns one), unless it has been
+    /// reaped; returns whether it was sent.
+    @discardableResult
+    public func signal(_ signal: Int32) -> Bool {
         reaped.withLock { reaped in
-            guard !reaped else { return }
-            _ = kill(ownsProcessGroup ? -pid : pid, signal)
+            guard !reaped else { return false }
+            return kill(ownsProcessGroup ? -pid : pid, signal) == 0
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import KubeModel
 import KratixAPI
+import KubeModel
 
 /// Everything the Git writer needs; built from a `GitStateStore` and its Secret with
 /// ``init(store:secretData:environment:)``, or directly (tests, benchmarks, `kratix dev`).

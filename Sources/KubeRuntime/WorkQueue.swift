@@ -1,3 +1,4 @@
+import Clocks
 import DequeModule
 import Metrics
 
@@ -5,6 +6,7 @@ import Metrics
 /// a key queued many times before it runs runs once; a key is never handed to two workers at
 /// once (re-added while running, it runs again after `done`); delayed and rate-limited adds;
 /// shutdown that lets running keys finish. Memory is bounded by the number of distinct keys.
+/// Delays run on the `clock` it is given (a test passes a `TestClock` and moves time itself).
 public actor WorkQueue<Key: Hashable & Sendable> {
     private var queue = Deque<Key>()
     /// Keys waiting to run (in `queue`, or re-added while processing).
@@ -16,18 +18,23 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     private var waiterOrder = Deque<Int>()
     private var nextWaiter = 0
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
-    private var delayed: [Key: (deadline: ContinuousClock.Instant, task: Task<Void, Never>)] = [:]
+    private var delayed: [Key: (deadline: AnyClock<Duration>.Instant, task: Task<Void, Never>)] = [:]
+    private let clock: AnyClock<Duration>
     private var limiter: RateLimiter<Key>
     private var shuttingDown = false
     private let metrics: WorkQueueMetrics
 
-    public init(name: String, rateLimiter: RateLimiter<Key> = .init(), metricsFactory: (any MetricsFactory)? = nil) {
+    public init(name: String, rateLimiter: RateLimiter<Key> = .init(), metricsFactory: (any MetricsFactory)? = nil,
+                clock: some Clock<Duration> = ContinuousClock()) {
         self.limiter = rateLimiter
+        self.clock = AnyClock(clock)
         self.metrics = WorkQueueMetrics(name: name, factory: metricsFactory ?? MetricsSystem.factory)
     }
 
     public var count: Int { queue.count }
     public var isShuttingDown: Bool { shuttingDown }
+    /// Keys waiting for a delay to pass.
+    public var pendingDelays: Int { delayed.count }
 
     public func add(_ key: Key) {
         guard !shuttingDown else { return }
@@ -60,18 +67,19 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     public func add(_ key: Key, after delay: Duration) {
         guard !shuttingDown else { return }
         guard delay > .zero else { return add(key) }
-        let deadline = ContinuousClock.Instant.now + delay
+        let deadline = clock.now.advanced(by: delay)
         if let pending = delayed[key], pending.deadline <= deadline { return }
         delayed[key]?.task.cancel()
+        let clock = self.clock
         let task = Task { [weak self] in
-            try? await Task.sleep(until: deadline, clock: .continuous)
+            try? await clock.sleep(until: deadline)
             guard !Task.isCancelled else { return }
             await self?.fireDelayed(key, deadline: deadline)
         }
         delayed[key] = (deadline, task)
     }
 
-    private func fireDelayed(_ key: Key, deadline: ContinuousClock.Instant) {
+    private func fireDelayed(_ key: Key, deadline: AnyClock<Duration>.Instant) {
         guard let pending = delayed[key], pending.deadline == deadline else { return }
         delayed[key] = nil
         add(key)

@@ -1,7 +1,7 @@
 import ChildProcesses
 import Foundation
-import Testing
 import KratixTestSupport
+import Testing
 @testable import KratixStateStore
 #if canImport(Glibc)
 import Glibc

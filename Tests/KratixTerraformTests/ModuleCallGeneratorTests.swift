@@ -1,7 +1,7 @@
 import Foundation
+import KratixTestSupport
 import KubeModel
 import Testing
-import KratixTestSupport
 
 @testable import KratixTerraform
 

@@ -1,8 +1,8 @@
 import ChildProcesses
 import Foundation
+import KratixTestSupport
 import KubeModel
 import Testing
-import KratixTestSupport
 
 @testable import KratixTerraform
 

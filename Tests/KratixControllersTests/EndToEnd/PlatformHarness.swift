@@ -1,6 +1,6 @@
 import Foundation
-import KratixCLI
 import KratixAPI
+import KratixCLI
 import KratixJobRunner
 import KratixTestSupport
 import KubeAPIServer
