@@ -73,7 +73,9 @@ func platformBench() async throws {
 
 /// Runs this binary's `memory` section in a child process, its output in line with this one's.
 func runMemorySection() async throws {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    // This very binary, however it was invoked (by path or through PATH).
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     let child = try ChildProcess.spawn([executable, CommandLine.arguments.dropFirst().first ?? "../shared", "memory"],
                                        environment: ProcessInfo.processInfo.environment, stdoutFD: 1, stderrFD: 2)
     let status = await child.wait()
