@@ -72,7 +72,9 @@ public actor EventRecorder {
             let created = try await client.create(.events, event, namespace: namespace)
             recent.set(key, Recorded(name: created.name ?? event.name ?? "", namespace: namespace, count: 1, lastSeen: time))
         } catch {
-            logger.warning("cannot record event", metadata: ["object": "\(object.key)", "reason": "\(reason)", "error": "\(error)"])
+            // Events cut short by shutdown are not worth a warning.
+            logger.log(level: Task.isCancelled ? .debug : .warning, "cannot record event",
+                       metadata: ["object": "\(object.key)", "reason": "\(reason)", "error": "\(error)"])
         }
     }
 

@@ -111,7 +111,9 @@ public struct WorkPlacementReconciler: Sendable {
             do {
                 if let lost = try await SchedulingAPI.updateStatus(placements, updated).lostAction { return lost }
             } catch {
-                logger.error("cannot update WorkPlacement status", metadata: ["workPlacement": "\(cacheKey)", "error": "\(error)"])
+                // A write cut short by shutdown is not a failure to report; the next start writes it.
+                logger.log(level: Task.isCancelled ? .debug : .error, "cannot update WorkPlacement status",
+                           metadata: ["workPlacement": "\(cacheKey)", "error": "\(error)"])
                 return .requeueAfter(SchedulingTimings.defaultRequeue)
             }
         }
@@ -154,7 +156,8 @@ public struct WorkPlacementReconciler: Sendable {
             do {
                 _ = try await placements.updateStatus(updated)
             } catch {
-                logger.error("cannot update WorkPlacement status", metadata: ["workPlacement": "\(placement.name)", "error": "\(error)"])
+                logger.log(level: Task.isCancelled ? .debug : .error, "cannot update WorkPlacement status",
+                           metadata: ["workPlacement": "\(placement.name)", "error": "\(error)"])
             }
         }
         return .requeueAfter(SchedulingTimings.defaultRequeue)
