@@ -247,8 +247,9 @@ import Testing
             // Observed through a watch opened before the Job exists: with a TTL of one second the
             // Job may be gone before a poll sees it Complete.
             let before = try await runner.client.list(.jobs, namespace: "default")
+            // The server ends the watch after 30 s if the Job never goes.
             let events = runner.client.watch(.jobs, namespace: "default", options: WatchOptions(
-                fieldSelector: "metadata.name=shortlived", resourceVersion: before.resourceVersion))
+                fieldSelector: "metadata.name=shortlived", resourceVersion: before.resourceVersion, timeoutSeconds: 30))
             let observed = Task { () -> [String] in
                 var seen: [String] = []
                 for try await event in events where event.type != .bookmark {
@@ -262,12 +263,7 @@ import Testing
                 restartPolicy: Never
                 containers: [{name: main, image: test/shell, args: ["-c", "true"]}]
                 """)
-            let timeout = Task {
-                try await Task.sleep(for: .seconds(30))
-                observed.cancel()
-            }
             let seen = try await observed.value
-            timeout.cancel()
             #expect(seen.contains("MODIFIED Complete"), "\(seen)")
             #expect(seen.last?.hasPrefix("DELETED") == true, "\(seen)")
             #expect(seen.firstIndex(of: "MODIFIED Complete") ?? .max < seen.count - 1)

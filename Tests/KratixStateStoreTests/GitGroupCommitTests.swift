@@ -8,17 +8,34 @@ import Testing
 @Suite struct GitGroupCommitTests {
     /// A gate a writer's phase observer waits at, opened by the test.
     final class Gate: Sendable {
-        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], reached: Int)>((false, [], 0))
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], reached: Int,
+                                   watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)])>((false, [], 0, []))
 
         func wait() async {
             await withCheckedContinuation { continuation in
-                let resume = state.withLock { state -> Bool in
+                let (resume, arrived) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
                     state.reached += 1
-                    if state.open { return true }
+                    let reached = state.reached
+                    let arrived = state.watchers.filter { $0.count <= reached }.map(\.continuation)
+                    state.watchers.removeAll { $0.count <= reached }
+                    if state.open { return (true, arrived) }
                     state.waiters.append(continuation)
+                    return (false, arrived)
+                }
+                for watcher in arrived { watcher.resume() }
+                if resume { continuation.resume() }
+            }
+        }
+
+        /// Returns once `count` writers have arrived at the gate (an event, not a poll).
+        func arrivals(_ count: Int) async {
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { state -> Bool in
+                    if state.reached >= count { return true }
+                    state.watchers.append((count, continuation))
                     return false
                 }
-                if resume { continuation.resume() }
+                if now { continuation.resume() }
             }
         }
 
@@ -39,9 +56,10 @@ import Testing
                          files: [StateStoreFile(path: "configmap.yaml", text: "name: \(name)\n")])
     }
 
-    static func waitUntil(_ condition: () -> Bool) async {
+    /// Polls `condition` until it holds, for what has no event to wait on (the writer's queue).
+    static func waitUntil(_ condition: () async -> Bool) async {
         let deadline = ContinuousClock.now + .seconds(30)
-        while !condition(), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+        while await !condition(), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
     @Test func placementsWaitingWhileTheWriterPushesGoIntoOneCommit() async throws {
@@ -53,12 +71,11 @@ import Testing
         configuration.phaseObserver = { phase in if case .committed = phase, gate.reached == 0 { await gate.wait() } }
         let writer = try await GitWriter(configuration)
         async let first = writer.update(Self.placement("first"))
-        await Self.waitUntil { gate.reached == 1 }
+        await gate.arrivals(1)
         async let second = writer.update(Self.placement("second"))
         async let third = writer.update(Self.placement("third"))
         // Both are queued behind the held push before it goes on.
-        let deadline = ContinuousClock.now + .seconds(30)
-        while await writer.queuedUpdates < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        await Self.waitUntil { await writer.queuedUpdates >= 2 }
         #expect(await writer.queuedUpdates == 2)
         gate.open()
         let results = try await [first, second, third]
@@ -89,7 +106,7 @@ import Testing
         let ours = try await GitWriter(configuration)
         async let a = ours.update(Self.placement("a"))
         async let b = ours.update(Self.placement("b"))
-        await Self.waitUntil { gate.reached == 1 }
+        await gate.arrivals(1)
         // Another writer (its own clone) moves the branch while ours holds its commit.
         let theirs = try await GitWriter(GitWriterConfiguration(url: remote.url, cacheDirectory: tmp.sub("theirs")))
         _ = try await theirs.update(Self.placement("theirs"))
