@@ -283,8 +283,7 @@ public actor ObjectStore {
         meta.removeValue(forKey: "deletionTimestamp")
         meta.removeValue(forKey: "deletionGracePeriodSeconds")
         meta.removeValue(forKey: "resourceVersion")
-        object["apiVersion"] = .string(resource.apiVersion)
-        object["kind"] = .string(resource.kind)
+        Self.setTypeMeta(&object, resource)
         object["metadata"] = .object(meta)
         if resource.hasStatusSubresource && resource.schema != nil {
             // Custom resources ignore status on create; it is set through the status subresource.
@@ -345,8 +344,7 @@ public actor ObjectStore {
             }
             try validateMetadata(resource, name: name, meta: incomingMeta)
             object["metadata"] = .object(incomingMeta)
-            object["apiVersion"] = .string(resource.apiVersion)
-            object["kind"] = .string(resource.kind)
+            Self.setTypeMeta(&object, resource)
             if Self.specChanged(old: existing, new: object) {
                 incomingMeta["generation"] = .int((existingMeta["generation"]?.intValue ?? 1) + 1)
                 object["metadata"] = .object(incomingMeta)
@@ -694,6 +692,14 @@ public actor ObjectStore {
     }
 
     /// Generation moves when anything but metadata and status changes.
+    /// Sets `apiVersion` and `kind`, keeping the strings the client sent when they are already
+    /// right: each would otherwise be a new heap string kept with every stored object.
+    private static func setTypeMeta(_ object: inout JSONObject, _ resource: APIResource) {
+        let apiVersion = resource.apiVersion
+        if object["apiVersion"]?.stringValue != apiVersion { object["apiVersion"] = .string(apiVersion) }
+        if object["kind"]?.stringValue != resource.kind { object["kind"] = .string(resource.kind) }
+    }
+
     private static func specChanged(old: JSONObject, new: JSONObject) -> Bool {
         var a = old
         var b = new

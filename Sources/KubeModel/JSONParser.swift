@@ -6,6 +6,12 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// Members of the objects and arrays being parsed, as stacks: a container's members are
+    /// collected here and copied once into storage of exactly their count. Appending to the
+    /// container itself doubled its capacity as it grew, and objects are kept for long (the API
+    /// server's store, informer caches), where that slack was a third of their memory.
+    private var scratchKeys: [String] = []
+    private var scratchValues: [JSONValue] = []
     /// Deeper nesting than this is rejected instead of overflowing the stack on hostile input.
     public static let maximumDepth = 512
 
@@ -81,25 +87,32 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var object = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(object)
+            return .object(JSONObject())
+        }
+        // Separate bases: inside an array, the value stack already holds the array's elements.
+        let keyBase = scratchKeys.count
+        let valueBase = scratchValues.count
+        defer {
+            scratchKeys.removeSubrange(keyBase...)
+            scratchValues.removeSubrange(valueBase...)
         }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("expected a string key")
             }
-            let key = try parseString()
+            let key = JSONKeys.shared(try parseString())
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            // Like Go's encoding/json (and so the API server), a repeated key keeps the last value.
-            object[key] = value
+            // Both are pushed once the value is complete, so nested containers use the stack above.
+            scratchKeys.append(key)
+            scratchValues.append(value)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -108,6 +121,9 @@ public struct JSONParser {
             }
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
+                var object = JSONObject(minimumCapacity: scratchKeys.count - keyBase)
+                // Like Go's encoding/json (and so the API server), a repeated key keeps the last value.
+                for (key, value) in zip(scratchKeys[keyBase...], scratchValues[valueBase...]) { object[key] = value }
                 return .object(object)
             }
             throw error("expected ',' or '}'")
@@ -118,15 +134,17 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var array: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(array)
+            return .array([])
         }
+        let base = scratchValues.count
+        defer { scratchValues.removeSubrange(base...) }
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            let element = try parseValue()
+            scratchValues.append(element)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in array") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -135,7 +153,7 @@ public struct JSONParser {
             }
             if bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                return .array(array)
+                return .array(Array(scratchValues[base...]))
             }
             throw error("expected ',' or ']'")
         }

@@ -29,7 +29,7 @@ public struct SchemaValidator: Sendable {
     /// `fieldValidation=Strict` rejects and `Warn` reports.
     public func unknownFields(in object: JSONValue) -> [String] {
         var paths: [String] = []
-        _ = prune(object, schema, isRoot: true, path: "", unknown: &paths)
+        _ = pruned(object, schema, isRoot: true, path: "", unknown: &paths)
         return paths
     }
 
@@ -37,44 +37,52 @@ public struct SchemaValidator: Sendable {
 
     private func prune(_ value: JSONValue, _ schema: JSONValue, isRoot: Bool = false) -> JSONValue {
         var ignored: [String] = []
-        return prune(value, schema, isRoot: isRoot, path: nil, unknown: &ignored)
+        return pruned(value, schema, isRoot: isRoot, path: nil, unknown: &ignored) ?? value
     }
 
-    /// `path` is nil when nobody collects unknown fields (every ordinary write): no strings are built.
-    private func prune(_ value: JSONValue, _ schema: JSONValue, isRoot: Bool, path: String?, unknown: inout [String]) -> JSONValue {
+    /// The value without the fields its schema does not know, or nil when it has none: the caller
+    /// keeps the value it has, sharing its storage. (Rebuilding every object on every write doubled
+    /// the memory the API server's store holds for it.) `path` is nil when nobody collects unknown
+    /// fields (every ordinary write): no strings are built.
+    private func pruned(_ value: JSONValue, _ schema: JSONValue, isRoot: Bool, path: String?, unknown: inout [String]) -> JSONValue? {
         let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
         let embedded = schema["x-kubernetes-embedded-resource"]?.boolValue == true
         switch value {
         case .object(let object):
             let properties = schema["properties"]?.objectValue
             let additional = schema["additionalProperties"]
-            var out = JSONObject()
+            var out: JSONObject?
             for (key, child) in object {
-                if isRoot || embedded, key == "apiVersion" || key == "kind" {
-                    out[key] = child
-                } else if isRoot || embedded, key == "metadata" {
-                    out[key] = child  // metadata is the server's; only name/generateName are restricted
+                // .some(nil): drop the field; .some(value): replace it.
+                var change: JSONValue??
+                if isRoot || embedded, key == "apiVersion" || key == "kind" || key == "metadata" {
+                    // Kept as is; metadata is the server's (only name/generateName are restricted).
                 } else if let childSchema = properties?[key] {
-                    out[key] = prune(child, childSchema, isRoot: false, path: join(path, key), unknown: &unknown)
-                } else if case .object? = additional {
-                    out[key] = prune(child, additional!, isRoot: false, path: join(path, key), unknown: &unknown)
+                    change = pruned(child, childSchema, isRoot: false, path: join(path, key), unknown: &unknown).map { .some($0) }
+                } else if case .object(let additionalSchema)? = additional {
+                    change = pruned(child, .object(additionalSchema), isRoot: false, path: join(path, key), unknown: &unknown).map { .some($0) }
                 } else if additional?.boolValue == true || preserve {
-                    out[key] = child
+                    // Kept as is.
                 } else {
                     if let field = join(path, key) { unknown.append(field) }  // unknown: pruned
+                    change = .some(nil)
                 }
+                guard let change else { continue }
+                if out == nil { out = object }
+                if let replacement = change { out![key] = replacement } else { out!.removeValue(forKey: key) }
             }
-            return .object(out)
+            return out.map { .object($0) }
         case .array(let array):
-            guard let items = schema["items"] else { return value }
-            var out: [JSONValue] = []
-            out.reserveCapacity(array.count)
+            guard let items = schema["items"] else { return nil }
+            var out: [JSONValue]?
             for (index, element) in array.enumerated() {
-                out.append(prune(element, items, isRoot: false, path: path.map { "\($0)[\(index)]" }, unknown: &unknown))
+                guard let replacement = pruned(element, items, isRoot: false, path: path.map { "\($0)[\(index)]" }, unknown: &unknown) else { continue }
+                if out == nil { out = array }
+                out![index] = replacement
             }
-            return .array(out)
+            return out.map { .array($0) }
         default:
-            return value
+            return nil
         }
     }
 
@@ -85,29 +93,48 @@ public struct SchemaValidator: Sendable {
     // MARK: Defaulting
 
     private func applyDefaults(_ value: JSONValue, _ schema: JSONValue) -> JSONValue {
+        defaulted(value, schema) ?? value
+    }
+
+    /// The value with its schema's defaults filled in, or nil when none was missing (the caller
+    /// keeps its value, sharing its storage).
+    private func defaulted(_ value: JSONValue, _ schema: JSONValue) -> JSONValue? {
         switch value {
-        case .object(var object):
+        case .object(let object):
+            var out: JSONObject?
             if case .object(let properties)? = schema["properties"] {
                 for (key, childSchema) in properties {
-                    if object[key] == nil, let defaultValue = childSchema["default"] {
-                        object[key] = prune(defaultValue, childSchema)
+                    var child = (out ?? object)[key]
+                    if child == nil, let defaultValue = childSchema["default"] {
+                        child = prune(defaultValue, childSchema)
+                        if out == nil { out = object }
+                        out![key] = child
                     }
-                    if let child = object[key], !child.isNull {
-                        object[key] = applyDefaults(child, childSchema)
+                    if let child, !child.isNull, let replacement = defaulted(child, childSchema) {
+                        if out == nil { out = object }
+                        out![key] = replacement
                     }
                 }
             }
             if case .object(let additional)? = schema["additionalProperties"] {
-                for (key, child) in object where schema["properties"]?[key] == nil {
-                    object[key] = applyDefaults(child, .object(additional))
+                for (key, child) in out ?? object where schema["properties"]?[key] == nil {
+                    guard let replacement = defaulted(child, .object(additional)) else { continue }
+                    if out == nil { out = object }
+                    out![key] = replacement
                 }
             }
-            return .object(object)
+            return out.map { .object($0) }
         case .array(let array):
-            guard let items = schema["items"] else { return value }
-            return .array(array.map { applyDefaults($0, items) })
+            guard let items = schema["items"] else { return nil }
+            var out: [JSONValue]?
+            for (index, element) in array.enumerated() {
+                guard let replacement = defaulted(element, items) else { continue }
+                if out == nil { out = array }
+                out![index] = replacement
+            }
+            return out.map { .array($0) }
         default:
-            return value
+            return nil
         }
     }
 

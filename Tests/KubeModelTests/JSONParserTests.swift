@@ -27,6 +27,26 @@ import Testing
         #expect(value.serialized(.init(sortedKeys: true)) == #"{"a":2,"m":3,"z":1}"#)
     }
 
+    /// Members are collected on shared stacks: containers inside arrays inside objects each get
+    /// exactly their own members, and a repeated key keeps its first place and its last value.
+    @Test func nestedContainersGetExactlyTheirOwnMembers() throws {
+        let text = #"[1,{"a":[2,{"b":3,"c":[]},[4,[5]]],"d":{},"a":6},7,[8,{"e":[9]}]]"#
+        let value = try JSONParser.parse(text)
+        #expect(value.serialized() == #"[1,{"a":6,"d":{}},7,[8,{"e":[9]}]]"#)
+        let nested = try JSONParser.parse(#"{"x":[2,{"b":3,"c":[]},[4,[5]]],"y":true}"#)
+        #expect(nested.serialized() == #"{"x":[2,{"b":3,"c":[]},[4,[5]]],"y":true}"#)
+    }
+
+    @Test func longKeysAreSharedAcrossObjects() throws {
+        let first = try JSONParser.parse(#"{"metadata":{"creationTimestamp":"a"}}"#)
+        let second = try JSONParser.parse(#"{"metadata":{"creationTimestamp":"b"}}"#)
+        let keys = [first, second].compactMap { $0["metadata"]?.objectValue?.keys.first }
+        #expect(keys == ["creationTimestamp", "creationTimestamp"])
+        // The same storage: the second parse returned the first one's string.
+        let storage = keys.map { key in key.utf8.withContiguousStorageIfAvailable { $0.baseAddress } ?? nil }
+        #expect(storage[0] != nil && storage[0] == storage[1])
+    }
+
     @Test func decodesEscapesAndSurrogatePairs() throws {
         let value = try JSONParser.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#)
         #expect(value == .string("a\"b\\c/d\né😀"))

@@ -75,6 +75,31 @@ import Testing
         #expect(await queue.pendingDelays == 0, "the one-hour deadline was replaced, not kept beside it")
     }
 
+    /// A hundred delayed keys wait in one heap behind one timer: they arrive in deadline order,
+    /// and a superseded deadline (k50's, moved earlier) never delivers its key a second time.
+    @Test func manyDelayedKeysArriveInDeadlineOrderAndSupersededDeadlinesStaySilent() async throws {
+        let clock = TestClock()
+        let queue = WorkQueue<String>(name: "delays", clock: clock)
+        for i in (1...100).reversed() { await queue.add("k\(i)", after: .seconds(i * 10)) }
+        await queue.add("k50", after: .seconds(5))
+        #expect(await queue.pendingDelays == 100)
+        await clock.advance(by: .seconds(5))
+        #expect(await eventually { await queue.count == 1 })
+        #expect(await queue.next() == "k50")
+        await queue.done("k50")
+        await clock.advance(by: .seconds(15))
+        #expect(await eventually { await queue.count == 2 }, "k1 at 10 s and k2 at 20 s")
+        #expect(await queue.next() == "k1")
+        #expect(await queue.next() == "k2")
+        await clock.advance(by: .seconds(1000))
+        #expect(await eventually { await queue.count == 97 })
+        var order: [String] = []
+        for _ in 0..<97 { if let key = await queue.next() { order.append(key) } }
+        #expect(order == (3...100).filter { $0 != 50 }.map { "k\($0)" })
+        #expect(await queue.count == 0, "k50's superseded 500 s deadline added nothing")
+        #expect(await queue.pendingDelays == 0)
+    }
+
     @Test func rateLimitedAddsBackOffPerKeyAndForgetResets() async {
         let queue = WorkQueue<String>(name: "backoff")
         await queue.addRateLimited("a")
