@@ -72,6 +72,8 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "HTTPServing",
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,7 +9,9 @@ struct APIServerCommand: AsyncParsableCommand {
         discussion: """
             Serves the Kubernetes API for kubectl and clients over TLS with a bearer token (both created \
             on first start in DIR) and writes DIR/kubeconfig for them. Objects are kept in DIR/storage \
-            (a snapshot and a journal flushed before every answer) unless --in-memory is given. \
+            (a snapshot and a checksummed journal, synced to the disk before a write is answered) unless \
+            --in-memory is given. A damaged storage file stops the start with its name, line and offset; \
+            --repair-storage then keeps every intact record and moves the damaged ones aside. \
             The token is a cluster admin's. Service-account tokens (TokenRequest) are subject to RBAC \
             with --authorization-mode RBAC; by default (AlwaysAllow) any authenticated client may do \
             anything. `kubectl auth can-i` answers from RBAC in both modes.
@@ -17,6 +19,8 @@ struct APIServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: "Storage, certificates and DIR/kubeconfig.") var dataDir = "./.kratix/apiserver"
     @Flag(name: .customLong("in-memory"), help: "Keep objects in memory only.") var inMemory = false
+    @Flag(name: .customLong("repair-storage"), help: "Start from the intact records of damaged storage, moving the damaged ones aside.")
+    var repairStorage = false
     @Option(name: .customLong("bind-address"), help: "Address to listen on.") var bindAddress = "127.0.0.1"
     @Option(help: "Port; 0 picks a free one.") var port = 6443
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP (tests only).") var insecureHTTP = false
@@ -36,7 +40,8 @@ struct APIServerCommand: AsyncParsableCommand {
             let hosts = Array(Set([bindAddress, "127.0.0.1", "localhost"]))
             configuration.credentials = try ServerCredentials.loadOrCreate(in: dataDir, hosts: hosts)
         }
-        let store = try ObjectStore(dataDirectory: inMemory ? nil : (dataDir as NSString).appendingPathComponent("storage"))
+        let store = try ObjectStore(dataDirectory: inMemory ? nil : (dataDir as NSString).appendingPathComponent("storage"),
+                                    repairStorage: repairStorage)
         let server = APIServer(configuration: configuration, handler: APIHandler(store: store))
         let bound = try await server.bind()
         let kubeconfigPath = try Kubeconfig.write(server: bound.url, credentials: configuration.credentials, directory: dataDir)

@@ -19,6 +19,8 @@ struct DevCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: "Where state, the Git state store and the kubeconfig live.") var dataDir = "./.kratix/dev"
     @Option(help: "API server port; 0 picks a free one.") var port = 0
+    @Flag(name: .customLong("repair-storage"), help: "Start from the intact records of damaged API server storage, moving the damaged ones aside.")
+    var repairStorage = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "text"
     @Option(name: .customLong("authorization-mode"),
@@ -43,7 +45,7 @@ struct DevCommand: AsyncParsableCommand {
         let credentials = try ServerCredentials.loadOrCreate(in: apiDirectory, hosts: ["127.0.0.1", "localhost"])
         serverConfiguration.credentials = credentials
         serverConfiguration.authorizationMode = AuthorizationMode(rawValue: authorizationMode) ?? .alwaysAllow
-        let store = try ObjectStore(dataDirectory: "\(apiDirectory)/storage")
+        let store = try ObjectStore(dataDirectory: "\(apiDirectory)/storage", repairStorage: repairStorage, logger: Logger(label: "kratix.apiserver"))
         let bound = try await APIServer(configuration: serverConfiguration, handler: APIHandler(store: store)).bind()
         let kubeconfig = try Kubeconfig.write(server: bound.url, credentials: credentials, directory: directory)
 
@@ -64,7 +66,7 @@ struct DevCommand: AsyncParsableCommand {
 
             let platform = try await PlatformProcess.make(
                 client: client, metrics: metrics, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "127.0.0.1:0",
-                leaderElect: false, workers: 2,
+                leaderElect: false, workers: KratixPlatform.Tuning.defaultWorkers,
                 writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logger: logger)
             // The adapter image the workflow Jobs name is this very binary.
             let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image

@@ -20,7 +20,7 @@ struct ManagerCommand: AsyncParsableCommand {
     @Option(name: .customLong("kube-api-burst"), help: "Client-side request burst.") var kubeAPIBurst: Int = 10
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "json"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
-    @Option(name: .customLong("workers"), help: "Reconciles at once per controller.") var workers = 2
+    @Option(name: .customLong("workers"), help: "Reconciles at once per controller.") var workers = KratixPlatform.Tuning.defaultWorkers
 
     func validate() throws {
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or text") }

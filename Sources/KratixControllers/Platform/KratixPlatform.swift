@@ -20,7 +20,13 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         /// Held after starting each pipeline (upstream: 1.1 s; see ``WorkflowEngine/pauseAfterStart``).
         public var pauseAfterStart: Duration
 
-        public init(workers: Int = 2, workPlacementWorkers: Int = 8, pauseAfterStart: Duration = .zero) {
+        /// Reconciles at once per controller by default. More overlap more of the waits for the
+        /// API server's answers, but also run reconciles for intermediate states that fewer
+        /// workers would have coalesced (4 workers: 5.85 reconciles per pipeline request instead
+        /// of 4.9, and fewer requests per second on two cores).
+        public static let defaultWorkers = 2
+
+        public init(workers: Int = defaultWorkers, workPlacementWorkers: Int = 8, pauseAfterStart: Duration = .zero) {
             self.workers = max(1, workers)
             self.workPlacementWorkers = max(1, workPlacementWorkers)
             self.pauseAfterStart = pauseAfterStart
@@ -40,7 +46,7 @@ public final class KratixPlatform: ResourceControllers, Sendable {
     let writerFactory: any StateStoreWriterFactory
     let logger: Logger
 
-    public convenience init(manager: Manager, configuration: KratixConfiguration, workers: Int = 2,
+    public convenience init(manager: Manager, configuration: KratixConfiguration, workers: Int = Tuning.defaultWorkers,
                             writerFactory: any StateStoreWriterFactory = DefaultStateStoreWriterFactory(),
                             logger: Logger = Logger(label: "kratix.platform")) {
         self.init(manager: manager, configuration: configuration, tuning: Tuning(workers: workers), writerFactory: writerFactory, logger: logger)

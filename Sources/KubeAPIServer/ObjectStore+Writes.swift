@@ -1,0 +1,271 @@
+import Foundation
+import KubeModel
+
+/// Creates, updates and deletes: the API server's rules for each, applied before `commit`.
+extension ObjectStore {
+    public func create(_ resource: APIResource, namespace: String?, object input: JSONObject, dryRun: Bool) async throws(APIError) -> JSONObject {
+        try await durably { () throws(APIError) in try applyCreate(resource, namespace: namespace, object: input, dryRun: dryRun) }
+    }
+
+    /// Replaces an object (PUT), or only its status when `subresource` is `status`.
+    public func update(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool) async throws(APIError) -> JSONObject {
+        try await durably { () throws(APIError) in
+            try applyUpdate(resource, namespace: namespace, name: name, object: input, subresource: subresource, dryRun: dryRun)
+        }
+    }
+
+    /// Deletes an object; one with finalizers is only marked (`deletionTimestamp`) until they are gone.
+    public func delete(_ resource: APIResource, namespace: String?, name: String, propagation: PropagationPolicy = .background, dryRun: Bool) async throws(APIError) -> JSONObject {
+        try await durably { () throws(APIError) in
+            try applyDelete(resource, namespace: namespace, name: name, propagation: propagation, dryRun: dryRun)
+        }
+    }
+
+    func applyCreate(_ resource: APIResource, namespace: String?, object input: JSONObject, dryRun: Bool) throws(APIError) -> JSONObject {
+        var object = input
+        var meta = object["metadata"]?.objectValue ?? [:]
+        if resource.namespaced {
+            guard let namespace, !namespace.isEmpty else { throw APIError.badRequest("the namespace of the object is required") }
+            if let given = meta["namespace"]?.stringValue, !given.isEmpty, given != namespace {
+                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            guard let ns = objects["namespaces"]?[key(nil, namespace)] else { throw APIError.notFound("namespaces", namespace) }
+            if ns["metadata"]?["deletionTimestamp"] != nil {
+                throw APIError(code: 403, reason: "Forbidden", message: "\(resource.plural) \"\(meta["name"]?.stringValue ?? "")\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated")
+            }
+            meta["namespace"] = .string(namespace)
+        } else {
+            meta.removeValue(forKey: "namespace")
+        }
+        var name = meta["name"]?.stringValue ?? ""
+        if name.isEmpty, let prefix = meta["generateName"]?.stringValue, !prefix.isEmpty {
+            repeat {
+                name = prefix + Self.randomSuffix()
+            } while objects[resource.groupResource]?[key(namespace, name)] != nil
+            meta["name"] = .string(name)
+        }
+        guard !name.isEmpty else {
+            throw APIError.invalid(kind: resource.kind, name: "", causes: [("metadata.name", "Required value: name or generateName is required")])
+        }
+        try validateMetadata(resource, name: name, meta: meta)
+        try checkKind(resource, object)
+        if objects[resource.groupResource]?[key(resource.namespaced ? namespace : nil, name)] != nil {
+            throw APIError.alreadyExists(resource.groupResource, name)
+        }
+        meta["uid"] = .string(UUID().uuidString.lowercased())
+        meta["creationTimestamp"] = .string(Timestamp.format(clock()))
+        meta["generation"] = 1
+        meta.removeValue(forKey: "deletionTimestamp")
+        meta.removeValue(forKey: "deletionGracePeriodSeconds")
+        meta.removeValue(forKey: "resourceVersion")
+        Self.setTypeMeta(&object, resource)
+        object["metadata"] = .object(meta)
+        if resource.hasStatusSubresource && resource.schema != nil {
+            // Custom resources ignore status on create; it is set through the status subresource.
+            object.removeValue(forKey: "status")
+        }
+        if resource.isCoreNamespace {
+            object["spec"] = ["finalizers": ["kubernetes"]]
+            object["status"] = ["phase": "Active"]
+            var labels = meta["labels"]?.objectValue ?? [:]
+            labels["kubernetes.io/metadata.name"] = .string(name)
+            meta["labels"] = .object(labels)
+            object["metadata"] = .object(meta)
+        }
+        if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
+            object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
+        }
+        object = try applySchema(resource, object, name: name)
+        if dryRun { return object }
+        let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
+        if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
+        return stored
+    }
+
+    func applyUpdate(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool) throws(APIError) -> JSONObject {
+        let storageKey = key(resource.namespaced ? namespace : nil, name)
+        guard let existing = objects[resource.groupResource]?[storageKey] else {
+            throw APIError.notFound(resource.groupResource, name)
+        }
+        let existingMeta = existing["metadata"]?.objectValue ?? [:]
+        var incomingMeta = input["metadata"]?.objectValue ?? [:]
+        if let given = incomingMeta["name"]?.stringValue, given != name {
+            throw APIError.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
+        }
+        if let rv = incomingMeta["resourceVersion"]?.stringValue, !rv.isEmpty, rv != existingMeta["resourceVersion"]?.stringValue {
+            throw APIError.conflict(resource.groupResource, name)
+        }
+        var object: JSONObject
+        if subresource == "status" {
+            // Only status changes through the status subresource.
+            object = existing
+            object["status"] = input["status"]
+        } else {
+            try checkKind(resource, input)
+            object = input
+            if resource.hasStatusSubresource {
+                object["status"] = existing["status"]
+            }
+            // Fields the server owns.
+            for field in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace"] {
+                incomingMeta[field] = existingMeta[field]
+            }
+            incomingMeta["name"] = .string(name)
+            let oldFinalizers = Set(existingMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let newFinalizers = incomingMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if existingMeta["deletionTimestamp"] != nil, newFinalizers.contains(where: { !oldFinalizers.contains($0) }) {
+                throw APIError.invalid(kind: resource.kind, name: name, causes: [("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted")])
+            }
+            try validateMetadata(resource, name: name, meta: incomingMeta)
+            object["metadata"] = .object(incomingMeta)
+            Self.setTypeMeta(&object, resource)
+            if Self.specChanged(old: existing, new: object) {
+                incomingMeta["generation"] = .int((existingMeta["generation"]?.intValue ?? 1) + 1)
+                object["metadata"] = .object(incomingMeta)
+            }
+            if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
+                object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
+            }
+        }
+        object = try applySchema(resource, object, name: name)
+        var comparable = object
+        comparable["metadata"]?["resourceVersion"] = existing["metadata"]?["resourceVersion"]
+        if JSONValue.object(comparable) == JSONValue.object(existing) {
+            return existing  // nothing changed: no new resourceVersion, as the real server does
+        }
+        if dryRun { return object }
+        let meta = object["metadata"]?.objectValue ?? [:]
+        // An object whose deletion waited for finalizers goes once the last one is removed.
+        if meta["deletionTimestamp"] != nil, (meta["finalizers"]?.arrayValue ?? []).isEmpty {
+            let removed = try commit(resource.groupResource, key: storageKey, object: nil, previous: object)
+            try afterRemoval(resource, removed)
+            return removed
+        }
+        let stored = try commit(resource.groupResource, key: storageKey, object: object, previous: existing)
+        if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
+        return stored
+    }
+
+    /// How deleting an owner treats the objects whose ownerReferences name it.
+    public enum PropagationPolicy: String, Sendable {
+        /// The owner goes now; its dependents are deleted right after.
+        case background = "Background"
+        /// The owner stays (finalizer `foregroundDeletion`) until its dependents are gone.
+        case foreground = "Foreground"
+        /// The owner goes; its dependents stay, without the reference.
+        case orphan = "Orphan"
+    }
+
+    func applyDelete(_ resource: APIResource, namespace: String?, name: String, propagation: PropagationPolicy = .background, dryRun: Bool) throws(APIError) -> JSONObject {
+        let storageKey = key(resource.namespaced ? namespace : nil, name)
+        guard var object = objects[resource.groupResource]?[storageKey] else {
+            throw APIError.notFound(resource.groupResource, name)
+        }
+        var meta = object["metadata"]?.objectValue ?? [:]
+        if dryRun { return object }
+        let uid = meta["uid"]?.stringValue ?? ""
+        switch propagation {
+        case .orphan:
+            try orphanDependents(of: uid)
+        case .foreground where !dependents(of: uid).isEmpty && meta["deletionTimestamp"] == nil:
+            let previous = object
+            meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
+            meta["deletionGracePeriodSeconds"] = 0
+            meta["finalizers"] = .array((meta["finalizers"]?.arrayValue ?? []) + ["foregroundDeletion"])
+            object["metadata"] = .object(meta)
+            object = try commit(resource.groupResource, key: storageKey, object: object, previous: previous)
+            try collectGarbage(ownerUID: uid, deleteOnly: true)
+            return objects[resource.groupResource]?[storageKey] ?? object
+        default:
+            break
+        }
+        let finalizers = meta["finalizers"]?.arrayValue ?? []
+        if !finalizers.isEmpty || resource.isCoreNamespace {
+            if meta["deletionTimestamp"] == nil {
+                let previous = object
+                meta["deletionTimestamp"] = .string(Timestamp.format(clock()))
+                meta["deletionGracePeriodSeconds"] = 0
+                object["metadata"] = .object(meta)
+                object = try commit(resource.groupResource, key: storageKey, object: object, previous: previous)
+            }
+            if resource.isCoreNamespace {
+                try finishNamespaceDeletion(name)
+                return objects["namespaces"]?[storageKey] ?? object
+            }
+            return object
+        }
+        let removed = try commit(resource.groupResource, key: storageKey, object: nil, previous: object)
+        try afterRemoval(resource, removed)
+        return removed
+    }
+
+    /// Prunes, defaults and validates a custom resource against its CRD schema.
+    func applySchema(_ resource: APIResource, _ object: JSONObject, name: String) throws(APIError) -> JSONObject {
+        guard let schema = resource.schema else { return object }
+        let (value, problems) = SchemaValidator(schema: schema).apply(to: .object(object))
+        if !problems.isEmpty {
+            throw APIError.invalid(kind: resource.kind, name: name, causes: problems.map { ($0.field, $0.message) })
+        }
+        return value.objectValue ?? object
+    }
+
+    func checkKind(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
+        if let kind = object["kind"]?.stringValue, !kind.isEmpty, kind != resource.kind {
+            throw APIError.badRequest("the kind \(kind) does not match the resource \(resource.plural) (kind \(resource.kind))")
+        }
+        if let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty, apiVersion != resource.apiVersion {
+            throw APIError.badRequest("the apiVersion \(apiVersion) does not match the resource (\(resource.apiVersion))")
+        }
+    }
+
+    func validateMetadata(_ resource: APIResource, name: String, meta: JSONObject) throws(APIError) {
+        var causes: [(String, String)] = []
+        let nameIsValid: Bool
+        switch (resource.group, resource.plural) {
+        case ("", "namespaces"): nameIsValid = LabelValidation.isDNSLabel(name)
+        case ("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "rolebindings"),
+             ("rbac.authorization.k8s.io", "clusterroles"), ("rbac.authorization.k8s.io", "clusterrolebindings"):
+            // RBAC names are path segments: anything but "." "..", "/" and "%".
+            nameIsValid = name != "." && name != ".." && !name.contains("/") && !name.contains("%")
+        default: nameIsValid = LabelValidation.isDNSSubdomain(name)
+        }
+        if !nameIsValid {
+            causes.append(("metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"))
+        }
+        if case .object(let labels)? = meta["labels"] {
+            for (k, v) in labels {
+                if let problem = LabelValidation.keyProblem(k) { causes.append(("metadata.labels", "Invalid value: \"\(k)\": \(problem)")) }
+                guard let value = v.stringValue else {
+                    causes.append(("metadata.labels", "Invalid value: label values must be strings"))
+                    continue
+                }
+                if let problem = LabelValidation.valueProblem(value) { causes.append(("metadata.labels", "Invalid value: \"\(value)\": \(problem)")) }
+            }
+        }
+        if !causes.isEmpty { throw APIError.invalid(kind: resource.kind, name: name, causes: causes) }
+    }
+
+    /// Generation moves when anything but metadata and status changes.
+    /// Sets `apiVersion` and `kind`, keeping the strings the client sent when they are already
+    /// right: each would otherwise be a new heap string kept with every stored object.
+    static func setTypeMeta(_ object: inout JSONObject, _ resource: APIResource) {
+        let apiVersion = resource.apiVersion
+        if object["apiVersion"]?.stringValue != apiVersion { object["apiVersion"] = .string(apiVersion) }
+        if object["kind"]?.stringValue != resource.kind { object["kind"] = .string(resource.kind) }
+    }
+
+    static func specChanged(old: JSONObject, new: JSONObject) -> Bool {
+        var a = old
+        var b = new
+        for k in ["metadata", "status", "apiVersion", "kind"] {
+            a.removeValue(forKey: k)
+            b.removeValue(forKey: k)
+        }
+        return JSONValue.object(a) != JSONValue.object(b)
+    }
+
+    static let suffixAlphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+    static func randomSuffix() -> String {
+        String((0..<5).map { _ in suffixAlphabet.randomElement()! })
+    }
+}
