@@ -66,6 +66,10 @@ public final class ChildProcess: Sendable {
         }
         posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1)
         posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
+        // Nothing else crosses into the child: a descriptor another thread opened without
+        // close-on-exec at this moment (a file being written, then executed) would otherwise stay
+        // open in the child for its whole life ("Text file busy" for whoever executes that file).
+        kratix_spawn_file_actions_addclosefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
