@@ -71,7 +71,7 @@ struct JobSync: Sendable {
                 if expiry <= now {
                     result.deleteJob = true
                 } else {
-                    result.requeue(after: .milliseconds(Int64(expiry.timeIntervalSince(now) * 1000) + 1))
+                    result.requeue(after: .scheduled(seconds: expiry.timeIntervalSince(now)))
                 }
             }
             return result
@@ -146,7 +146,7 @@ struct JobSync: Sendable {
             let delay = retryBackoff.delay(afterFailures: failures)
             if failures > 0, let lastFailure, lastFailure.addingTimeInterval(Self.seconds(delay)) > now {
                 let remaining = lastFailure.addingTimeInterval(Self.seconds(delay)).timeIntervalSince(now)
-                result.requeue(after: .milliseconds(Int64(remaining * 1000) + 1))
+                result.requeue(after: .scheduled(seconds: remaining))
             } else {
                 result.createPods = wanted - running.count
                 status.active += result.createPods
@@ -154,7 +154,7 @@ struct JobSync: Sendable {
         }
         if let deadline = job.activeDeadlineSeconds, let start = status.startTime.flatMap(Timestamp.parse) {
             let remaining = start.addingTimeInterval(Double(deadline)).timeIntervalSince(now)
-            result.requeue(after: .milliseconds(max(0, Int64(remaining * 1000)) + 1))
+            result.requeue(after: .scheduled(seconds: remaining))
         }
         return finish(result, status)
     }

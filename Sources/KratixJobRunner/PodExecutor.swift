@@ -99,7 +99,7 @@ public struct PodExecutor: Sendable {
                          tracker: tracker, cancellation: cancellation)
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
-                if let deadline = spec.activeDeadlineSeconds, deadline > 0 {
+                if let deadline = spec.activeDeadlineSeconds, deadline > 0, Duration.seconds(deadline) < .longestScheduledDelay {
                     group.addTask {
                         await cancellation.sleep(for: .seconds(deadline))
                         if !Task.isCancelled { cancellation.cancel(.deadlineExceeded) }

@@ -65,7 +65,9 @@ public struct APIHandler: Sendable {
     private func watch(_ request: APIRequest, _ target: ResourcePath, _ resource: APIResource) async throws(APIError) -> WatchStream {
         let filter = try filter(request, target, resource)
         let events = try await store.watch(resource, filter: filter, resourceVersion: request.query["resourceVersion"])
-        let timeout = request.query["timeoutSeconds"].flatMap(Int.init).map { Duration.seconds($0) }
+        // Like the API server, a negative timeout ends the watch at once; a huge one is capped (a
+        // sleep of 2^63 seconds overflows).
+        let timeout = try integerParameter(request, "timeoutSeconds").map { Duration.seconds(min(max($0, 0), Self.longestWatchSeconds)) }
         let bookmarks = request.flag("allowWatchBookmarks")
         return WatchStream(events: events, timeout: timeout, bookmarkKind: bookmarks ? resource : nil, store: store)
     }
@@ -270,14 +272,15 @@ public struct APIHandler: Sendable {
             await store.appendLog(key, request.body)
             return APIResponse(status: 200, contentType: "text/plain", body: [])
         case "GET":
+            let options = try podLogOptions(request, name: name)
             var log = await store.log(key)
-            if let tail = request.query["tailLines"].flatMap(Int.init) {
+            if let tail = options.tailLines {
                 let lines = log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
                 let trimmed = lines.last == [] ? Array(lines.dropLast()) : Array(lines)
                 log = Array(trimmed.suffix(tail).joined(separator: [UInt8(ascii: "\n")]))
                 if !log.isEmpty { log.append(UInt8(ascii: "\n")) }
             }
-            if let limit = request.query["limitBytes"].flatMap(Int.init), log.count > limit { log = Array(log.prefix(limit)) }
+            if let limit = options.limitBytes, log.count > limit { log = Array(log.prefix(limit)) }
             return APIResponse(status: 200, contentType: "text/plain", body: log)
         default:
             throw APIError.methodNotAllowed(request.method)
@@ -311,24 +314,69 @@ public struct APIHandler: Sendable {
     /// `pods/log?follow=true`: the output so far (`tailLines` applied), then whatever is appended,
     /// until the container terminates or the pod is deleted (`limitBytes` caps the whole stream).
     private func followPodLog(_ request: APIRequest, namespace: String?, name: String) async throws(APIError) -> ResponseStream {
+        let options = try podLogOptions(request, name: name)
         let (key, pod, container) = try await logTarget(request, namespace: namespace, name: name)
         let (existing, appended) = await store.followLog(key, pod: pod, container: container)
         var first = existing
-        if let tail = request.query["tailLines"].flatMap(Int.init) {
+        if let tail = options.tailLines {
             let lines = first.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             let trimmed = lines.last == [] ? Array(lines.dropLast()) : Array(lines)
             first = Array(trimmed.suffix(tail).joined(separator: [UInt8(ascii: "\n")]))
             if !first.isEmpty { first.append(UInt8(ascii: "\n")) }
         }
         return ResponseStream(
-            contentType: "text/plain", initial: first, chunks: appended, limitBytes: request.query["limitBytes"].flatMap(Int.init))
+            contentType: "text/plain", initial: first, chunks: appended, limitBytes: options.limitBytes)
+    }
+
+    /// The longest watch a `timeoutSeconds` asks for that is kept (ten years: as good as forever).
+    static let longestWatchSeconds: Int64 = 10 * 365 * 86_400
+
+    /// A query parameter as an integer, nil when absent; anything else is refused, as the API
+    /// server's parameter decoding does, rather than ignored.
+    private func integerParameter(_ request: APIRequest, _ name: String) throws(APIError) -> Int64? {
+        guard let text = request.query[name] else { return nil }
+        guard let value = Int64(text) else {
+            throw APIError.badRequest("invalid value for query parameter \(name): \"\(text)\" is not an integer")
+        }
+        return value
+    }
+
+    /// `tailLines` and `limitBytes`, checked as the API server's `ValidatePodLogOptions` does.
+    private func podLogOptions(_ request: APIRequest, name: String) throws(APIError) -> (tailLines: Int?, limitBytes: Int?) {
+        let tail = try integerParameter(request, "tailLines")
+        let limit = try integerParameter(request, "limitBytes")
+        var causes: [(field: String, message: String)] = []
+        if let tail, tail < 0 { causes.append(("tailLines", "Invalid value: \(tail): must be greater than or equal to 0")) }
+        if let limit, limit < 1 { causes.append(("limitBytes", "Invalid value: \(limit): must be greater than 0")) }
+        guard causes.isEmpty else { throw APIError.invalid(kind: "PodLogOptions", name: name, causes: causes) }
+        return (tail.map { Int($0) }, limit.map { Int($0) })
+    }
+
+    /// `spec.expirationSeconds` of a TokenRequest (default one hour), within the API server's
+    /// bounds: at least ten minutes, at most 2^32 seconds.
+    static func tokenExpirationSeconds(_ body: JSONValue, name: String) throws(APIError) -> Int64 {
+        guard let given = body[path: ["spec", "expirationSeconds"]], !given.isNull else { return 3600 }
+        let field = "spec.expirationSeconds"
+        if case .number(let text) = given {
+            throw APIError.invalid(kind: "TokenRequest", name: name, causes: [(field, "Invalid value: \(text): may not specify a duration larger than 2^32 seconds")])
+        }
+        guard let seconds = given.intValue else {
+            throw APIError.badRequest("TokenRequest in version \"v1\" cannot be handled as a TokenRequest: spec.expirationSeconds: expected an integer, found \(given.typeName)")
+        }
+        if seconds < 600 {
+            throw APIError.invalid(kind: "TokenRequest", name: name, causes: [(field, "Invalid value: \(seconds): may not specify a duration less than 10 minutes")])
+        }
+        if seconds > 1 << 32 {
+            throw APIError.invalid(kind: "TokenRequest", name: name, causes: [(field, "Invalid value: \(seconds): may not specify a duration larger than 2^32 seconds")])
+        }
+        return seconds
     }
 
     /// `serviceaccounts/token`: issues a bearer token the server accepts (TokenRequest).
     private func serviceAccountToken(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String) async throws(APIError) -> APIResponse {
         _ = try await store.get(resource, namespace: namespace, name: name)
         let requestBody: JSONValue = (try? JSONParser.parse(request.body)) ?? .object([:])
-        let seconds = requestBody[path: ["spec", "expirationSeconds"]]?.intValue ?? 3600
+        let seconds = try Self.tokenExpirationSeconds(requestBody, name: name)
         let token = await store.issueToken(serviceAccount: "system:serviceaccount:\(namespace ?? ""):\(name)", lifetime: .seconds(seconds))
         let expiry = Timestamp.format(Date().addingTimeInterval(Double(seconds)))
         return .json([

@@ -26,8 +26,9 @@ public enum YAMLReader {
             guard let node else { break }
             defer { index += 1 }
             let value: JSONValue
+            var budget = ExpansionBudget(sourceBytes: text.utf8.count)
             do {
-                value = try convert(node)
+                value = try convert(node, &budget)
             } catch {
                 throw error.located(source: source, documentIndex: index)
             }
@@ -97,35 +98,62 @@ public enum YAMLReader {
         return (line, column)
     }
 
-    private static func syntax(_ node: Node, _ problem: String) -> ModelError {
+    static func syntax(_ node: Node, _ problem: String) -> ModelError {
         let mark = node.mark
         return ModelError(.yamlSyntax(line: mark?.line ?? 0, column: mark?.column ?? 0, problem: problem))
     }
 
-    static func convert(_ node: Node) throws(ModelError) -> JSONValue {
+    /// What converting a document may produce. Aliases make the parsed tree a graph whose every
+    /// path is expanded here, so a few hundred bytes of nested aliases ("billion laughs") would
+    /// become gigabytes. Like go-yaml (which kubectl and the API server use), expansion far beyond
+    /// the source is refused: at most max(400,000, 10 × source bytes) nodes and max(1 MiB,
+    /// 10 × source bytes) bytes of scalars.
+    struct ExpansionBudget {
+        var nodes: Int
+        var bytes: Int
+
+        init(sourceBytes: Int) {
+            nodes = max(400_000, 10 * sourceBytes)
+            bytes = max(1 << 20, 10 * sourceBytes)
+        }
+
+        mutating func spend(_ node: Node, bytes count: Int) throws(ModelError) {
+            nodes -= 1
+            bytes -= count
+            if nodes < 0 || bytes < 0 {
+                throw YAMLReader.syntax(node, "document contains excessive aliasing (it expands to far more than its own size)")
+            }
+        }
+    }
+
+    static func convert(_ node: Node, _ budget: inout ExpansionBudget) throws(ModelError) -> JSONValue {
         switch node {
         case .scalar(let scalar):
+            try budget.spend(node, bytes: scalar.string.utf8.count + 1)
             return try convert(scalar: scalar, node: node)
         case .sequence(let sequence):
+            try budget.spend(node, bytes: 1)
             var array: [JSONValue] = []
             array.reserveCapacity(sequence.count)
             for element in sequence {
-                array.append(try convert(element))
+                array.append(try convert(element, &budget))
             }
             return .array(array)
         case .mapping(let mapping):
+            try budget.spend(node, bytes: 1)
             var object = JSONObject()
             var merged: [JSONObject] = []
             for (keyNode, valueNode) in mapping {
                 if case .scalar(let keyScalar) = keyNode, isImplicitPlainKey(keyScalar), keyScalar.string == "<<" {
-                    merged.append(contentsOf: try mergeSources(valueNode))
+                    merged.append(contentsOf: try mergeSources(valueNode, &budget))
                     continue
                 }
                 let key = try keyString(keyNode)
                 if object[key] != nil {
                     throw syntax(keyNode, "mapping key \"\(key)\" already defined")
                 }
-                object[key] = try convert(valueNode)
+                try budget.spend(keyNode, bytes: key.utf8.count)
+                object[key] = try convert(valueNode, &budget)
             }
             // Explicit keys win over merged ones; earlier merge sources win over later ones.
             for source in merged {
@@ -140,15 +168,15 @@ public enum YAMLReader {
         }
     }
 
-    private static func mergeSources(_ node: Node) throws(ModelError) -> [JSONObject] {
+    private static func mergeSources(_ node: Node, _ budget: inout ExpansionBudget) throws(ModelError) -> [JSONObject] {
         switch node {
         case .mapping:
-            guard case .object(let o) = try convert(node) else { return [] }
+            guard case .object(let o) = try convert(node, &budget) else { return [] }
             return [o]
         case .sequence(let sequence):
             var out: [JSONObject] = []
             for element in sequence {
-                guard case .mapping = element, case .object(let o) = try convert(element) else {
+                guard case .mapping = element, case .object(let o) = try convert(element, &budget) else {
                     throw syntax(element, "merge key `<<` needs a mapping or a sequence of mappings")
                 }
                 out.append(o)

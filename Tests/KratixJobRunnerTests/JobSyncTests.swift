@@ -23,6 +23,21 @@ import Testing
                 retryBackoff: Backoff(initial: .seconds(1), maximum: .seconds(10))).sync()
     }
 
+    /// The API server accepts 2^63 - 1 seconds for both; the controller must schedule no more than
+    /// a year ahead instead of trapping on milliseconds that overflow.
+    @Test func hugeDeadlinesAndTTLsAreScheduledAYearAheadAtMost() throws {
+        let huge = "9223372036854775807"
+        let running = sync(try job("activeDeadlineSeconds: \(huge)", status: ["startTime": .string(Timestamp.format(Self.now))]), [])
+        #expect(running.requeueAfter == .scheduled(seconds: .infinity))
+        let finished: JSONValue = ["conditions": [["type": "Complete", "status": "True", "lastTransitionTime": .string(Timestamp.format(Self.now))]],
+                                   "completionTime": .string(Timestamp.format(Self.now))]
+        let kept = sync(try job("ttlSecondsAfterFinished: \(huge)", status: finished), [])
+        #expect(kept.deleteJob == false)
+        #expect(kept.requeueAfter == .scheduled(seconds: .infinity))
+        #expect(Duration.scheduled(seconds: .infinity) <= .longestScheduledDelay + .milliseconds(1))
+        #expect(Duration.scheduled(seconds: -.infinity) == .milliseconds(1) && Duration.scheduled(seconds: .nan) == .milliseconds(1))
+    }
+
     @Test func aNewJobGetsAPodAndAStartTime() throws {
         let result = sync(try job(), [])
         #expect(result.createPods == 1)

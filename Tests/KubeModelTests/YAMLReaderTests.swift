@@ -113,4 +113,23 @@ import Testing
     @Test func jsonIsYAML() throws {
         #expect(try one(#"{"a": [1, "b", {"c": null}]}"#) == ["a": [1, "b", ["c": nil]]])
     }
+    /// "Billion laughs": 439 bytes of nested aliases that would expand to hundreds of megabytes are
+    /// refused while expanding, as go-yaml refuses them; ordinary aliases and merge keys still work.
+    @Test func excessiveAliasingIsRefusedWhileExpanding() throws {
+        var lines = ["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        for (previous, name) in zip(names, names.dropFirst()) {
+            lines.append("\(name): &\(name) [*\(previous),*\(previous),*\(previous),*\(previous),*\(previous),*\(previous),*\(previous),*\(previous),*\(previous)]")
+        }
+        let bomb = lines.joined(separator: "\n") + "\n"
+        #expect(bomb.utf8.count < 700)
+        #expect {
+            _ = try YAMLReader.documents(in: bomb)
+        } throws: { error in
+            "\(error)".contains("excessive aliasing")
+        }
+        let ordinary = try YAMLReader.singleDocument(in: "base: &base {a: 1, b: 2}\nuse: {<<: *base, b: 3}\nlist: [*base, *base]\n")
+        #expect(ordinary["use"] == ["a": 1, "b": 3])
+        #expect(ordinary["list"]?.arrayValue?.count == 2)
+    }
 }
