@@ -20,7 +20,9 @@ import Logging
 /// Environment: KRATIX_BENCH_REQUESTS (N, default 1000), KRATIX_BENCH_LATENCY_SAMPLES (default 100),
 /// KRATIX_BENCH_MEMORY_REQUESTS (default 10000; 0 skips), KRATIX_BENCH_QPS (client rate limit of
 /// the manager and the runner, default 0 = unlimited; `kratix dev` uses 50), KRATIX_EXECUTABLE
-/// (default: `kratix` beside this binary), KRATIX_BENCH_ORDER (`upstream-first` runs that mode first).
+/// (default: `kratix` beside this binary), KRATIX_BENCH_ORDER (`upstream-first` runs that mode first),
+/// KRATIX_BENCH_MODES (`tuned` or `upstream-like` runs only that mode: the upstream-like run of
+/// N = 1,000 alone takes some 19 minutes).
 func platformBench() async throws {
     let environment = ProcessInfo.processInfo.environment
     func number(_ name: String, _ fallback: Int) -> Int { environment[name].flatMap { Int($0) } ?? fallback }
@@ -52,7 +54,8 @@ func platformBench() async throws {
     // swaps the runs, to tell a mode's effect from the load's.
     let upstreamFirst = environment["KRATIX_BENCH_ORDER"] == "upstream-first"
     var figures: [String: RunFigures] = [:]
-    for mode in upstreamFirst ? [upstream, tuned] : [tuned, upstream] {
+    let only = environment["KRATIX_BENCH_MODES"].map { Set($0.split(separator: ",").map(String.init)) }
+    for mode in upstreamFirst ? [upstream, tuned] : [tuned, upstream] where only?.contains(mode.name) ?? true {
         emit("-- \(mode.name): \(mode.description)")
         let run = try await BenchPlatform.with(mode: mode, settings: settings) { platform in
             try await PipelineRun(platform: platform, mode: mode).measure(requests: requests, samples: samples)

@@ -55,6 +55,7 @@ public struct APIHandler: Sendable {
 
     private func filter(_ request: APIRequest, _ target: ResourcePath, _ resource: APIResource) throws(APIError) -> WatchFilter {
         var fields = try parseFieldSelector(request.query["fieldSelector"])
+        try SelectableFields.check(fields.map { (field: $0.0, value: $0.1, equal: $0.2) }, for: resource)
         if target.legacyWatch, let name = target.name { fields.append(("metadata.name", name, true)) }
         return WatchFilter(
             namespace: resource.namespaced ? target.namespace : nil,

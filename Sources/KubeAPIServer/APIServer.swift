@@ -55,6 +55,7 @@ public struct APIServer: Sendable {
         }
         let listener = try await HTTPListener.bind(.init(host: configuration.host, port: configuration.port) { channel in
             if let sslContext {
+                try channel.pipeline.syncOperations.addHandler(PlainHTTPRejector())
                 try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
             }
         })

@@ -48,7 +48,8 @@ struct GitSSHTests {
     }
 
     @Test func pushesWithAKeyAndChecksTheHostKey() async throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else { return }
+        try TestEnvironment.require("/usr/sbin/sshd")
+        try #require(getuid() == 0, "sshd runs as root (make test runs as root on CI)")
         let tmp = TempDir(); defer { tmp.cleanup() }
         let remote = try await BareRepo(tmp)
         let ssh = try await SSHServer(tmp: tmp)

@@ -9,7 +9,7 @@ import KratixAPI
 @Suite("S3 writer against moto", .serialized)
 struct S3Tests {
     @Test func writesReplacesSkipsUnchangedAndDeletes() async throws {
-        guard requireTool("moto_server") else { return }
+        try TestEnvironment.require("moto_server")
         let tmp = TempDir(); defer { tmp.cleanup() }
         let moto = try await MotoServer.start(in: tmp.path)
         defer { Task { await moto.stop() } }
@@ -72,7 +72,7 @@ struct S3Tests {
     }
 
     @Test func pagination() async throws {
-        guard requireTool("moto_server") else { return }
+        try TestEnvironment.require("moto_server")
         let tmp = TempDir(); defer { tmp.cleanup() }
         let moto = try await MotoServer.start(in: tmp.path)
         defer { Task { await moto.stop() } }
@@ -91,7 +91,7 @@ struct S3Tests {
     }
 
     @Test func badCredentialsAreAClearErrorAndWriteNothing() async throws {
-        guard requireTool("moto_server") else { return }
+        try TestEnvironment.require("moto_server")
         let tmp = TempDir(); defer { tmp.cleanup() }
         let moto = try await MotoServer.start(in: tmp.path, checkingCredentials: true)
         defer { Task { await moto.stop() } }

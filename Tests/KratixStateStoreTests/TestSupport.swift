@@ -185,7 +185,3 @@ final class ServerProcess: Sendable {
         _ = waitForExit(pid)
     }
 }
-
-func requireTool(_ name: String) -> Bool {
-    ChildProcess.which(name) != nil || FileManager.default.isExecutableFile(atPath: name)
-}

@@ -47,4 +47,24 @@ public enum TestEnvironment {
         }
         return nil
     }
+
+    /// A tool a test cannot do without is missing: the test fails naming it, rather than returning
+    /// early and passing.
+    public struct MissingTool: Error, CustomStringConvertible {
+        public var tool: String
+        public var description: String {
+            "\(tool) is needed by this test and was not found (scripts/install-deps test installs the test peers; `make test` runs it)"
+        }
+    }
+
+    /// The path of `tool` (a name looked up like ``which(_:)``, or an absolute path), or ``MissingTool``.
+    @discardableResult
+    public static func require(_ tool: String) throws -> String {
+        if tool.hasPrefix("/") {
+            guard FileManager.default.isExecutableFile(atPath: tool) else { throw MissingTool(tool: tool) }
+            return tool
+        }
+        guard let path = which(tool) else { throw MissingTool(tool: tool) }
+        return path
+    }
 }

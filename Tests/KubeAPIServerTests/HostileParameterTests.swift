@@ -4,8 +4,8 @@ import Testing
 
 @testable import KubeAPIServer
 
-/// Numbers from clients that used to trap the server (issue 17), over HTTP through kubectl: each
-/// is answered with the real server's error, and the server goes on serving.
+/// Parameters from clients that used to trap the server or mislead the client (issue 17), over
+/// HTTP through kubectl: each is answered with the real server's error, and the server goes on serving.
 @Suite struct HostileParameterTests {
     let pods = BuiltinResources.all.first { $0.plural == "pods" }!
     let serviceAccounts = BuiltinResources.all.first { $0.plural == "serviceaccounts" }!
@@ -85,6 +85,21 @@ import Testing
             let bad = try await server.kubectl(["get", "--raw", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=soon"])
             #expect(bad.status != 0 && bad.stderr.contains("is not an integer"), "\(bad.stderr)")
             try await stillServes(server)
+        }
+    }
+    /// A field a resource cannot be selected by is a 400 "field label not supported", as on the
+    /// real server, not an empty list; the fields it supports still select.
+    @Test func unsupportedFieldSelectorsAreRefused() async throws {
+        try await TestServer.with(tls: true) { server in
+            try await prepare(server.store)
+            let unsupported = try await server.kubectl(["get", "pods", "--field-selector", "spec.foo=bar"])
+            #expect(unsupported.status != 0 && unsupported.stderr.contains("field label not supported: spec.foo"), "\(unsupported.stderr)")
+            let configMaps = try await server.kubectl(["get", "configmaps", "--field-selector", "data.x=1"])
+            #expect(configMaps.status != 0 && configMaps.stderr.contains("field label not supported: data.x"), "\(configMaps.stderr)")
+            let byPhase = try await server.kubectl(["get", "pods", "--field-selector", "status.phase=Running", "-o", "name"])
+            #expect(byPhase.stdout == "pod/worker\n", "\(byPhase.stderr)")
+            let byName = try await server.kubectl(["get", "serviceaccounts", "--field-selector", "metadata.name=robot", "-o", "name"])
+            #expect(byName.stdout == "serviceaccount/robot\n", "\(byName.stderr)")
         }
     }
 }

@@ -19,6 +19,21 @@ import Testing
         }
     }
 
+    /// Plain HTTP to the TLS port gets Go's answer (400, "Client sent an HTTP request to an HTTPS
+    /// server."), not a connection closed without a word; TLS clients are served as before.
+    @Test func plainHTTPToTheTLSPortIsAnswered() async throws {
+        try await TestServer.with(tls: true) { server in
+            let plain = server.url.replacingOccurrences(of: "https://", with: "http://")
+            // kubectl reports a 400 without a Status body as "rejected our request for an unknown
+            // reason", as against a real server; its verbose log shows the body.
+            let result = try await server.kubectl(["--server", plain, "--v=8", "get", "--raw", "/api"])
+            #expect(result.status != 0 && result.stderr.contains("400 Bad Request"), "\(result.stderr)")
+            #expect(result.stderr.contains("Client sent an HTTP request to an HTTPS server"), "\(result.stderr)")
+            let served = try await server.kubectl(["get", "--raw", "/api"])
+            #expect(served.status == 0 && served.stdout.contains("APIVersions"), "\(served.stderr)")
+        }
+    }
+
     @Test func credentialsPersistInTheDataDirectory() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-creds-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

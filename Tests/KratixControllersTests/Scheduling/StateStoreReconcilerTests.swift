@@ -94,7 +94,7 @@ struct StateStoreReconcilerTests {
     }
 
     @Test func bucketStoreWritesCanaryAndPlacementsToS3() async throws {
-        guard TestShell.which("moto_server") != nil else { return }
+        try TestEnvironment.require("moto_server")
         try await SchedCluster.with { c in
             let moto = try await MotoServer.start(in: c.scratch)
             do {
@@ -161,7 +161,7 @@ struct StateStoreReconcilerTests {
     }
 
     @Test func bucketStoreWithBadCredentialsFailsPermissionValidation() async throws {
-        guard TestShell.which("moto_server") != nil else { return }
+        try TestEnvironment.require("moto_server")
         try await SchedCluster.with { c in
             let moto = try await MotoServer.start(in: c.scratch, checkingCredentials: true)
             do {

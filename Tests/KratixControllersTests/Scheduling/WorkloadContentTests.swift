@@ -47,7 +47,7 @@ struct WorkloadContentTests {
     }
 
     @Test func pythonReadsOurStreams() async throws {
-        guard TestShell.which("python3") != nil else { return }
+        try TestEnvironment.require("python3")
         let text = String(repeating: Self.namespaceYAML, count: 20) + "tail without newline"
         let script = "import base64,gzip,sys; sys.stdout.write(gzip.decompress(base64.b64decode(sys.argv[1])).decode())"
         #expect(try await TestShell.check("python3", ["-c", script, WorkloadContent.encode(text)]) == text)
