@@ -270,6 +270,7 @@ let package = Package(
                 // The `platform` section assembles the `kratix dev` parts itself.
                 "KratixControllers", "KratixJobRunner", "KratixPipelineAdapter", "KratixCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/kratix-bench",

@@ -3,31 +3,68 @@ import Foundation
 import KubeAPIServer
 import KubeModel
 import NIOCore
+import NIOSSL
 
-/// The embedded API server over HTTP: creates per second (1 and 8 clients), a list of 10,000
-/// objects, watch delivery latency to 100 watchers, and peak memory.
+/// The embedded API server: creates per second (1 and 8 clients), a list of 10,000 objects,
+/// watch delivery latency to 100 watchers, and peak memory; first as `kratix apiserver` runs by
+/// default (TLS, bearer token, durable storage whose journal is synced before a write is
+/// answered), then in memory over plain HTTP, to show what TLS and durability cost.
 func apiServerBench() async throws {
-    let store = ObjectStore()
-    let bound = try await APIServer(handler: APIHandler(store: store)).bind()
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    do {
-        try await run(store: store, bound: bound, client: client)
-    } catch {
-        try? await client.shutdown()
-        throw error
+    for mode in [APIServerBenchMode.asDeployed, .inMemory] {
+        emit("-- \(mode.description)")
+        _ = resetPeakRSS()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-bench-apiserver-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = APIServer.Configuration(host: "127.0.0.1", port: 0)
+        var httpConfiguration = HTTPClient.Configuration()
+        var token: String?
+        if mode.tls {
+            let credentials = try ServerCredentials.loadOrCreate(in: directory, hosts: ["127.0.0.1", "localhost"])
+            configuration.credentials = credentials
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(credentials.caCertificatePEM.utf8)))
+            httpConfiguration.tlsConfiguration = tls
+            token = credentials.token
+        }
+        let store = try ObjectStore(dataDirectory: mode.durable ? directory + "/storage" : nil)
+        let bound = try await APIServer(configuration: configuration, handler: APIHandler(store: store)).bind()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        do {
+            try await run(store: store, bound: bound, client: client, token: token, mode: mode)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
     }
-    try await client.shutdown()
 }
 
-private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient) async throws {
+struct APIServerBenchMode: CustomStringConvertible {
+    var tls: Bool
+    var durable: Bool
+    var suffix: String
+    var description: String
+
+    static let asDeployed = APIServerBenchMode(
+        tls: true, durable: true, suffix: " (TLS, durable)",
+        description: "as `kratix apiserver` runs by default: TLS, bearer token, durable storage (journal synced before each answer, one fsync per batch)")
+    static let inMemory = APIServerBenchMode(tls: false, durable: false, suffix: " (HTTP, in memory)",
+                                             description: "in memory over plain HTTP without authentication (what TLS and durability cost)")
+}
+
+private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient, token: String?, mode: APIServerBenchMode) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await bound.run() }
         defer { group.cancelAll() }
         let base = bound.url + "/api/v1/namespaces/default/configmaps"
+        func authorized(_ request: inout HTTPClientRequest) {
+            if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        }
 
         func create(_ name: String) async throws {
             var request = HTTPClientRequest(url: base)
             request.method = .POST
+            authorized(&request)
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)","labels":{"bench":"true"}},"data":{"key":"value","other":"some longer value to make the object realistic"}}"#))
             let response = try await client.execute(request, timeout: .seconds(30))
@@ -38,7 +75,7 @@ private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient) 
         var start = ContinuousClock.now
         for i in 0..<2_000 { try await create("single-\(i)") }
         var elapsed = ContinuousClock.now - start
-        emit(label("apiserver create, 1 client") + String(format: " %8.0f creates/s", 2_000 / elapsed.seconds))
+        emit(label("apiserver create, 1 client" + mode.suffix) + String(format: " %8.0f creates/s", 2_000 / elapsed.seconds))
 
         start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { clients in
@@ -48,14 +85,16 @@ private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient) 
             try await clients.waitForAll()
         }
         elapsed = ContinuousClock.now - start
-        emit(label("apiserver create, 8 clients") + String(format: " %8.0f creates/s", 8_000 / elapsed.seconds))
+        emit(label("apiserver create, 8 clients" + mode.suffix) + String(format: " %8.0f creates/s (%d fsyncs)", 8_000 / elapsed.seconds, await store.storageSyncCount))
 
         // 10,000 objects in total now; list them all.
         start = ContinuousClock.now
-        let response = try await client.execute(HTTPClientRequest(url: base), timeout: .seconds(60))
+        var list = HTTPClientRequest(url: base)
+        authorized(&list)
+        let response = try await client.execute(list, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 30)
         elapsed = ContinuousClock.now - start
-        emit(label("apiserver list 10,000 objects") + String(format: " %8.1f ms, %.1f MB", elapsed.seconds * 1000, Double(body.readableBytes) / 1e6))
+        emit(label("apiserver list 10,000 objects" + mode.suffix) + String(format: " %8.1f ms, %.1f MB", elapsed.seconds * 1000, Double(body.readableBytes) / 1e6))
 
         // Watch delivery: 100 watchers, latency from write to every watcher having the event.
         let configMaps = await store.allResources().first { $0.plural == "configmaps" }!
@@ -79,8 +118,8 @@ private func run(store: ObjectStore, bound: BoundAPIServer, client: HTTPClient) 
             latencies.append((ContinuousClock.now - sent).seconds * 1000)
         }
         latencies.sort()
-        emit(label("watch delivery to 100 watchers") + String(format: " p50 %.2f ms, p99 %.2f ms", latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
-        emit(label("peak RSS (10,000 objects held)") + String(format: " %8.1f MB", peakRSSMegabytes()))
+        emit(label("watch delivery to 100 watchers" + mode.suffix) + String(format: " p50 %.2f ms, p99 %.2f ms", latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
+        emit(label("peak RSS (10,000 objects held)" + mode.suffix) + String(format: " %8.1f MB", peakRSSMegabytes()))
     }
 }
 

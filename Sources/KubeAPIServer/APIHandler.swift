@@ -378,12 +378,25 @@ public struct APIHandler: Sendable {
         _ = try await store.get(resource, namespace: namespace, name: name)
         let requestBody: JSONValue = (try? JSONParser.parse(request.body)) ?? .object([:])
         let seconds = try Self.tokenExpirationSeconds(requestBody, name: name)
-        let token = await store.issueToken(serviceAccount: "system:serviceaccount:\(namespace ?? ""):\(name)", lifetime: .seconds(seconds))
+        let bound = requestBody[path: ["spec", "boundObjectRef"]]
+        var boundPod: (name: String, uid: String?)?
+        if let bound, !bound.isNull {
+            let kind = bound["kind"]?.stringValue ?? ""
+            guard kind == "Pod", let podName = bound["name"]?.stringValue, !podName.isEmpty else {
+                throw APIError.invalid(kind: "TokenRequest", name: name, causes: [
+                    ("spec.boundObjectRef.kind", "Unsupported value: \"\(kind)\": supported values: \"Pod\""),
+                ])
+            }
+            boundPod = (podName, bound["uid"]?.stringValue)
+        }
+        let token = try await store.issueToken(namespace: namespace ?? "", serviceAccount: name, lifetime: .seconds(seconds), boundPod: boundPod)
         let expiry = Timestamp.format(Date().addingTimeInterval(Double(seconds)))
+        var spec: JSONObject = ["audiences": requestBody[path: ["spec", "audiences"]] ?? [], "expirationSeconds": .int(seconds)]
+        if let bound, !bound.isNull { spec["boundObjectRef"] = bound }
         return .json([
             "kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
             "metadata": ["name": .string(name), "namespace": .string(namespace ?? "")],
-            "spec": ["audiences": requestBody[path: ["spec", "audiences"]] ?? [], "expirationSeconds": .int(seconds)],
+            "spec": .object(spec),
             "status": ["token": .string(token.value), "expirationTimestamp": .string(expiry)],
         ], status: 201)
     }

@@ -37,7 +37,7 @@ public actor ObjectStore {
     /// Open `pods/log?follow=true` readers, by the same key.
     var logFollowers: [String: [AsyncStream<[UInt8]>.Continuation]] = [:]
     /// Tokens issued through `serviceaccounts/token`, with their expiry.
-    var issuedTokens: [String: (subject: String, expires: ContinuousClock.Instant)] = [:]
+    var issuedTokens: [String: IssuedTokenRecord] = [:]
 
     struct StoredEvent {
         var revision: Int64
