@@ -28,10 +28,6 @@ public struct APIPodDataSource: PodDataSource {
             }
             data[key] = Array(decoded)
         }
-        // `stringData` is write-only on a real server; the embedded one may keep it.
-        for (key, value) in object.json["stringData"]?.objectValue ?? [:] where data[key] == nil {
-            if let text = value.stringValue { data[key] = Array(text.utf8) }
-        }
         return data
     }
 

@@ -75,6 +75,7 @@ extension ObjectStore {
         if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
             object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
         }
+        try BuiltinWriteRules.apply(resource, to: &object)
         object = try applySchema(resource, object, name: name)
         if dryRun { return object }
         let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
@@ -126,6 +127,7 @@ extension ObjectStore {
             if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
                 object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
             }
+            try BuiltinWriteRules.apply(resource, to: &object)
         }
         object = try applySchema(resource, object, name: name)
         var comparable = object

@@ -133,9 +133,43 @@ public struct YAMLWriter: Sendable {
         }
         if case .merge = YAMLScalarResolver.resolvePlain(s) { return Self.doubleQuoted(s) }
         if case .notRepresentable = YAMLScalarResolver.resolvePlain(s) { return Self.doubleQuoted(s) }
+        // go-yaml v2 (sigs.k8s.io/yaml, so upstream's pipeline inputs) quotes what a YAML 1.1 reader
+        // would take for a timestamp or a base-60 number, though it reads them back as strings
+        // itself: Ruby's Psych, for one, refuses an unquoted timestamp ("unspecified class: Time").
+        if YAMLTimestamp.normalize(s) != nil || Self.isBase60Float(s) { return Self.doubleQuoted(s) }
         if Self.needsEscapes(s) { return Self.doubleQuoted(s) }
         if Self.isPlainSafe(s) { return s }
         return "'" + s.replacingAll("'", with: "''") + "'"
+    }
+
+    /// go-yaml v2's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$` ("1:20").
+    static func isBase60Float(_ s: String) -> Bool {
+        let c = Array(s.utf8)
+        func isDigit(_ i: Int) -> Bool { i < c.count && c[i] >= UInt8(ascii: "0") && c[i] <= UInt8(ascii: "9") }
+        var i = 0
+        if i < c.count, c[i] == UInt8(ascii: "+") || c[i] == UInt8(ascii: "-") { i += 1 }
+        guard isDigit(i) else { return false }
+        i += 1
+        while isDigit(i) || (i < c.count && c[i] == UInt8(ascii: "_")) { i += 1 }
+        var groups = 0
+        while i < c.count, c[i] == UInt8(ascii: ":") {
+            i += 1
+            // [0-5]?[0-9]
+            if isDigit(i), c[i] <= UInt8(ascii: "5"), isDigit(i + 1) {
+                i += 2
+            } else if isDigit(i) {
+                i += 1
+            } else {
+                return false
+            }
+            groups += 1
+        }
+        guard groups > 0 else { return false }
+        if i < c.count, c[i] == UInt8(ascii: ".") {
+            i += 1
+            while isDigit(i) || (i < c.count && c[i] == UInt8(ascii: "_")) { i += 1 }
+        }
+        return i == c.count
     }
 
     private static func needsEscapes(_ s: String) -> Bool {

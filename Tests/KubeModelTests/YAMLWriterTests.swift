@@ -57,6 +57,20 @@ import Testing
         #expect(try YAMLReader.singleDocument(in: text) == value, "\(text)")
     }
 
+    /// As sigs.k8s.io/yaml writes them (go-yaml v2): whatever a YAML 1.1 reader would take for
+    /// another type is double-quoted, timestamps and base-60 numbers included (Ruby's Psych refuses
+    /// an unquoted timestamp); ordinary strings stay plain.
+    @Test(arguments: [
+        ("2026-12-06T19:24:45Z", "\"2026-12-06T19:24:45Z\""), ("2001-12-14", "\"2001-12-14\""),
+        ("2001-12-14 21:59:43.10", "\"2001-12-14 21:59:43.10\""), ("1:20", "\"1:20\""), ("-190:20:30.15", "\"-190:20:30.15\""),
+        ("yes", "\"yes\""), ("off", "\"off\""), ("y", "\"y\""), ("~", "\"~\""), ("null", "\"null\""), ("0755", "\"0755\""),
+        ("1e3", "\"1e3\""), ("12", "\"12\""), ("hello", "hello"), ("1:2:3x", "1:2:3x"), ("v1.2.3", "v1.2.3"), ("2026-12-06x", "2026-12-06x"),
+    ])
+    func scalarsAreQuotedLikeGoYAMLv2(_ text: String, _ written: String) throws {
+        #expect(YAMLWriter().quoteIfNeeded(text) == written)
+        #expect(try YAMLReader.singleDocument(in: "k: " + YAMLWriter().quoteIfNeeded(text) + "\n")["k"] == .string(text))
+    }
+
     @Test func numbersAndNullsRoundTrip() throws {
         let value: JSONValue = ["i": 7, "d": 0.25, "big": .number("123456789012345678901234567890"), "n": nil, "b": false]
         #expect(try YAMLReader.singleDocument(in: YAMLWriter().write(value)) == value)

@@ -4,13 +4,9 @@ import KubeModel
 /// The values of a core/v1 Secret, decoded to bytes. They are credentials: callers keep them in
 /// memory and never put them in a log line, condition or event.
 enum SecretValues {
-    /// `data` (base64) and `stringData` (plain text; kept by API servers that do not fold it into
-    /// `data`), with `data` winning.
+    /// `data` (base64). `stringData` is write-only: API servers fold it into `data`.
     static func decode(_ secret: KubeObject) -> [String: [UInt8]] {
         var out: [String: [UInt8]] = [:]
-        for (key, value) in secret.json["stringData"]?.objectValue ?? [:] {
-            if let text = value.stringValue { out[key] = Array(text.utf8) }
-        }
         for (key, value) in secret.json["data"]?.objectValue ?? [:] {
             if let text = value.stringValue, let data = Data(base64Encoded: text) { out[key] = [UInt8](data) }
         }

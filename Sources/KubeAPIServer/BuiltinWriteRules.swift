@@ -1,0 +1,36 @@
+import Foundation
+import KubeModel
+
+/// What the API server does to built-in kinds on every write besides their schemas (which the
+/// embedded server does not carry): a Secret's `stringData` is folded into `data` (its keys win)
+/// and dropped, `type` defaults to `Opaque`, and `data` must be base64, as the real server's
+/// conversion and defaulting do. Clients then read what they would read from a cluster:
+/// `kubectl get secret x -o jsonpath={.data.url}` works, and `kubectl get secrets` counts the data.
+enum BuiltinWriteRules {
+    static func apply(_ resource: APIResource, to object: inout JSONObject) throws(APIError) {
+        guard resource.group.isEmpty, resource.plural == "secrets" else { return }
+        var data = object["data"]?.objectValue ?? [:]
+        if let given = object["data"], !given.isNull, given.objectValue == nil {
+            throw cannotHandle("data: expected an object, found \(given.typeName)")
+        }
+        for (key, value) in data {
+            guard let text = value.stringValue, Data(base64Encoded: text) != nil else {
+                throw cannotHandle("data.\(key): illegal base64 data")
+            }
+        }
+        if let stringData = object["stringData"], !stringData.isNull {
+            guard let entries = stringData.objectValue else { throw cannotHandle("stringData: expected an object, found \(stringData.typeName)") }
+            for (key, value) in entries {
+                guard let text = value.stringValue else { throw cannotHandle("stringData.\(key): expected a string, found \(value.typeName)") }
+                data[key] = .string(Data(text.utf8).base64EncodedString())
+            }
+        }
+        object.removeValue(forKey: "stringData")
+        if !data.isEmpty || object["data"] != nil { object["data"] = .object(data) }
+        if (object["type"]?.stringValue ?? "").isEmpty { object["type"] = "Opaque" }
+    }
+
+    private static func cannotHandle(_ detail: String) -> APIError {
+        APIError.badRequest("Secret in version \"v1\" cannot be handled as a Secret: \(detail)")
+    }
+}
