@@ -117,7 +117,9 @@ struct PipelineAdapterCommand: AsyncParsableCommand {
                                              workflowType: workflowType)
             options.paths = context.paths
             options.apply(environment: context.environment)
-            let result = try await PipelineAdapter.workCreator(client: context.client, options: options)
+            let result = try await PipelineAdapter.workCreator(client: context.client, options: options) { warning in
+                await context.output("warning: \(warning)")
+            }
             await context.output("\(result)")
         }
     }

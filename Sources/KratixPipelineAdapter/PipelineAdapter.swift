@@ -55,7 +55,10 @@ public enum PipelineAdapter {
     /// Turns the pipeline output into its Work: created the first time, its spec replaced on later
     /// runs (found again by its labels, so the name stays).
     @discardableResult
-    public static func workCreator(client: KubeClient, options: WorkCreatorOptions, now: Date = Date())
+    /// A `.yaml` output file that does not parse is stored as written, as upstream does, and
+    /// reported through `warn` (the container's log).
+    public static func workCreator(client: KubeClient, options: WorkCreatorOptions, now: Date = Date(),
+                                   warn: @Sendable (String) async -> Void = { _ in })
         async throws(PipelineAdapterError) -> WorkCreatorResult
     {
         var selectors: [DestinationSelector] = []
@@ -70,6 +73,9 @@ public enum PipelineAdapter {
             scheduling = try PromiseSchedulingEntry.parseList(text, file: options.promiseSchedulingFile)
         }
         let output = try PipelineOutput.read(directory: options.outputDirectory)
+        for invalid in output.invalidYAML {
+            await warn("\(invalid.path): \(invalid.message); stored as written (upstream Kratix stores every file's bytes unparsed)")
+        }
         let groups = try WorkBuilder.workloadGroups(output: output, selectors: selectors, promiseScheduling: scheduling,
                                                     workflowType: options.workflowType, selectorsFile: options.destinationSelectorsFile)
         return try await writeWork(client: client, options: options, groups: groups, now: now)

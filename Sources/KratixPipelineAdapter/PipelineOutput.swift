@@ -25,12 +25,23 @@ public struct PipelineOutput: Sendable, Equatable {
     /// Names of the top-level directories, including empty ones.
     public var topLevelDirectories: Set<String>
 
+    /// `.yaml` files that do not parse, with why. They are stored as written all the same, as
+    /// upstream stores every file's bytes: the work-creator only warns about them.
+    public var invalidYAML: [InvalidFile] = []
+
+    /// A file that is not what its name says, and why.
+    public struct InvalidFile: Sendable, Equatable {
+        public var path: String
+        public var message: String
+    }
+
     public init(files: [File], topLevelDirectories: Set<String>) {
         self.files = files
         self.topLevelDirectories = topLevelDirectories
     }
 
-    /// Reads every file under `directory`. A missing directory reads as empty.
+    /// Reads every file under `directory`. A missing directory reads as empty. With `validateYAML`,
+    /// `.yaml` files that do not parse are listed in ``invalidYAML``.
     public static func read(directory: String, validateYAML: Bool = true) throws(PipelineAdapterError) -> PipelineOutput {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
@@ -43,7 +54,9 @@ public struct PipelineOutput: Sendable, Equatable {
         let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         var reader = Walker(root: root, validateYAML: validateYAML)
         try reader.walk(relative: "")
-        return PipelineOutput(files: reader.files, topLevelDirectories: reader.topLevelDirectories)
+        var output = PipelineOutput(files: reader.files, topLevelDirectories: reader.topLevelDirectories)
+        output.invalidYAML = reader.invalidYAML
+        return output
     }
 
     private struct Walker {
@@ -51,6 +64,7 @@ public struct PipelineOutput: Sendable, Equatable {
         let validateYAML: Bool
         var files: [File] = []
         var topLevelDirectories = Set<String>()
+        var invalidYAML: [InvalidFile] = []
 
         mutating func walk(relative: String) throws(PipelineAdapterError) {
             let fm = FileManager.default
@@ -98,7 +112,7 @@ public struct PipelineOutput: Sendable, Equatable {
                 do {
                     _ = try YAMLReader.documents(in: bytes, source: path)
                 } catch {
-                    throw PipelineAdapterError(.invalidPipelineOutput, file: root + "/" + path, message: "invalid YAML: \(error.message)")
+                    invalidYAML.append(InvalidFile(path: root + "/" + path, message: "invalid YAML: \(error.message)"))
                 }
             }
             files.append(File(path: path, contents: bytes))

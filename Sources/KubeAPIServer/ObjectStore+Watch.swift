@@ -59,6 +59,9 @@ extension ObjectStore {
     /// The number of open watches (for tests and metrics).
     public var watcherCount: Int { watchers.count }
 
+    /// The open watches of one resource ("plural.group").
+    public func watcherCount(groupResource: String) -> Int { watchers.values.count { $0.groupResource == groupResource } }
+
     /// Ends every open watch stream, as a server restart or a dropped connection would (clients
     /// must resume from the last resourceVersion they saw).
     public func closeAllWatches() {

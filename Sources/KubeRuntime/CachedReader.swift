@@ -31,6 +31,11 @@ public final class CachedReader: ObjectReader, Sendable {
         registrations.withLock { $0[resource, default: []].append(Registration(informer: informer, selector: selector)) }
     }
 
+    /// Stops serving `resource` from caches (its informers are going away): reads go to the server.
+    public func unregister(_ resource: GroupVersionResource) {
+        registrations.withLock { _ = $0.removeValue(forKey: resource) }
+    }
+
     public func get(_ resource: GroupVersionResource, name: String, namespace: String?) async throws(ClientError) -> KubeObject? {
         let candidates = registrations.withLock { $0[resource] ?? [] }
         for registration in candidates {

@@ -67,6 +67,9 @@ public final class SharedInformers: Sendable {
         await informer(for: Key(resource, namespace: namespace, labelSelector: labelSelector))
     }
 
+    /// The informers running (for tests and diagnostics).
+    public var keys: [Key] { informers.withLock { Array($0.keys) } }
+
     /// Stops and forgets an informer (a Promise's API went away).
     public func remove(_ key: Key) async {
         let removed = informers.withLock { $0.removeValue(forKey: key) }

@@ -3,6 +3,7 @@ import KubeClient
 import KubeModel
 import KubeRuntime
 import Logging
+import Synchronization
 
 /// Every Kratix controller, wired to one `Manager`: the shared informers they watch, the triggers
 /// between kinds (a Job wakes its Promise or request, a Destination wakes every Work), and the
@@ -43,6 +44,9 @@ public final class KratixPlatform: ResourceControllers, Sendable {
     /// Reads of every controller: the informer caches (controller-runtime's cached client).
     public let reader: CachedReader
     let engine: WorkflowEngine
+    /// The API each running resource controller serves: stopping the controller stops its informer
+    /// too (a deleted Promise's CRD would otherwise be watched, and warned about, forever).
+    private let servedResources = Mutex<[String: GroupVersionResource]>([:])
     let writerFactory: any StateStoreWriterFactory
     let logger: Logger
 
@@ -205,6 +209,7 @@ public final class KratixPlatform: ResourceControllers, Sendable {
     public func start(promise: String, api: PromiseAPI) async {
         let name = Self.resourceControllerName(promise)
         guard manager.controller(named: name) == nil else { return }
+        servedResources.withLock { $0[promise] = api.resource }
         let reconciler = ResourceRequestReconciler(promiseName: promise, api: api, client: manager.client, engine: engine,
                                                    events: events, configuration: configuration, reader: reader)
         let requests = await informer(api.resource)
@@ -244,6 +249,10 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let name = Self.resourceControllerName(promise)
         guard manager.controller(named: name) != nil else { return }
         await manager.remove(controller: name)
+        if let resource = servedResources.withLock({ $0.removeValue(forKey: promise) }) {
+            reader.unregister(resource)
+            await manager.informers.remove(.init(resource))
+        }
         logger.info("stopped resource controller", metadata: ["promise": "\(promise)"])
     }
 }

@@ -209,6 +209,9 @@ import Testing
                 let promise = await platform.get(Promise.groupVersionResource, "testbundle")
                 return works.isEmpty && !files.keys.contains { $0.contains("/dependencies/testbundle/") } && crd == nil && promise == nil
             }, "Promise removed: \(files.keys.sorted())")
+            // Its resource controller's informer is gone too: nobody watches the deleted CRD any more.
+            #expect(await platform.eventually { await platform.server.store.watcherCount(groupResource: "testbundles.test.kratix.io") == 0 },
+                    "the deleted Promise's CRD is still watched")
         }
     }
 }

@@ -78,18 +78,29 @@ import Testing
         }
     }
 
-    @Test func badPipelineOutputWritesNothing() async throws {
+    /// As upstream: a `.yaml` file that does not parse is stored as written (a marketplace Promise
+    /// with one malformed dependency file becomes Available upstream), with a warning in the log.
+    @Test func invalidYAMLIsStoredAsWrittenWithAWarning() async throws {
         try await WorkflowCluster.with { cluster in
             try await AdapterScratch.with { scratch in
                 try scratch.write("input/good.yaml", "a: 1\n")
                 try scratch.write("input/bad.yaml", "a: [1,\n")
-                do {
-                    try await PipelineAdapter.workCreator(client: cluster.client, options: options(scratch))
-                    Issue.record("expected an error")
-                } catch let error as PipelineAdapterError {
-                    #expect(error.file?.hasSuffix("input/bad.yaml") == true)
-                }
-                try FileManager.default.removeItem(atPath: scratch.root.appendingPathComponent("input/bad.yaml").path)
+                let warnings = Warnings()
+                let result = try await PipelineAdapter.workCreator(client: cluster.client, options: options(scratch)) { await warnings.add($0) }
+                guard case .created = result else { Issue.record("expected a Work, got \(result)"); return }
+                let workloads = try await works(cluster)[0].spec.workloadGroups?[0].workloads ?? []
+                let bad = try #require(workloads.first { $0.filepath == "bad.yaml" }?.content)
+                #expect(try WorkloadContent.decode(bad) == Array("a: [1,\n".utf8))
+                let logged = await warnings.all
+                #expect(logged.count == 1 && logged[0].contains("input/bad.yaml") && logged[0].contains("invalid YAML"), "\(logged)")
+            }
+        }
+    }
+
+    @Test func outputOutsideTheDirectoryWritesNothing() async throws {
+        try await WorkflowCluster.with { cluster in
+            try await AdapterScratch.with { scratch in
+                try scratch.write("input/good.yaml", "a: 1\n")
                 try scratch.write("outside.yaml", "password: hunter2\n")
                 try scratch.symlink("input/escape.yaml", to: "../outside.yaml")
                 do {
@@ -211,4 +222,10 @@ import Testing
         let env = try? PipelineAdapterEnvironment(["KRATIX_OBJECT_VERSION": "v1", "KRATIX_CRD_PLURAL": "things", "KRATIX_OBJECT_NAME": "x"])
         #expect(env?.namespace == "default")
     }
+}
+
+/// Warnings a step reported.
+private actor Warnings {
+    private(set) var all: [String] = []
+    func add(_ warning: String) { all.append(warning) }
 }
