@@ -28,7 +28,20 @@ enum CustomResourceDefinitions {
         if versions.filter({ $0["storage"]?.boolValue == true }).count != 1 {
             causes.append(("spec.versions", "Invalid value: must have exactly one version marked as storage version"))
         }
+        let columnTypes = ["array", "boolean", "date", "integer", "number", "object", "string"]
         for (i, version) in versions.enumerated() {
+            // Printer columns as ValidateCustomResourceColumnDefinition checks them.
+            for (c, column) in (version["additionalPrinterColumns"]?.arrayValue ?? []).enumerated() {
+                let field = "spec.versions[\(i)].additionalPrinterColumns[\(c)]"
+                if (column["name"]?.stringValue ?? "").isEmpty { causes.append(("\(field).name", "Required value")) }
+                let type = column["type"]?.stringValue ?? ""
+                if type.isEmpty {
+                    causes.append(("\(field).type", "Required value"))
+                } else if !columnTypes.contains(type) {
+                    causes.append(("\(field).type", "Unsupported value: \"\(type)\": supported values: \(columnTypes.map { "\"\($0)\"" }.joined(separator: ", "))"))
+                }
+                if (column["jsonPath"]?.stringValue ?? "").isEmpty { causes.append(("\(field).jsonPath", "Required value")) }
+            }
             guard let schema = version[path: ["schema", "openAPIV3Schema"]] else {
                 causes.append(("spec.versions[\(i)].schema.openAPIV3Schema", "Required value: schemas are required"))
                 continue

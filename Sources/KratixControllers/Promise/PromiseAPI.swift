@@ -23,7 +23,9 @@ public struct PromiseAPI: Sendable, Equatable {
         func invalid(_ field: String, _ message: String) -> PromiseError {
             PromiseError(promise: promise.name, field: "spec.api.\(field)", message: message)
         }
-        guard case .object(var crd) = api else { throw invalid("", "must be a CustomResourceDefinition object") }
+        guard case .object(let written) = api else { throw invalid("", "must be a CustomResourceDefinition object") }
+        // Field names as Go's encoding/json reads them upstream: without regard to case.
+        var crd = CRDFieldCase.canonical(written)
         if let kind = crd["kind"]?.stringValue, kind != "CustomResourceDefinition" {
             throw invalid("kind", "\"\(kind)\" is not a CustomResourceDefinition")
         }
