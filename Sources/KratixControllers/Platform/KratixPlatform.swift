@@ -241,7 +241,7 @@ public final class KratixPlatform: ResourceControllers, Sendable {
     /// The conditions that decide whether a Promise serves requests.
     static func servingState(_ promise: KubeObject) -> [String] {
         (promise.status?["conditions"]?.arrayValue ?? []).filter {
-            ["RequirementsFulfilled", "Available"].contains($0["type"]?.stringValue ?? "")
+            ["RequirementsFulfilled", "Available", "ConfigureWorkflowCompleted"].contains($0["type"]?.stringValue ?? "")
         }.map { "\($0["type"]?.stringValue ?? "")=\($0["status"]?.stringValue ?? "")" }.sorted()
     }
 

@@ -231,6 +231,9 @@ public struct PromiseReconciler: Sendable {
         case .completed:
             if written.statusChanged { return .done }
         case .failed:
+            // Its requests are told why they wait (ResourceRequestReconciler.servingBlock), rather
+            // than left without a status because nothing reconciles them.
+            if let api = pass.api { await resourceControllers.start(promise: pass.promise.name, api: api) }
             return configuration.workflows.reconcileAfterFailure ? .requeueAfter(pass.periodic.interval) : .done
         default:
             if outcome.continuesAtOnce { return .requeue }

@@ -70,7 +70,7 @@ public struct ResourceRequestReconciler: Sendable {
 
         // 3. The promise-name label, with the finalizers (step 9) in the same write when they are due too.
         if request.labels[KratixLabels.promiseName] != promiseName {
-            let finalizers = request.deletionTimestamp == nil && canServe(promiseObject) ? Self.finalizers : []
+            let finalizers = request.deletionTimestamp == nil && servingBlock(promiseObject) == nil ? Self.finalizers : []
             request = try await Finalizers.add(finalizers, to: request, resource: api.resource, client: client,
                                                labels: [KratixLabels.promiseName: promiseName])
         }
@@ -83,11 +83,10 @@ public struct ResourceRequestReconciler: Sendable {
         // 7–8. Whether the Promise can serve requests.
         var status = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
         let marked = status.condition("PromiseAvailable")?.status == .false
-        if !canServe(promiseObject) {
-            if marked { return .requeueAfter(.seconds(60)) }
+        if let block = servingBlock(promiseObject) {
+            if marked, status.condition("PromiseAvailable")?.reason == block.reason { return .requeueAfter(.seconds(60)) }
             status.message = "Pending"
-            status.setCondition("PromiseAvailable", .false, reason: "PromiseRequirementsNotInstalled",
-                                message: "Promise Requirements are not installed", now: now())
+            status.setCondition("PromiseAvailable", .false, reason: block.reason, message: block.message, now: now())
             request.status = status.value
             _ = try await client.updateStatus(api.resource, request)
             return .done
@@ -197,14 +196,23 @@ public struct ResourceRequestReconciler: Sendable {
     /// How many times one pass runs the engine while it only updates its own bookkeeping.
     static let maximumEngineRounds = 4
 
-    /// The Promise serves requests unless its requirements are unmet or it is marked unavailable
-    /// for a reason other than its own workflow running.
-    func canServe(_ promise: KubeObject) -> Bool {
+    /// Why the Promise cannot serve requests now, or nil when it can: its requirements are unmet
+    /// (§8.1 step 7), or its configure workflow failed. (Upstream leaves the requests of a Promise
+    /// whose workflow failed without any status; here they say why they wait.) A Promise marked
+    /// unavailable only because its own workflow is running still serves.
+    func servingBlock(_ promise: KubeObject) -> (reason: String, message: String)? {
         let conditions = promise.status?["conditions"]?.arrayValue ?? []
-        if conditions.contains(where: { $0["type"]?.stringValue == "RequirementsFulfilled" && $0["status"]?.stringValue == "False" }) {
-            return false
+        func has(_ type: String, _ status: String, reason: String? = nil) -> Bool {
+            conditions.contains { $0["type"]?.stringValue == type && $0["status"]?.stringValue == status
+                && (reason == nil || $0["reason"]?.stringValue == reason) }
         }
-        return true
+        if has("RequirementsFulfilled", "False") {
+            return ("PromiseRequirementsNotInstalled", "Promise Requirements are not installed")
+        }
+        if has("ConfigureWorkflowCompleted", "False", reason: WorkflowPlanner.Conditions.configureWorkflowFailed) {
+            return ("PromiseConfigureWorkflowFailed", "The Promise's configure workflow failed; requests wait until it succeeds")
+        }
+        return nil
     }
 
     func worksOf(_ request: KubeObject, pipelineNamespace: String?) async throws -> [KubeObject] {

@@ -86,6 +86,13 @@ import Testing
             #expect(await platform.eventually {
                 await promise()?.condition("ConfigureWorkflowCompleted")?["reason"] == "ConfigureWorkflowFailed"
             })
+            // A request made meanwhile says why it waits, instead of having no status at all.
+            let requests = GroupVersionResource(group: "test.kratix.io", version: "v1alpha1", resource: "reconcilablepromises")
+            try await platform.kubectl(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: ReconcilablePromise\nmetadata: {name: waiting, namespace: default}\n")
+            #expect(await platform.eventually {
+                let waiting = await platform.get(requests, "waiting", namespace: "default")
+                return waiting?.condition("PromiseAvailable")?["reason"] == "PromiseConfigureWorkflowFailed" && waiting?[at: ["status", "message"]] == "Pending"
+            }, "the request of a Promise whose workflow failed says why it waits")
 
             // A retry that holds for 20 s outlives the 10 s interval: it is neither replaced nor suspended.
             try await platform.kubectl(["create", "configmap", "reconcile-after-failure-promise-hold", "-n", system])
@@ -113,6 +120,9 @@ import Testing
                 let current = await promise()
                 return current?.condition("ConfigureWorkflowCompleted")?["status"] == "True" && current?[at: ["status", "status"]] == "Available"
             })
+            #expect(await platform.eventually {
+                await platform.get(requests, "waiting", namespace: "default")?.condition("PromiseAvailable")?["status"] == "True"
+            }, "the waiting request goes on once the Promise's workflow succeeded")
             let finished = try await jobs(platform, namespace: system, pipeline: "promise-configure").first { $0.name == runningName }
             #expect(finished.map(succeeded) == true, "the held run is the one that succeeded")
             await platform.reportFailedPods(namespace: "default")
