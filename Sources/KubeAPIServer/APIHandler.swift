@@ -207,11 +207,13 @@ public struct APIHandler: Sendable {
         case ("POST", nil):
             let sent = try body(request)
             let warnings = try checkFieldValidation(request, resource, sent)
+            try await preventEscalation(request, resource, namespace: namespace, object: sent)
             let object = try await store.create(resource, namespace: namespace, object: sent, dryRun: dryRun)
             return .json(.object(object), status: 201).warning(warnings)
         case ("PUT", let name?):
             let sent = try body(request)
             let warnings = try checkFieldValidation(request, resource, sent)
+            try await preventEscalation(request, resource, namespace: namespace, object: sent)
             let object = try await store.update(resource, namespace: namespace, name: name, object: sent, subresource: target.subresource, dryRun: dryRun)
             return .json(.object(object)).warning(warnings)
         case ("PATCH", let name?) where (request.header("Content-Type") ?? "").hasPrefix("application/apply-patch"):
@@ -228,6 +230,7 @@ public struct APIHandler: Sendable {
                 object["metadata"] = .object(meta)
             }
             let warnings = try checkFieldValidation(request, resource, object)
+            try await preventEscalation(request, resource, namespace: namespace, object: object)
             let updated = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: target.subresource, dryRun: dryRun)
             return .json(.object(updated)).warning(warnings)
         case ("DELETE", let name?):
@@ -429,11 +432,13 @@ public struct APIHandler: Sendable {
             let current = try await store.get(resource, namespace: namespace, name: name)
             var merged = try ServerSideApply.apply(applied, to: current, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
             merged["metadata"]?["resourceVersion"] = applied["metadata"]?["resourceVersion"] ?? current["metadata"]?["resourceVersion"] ?? nil
+            try await preventEscalation(request, resource, namespace: namespace, object: merged)
             let updated = try await store.update(resource, namespace: namespace, name: name, object: merged, subresource: subresource, dryRun: dryRun)
             return .json(.object(updated)).warning(warnings)
         } catch let error where error.code == 404 {
             var created = try ServerSideApply.apply(applied, to: nil, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
             created["metadata"]?["name"] = .string(name)
+            try await preventEscalation(request, resource, namespace: namespace, object: created)
             let object = try await store.create(resource, namespace: namespace, object: created, dryRun: dryRun)
             return .json(.object(object), status: 201).warning(warnings)
         }

@@ -11,6 +11,9 @@ public struct APIRequest: Sendable {
     /// impersonation); `nil` means the server does not authenticate, and the request acts as
     /// ``UserInfo/admin``.
     public var user: UserInfo?
+    /// Whether the server enforces RBAC for this request (``AuthorizationMode/rbac``): then
+    /// writes of roles and bindings are also held to the escalation rules.
+    public var enforcesRBAC = false
 
     public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], user: UserInfo? = nil) {
         self.method = method

@@ -142,6 +142,7 @@ public struct BoundAPIServer: Sendable {
         }
         request.user = user
         guard configuration.authorizationMode == .rbac else { return nil }
+        request.enforcesRBAC = true
         return await handler.authorize(request, as: user)
     }
 

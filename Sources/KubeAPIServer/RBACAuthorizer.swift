@@ -52,6 +52,60 @@ public struct RBACAuthorizer: Sendable {
                       resourceNames: strings("resourceNames"), nonResourceURLs: strings("nonResourceURLs"))
         }
 
+        /// The rule split into rules of one verb and one group, resource, name or URL each.
+        func atoms() -> [Rule] {
+            var out: [Rule] = []
+            for verb in verbs {
+                for url in nonResourceURLs { out.append(Rule(verbs: [verb], nonResourceURLs: [url])) }
+                for group in apiGroups {
+                    for resource in resources {
+                        if resourceNames.isEmpty {
+                            out.append(Rule(verbs: [verb], apiGroups: [group], resources: [resource]))
+                        } else {
+                            for name in resourceNames {
+                                out.append(Rule(verbs: [verb], apiGroups: [group], resources: [resource], resourceNames: [name]))
+                            }
+                        }
+                    }
+                }
+            }
+            return out
+        }
+
+        /// Whether this (held) rule covers `atom`, one verb on one thing.
+        func covers(_ atom: Rule) -> Bool {
+            guard let verb = atom.verbs.first, verbs.contains("*") || verbs.contains(verb) else { return false }
+            if let url = atom.nonResourceURLs.first {
+                return nonResourceURLs.contains { held in
+                    if held == "*" || held == url { return true }
+                    guard held.hasSuffix("*") else { return false }
+                    return url.hasPrefix(held.dropLast())
+                }
+            }
+            guard let group = atom.apiGroups.first, let resource = atom.resources.first else { return false }
+            guard apiGroups.contains("*") || apiGroups.contains(group) else { return false }
+            let resourceCovered = resources.contains { held in
+                if held == "*" || held == resource { return true }
+                // `*/status` covers every resource's status.
+                if held.hasPrefix("*/"), let slash = resource.firstIndex(of: "/") { return resource[slash...] == held.dropFirst() }
+                return false
+            }
+            guard resourceCovered else { return false }
+            return resourceNames.isEmpty || atom.resourceNames.first.map { resourceNames.contains($0) } ?? false
+        }
+
+        /// Upstream's `CompactString`: `{APIGroups:[""], Resources:["secrets"], Verbs:["*"]}`.
+        var compact: String {
+            func list(_ values: [String]) -> String { "[" + values.map { "\"\($0)\"" }.joined(separator: " ") + "]" }
+            var parts: [String] = []
+            if !apiGroups.isEmpty { parts.append("APIGroups:\(list(apiGroups))") }
+            if !resources.isEmpty { parts.append("Resources:\(list(resources))") }
+            if !resourceNames.isEmpty { parts.append("ResourceNames:\(list(resourceNames))") }
+            if !nonResourceURLs.isEmpty { parts.append("NonResourceURLs:\(list(nonResourceURLs))") }
+            parts.append("Verbs:\(list(verbs))")
+            return "{" + parts.joined(separator: ", ") + "}"
+        }
+
         func allows(_ attributes: AuthorizationAttributes) -> Bool {
             guard verbs.contains("*") || verbs.contains(attributes.verb) else { return false }
             guard attributes.isResourceRequest else {
@@ -202,6 +256,42 @@ public struct RBACAuthorizer: Sendable {
         }
         guard rules.contains(where: { $0.allows(attributes) }) else { return nil }
         return "RBAC: allowed by \(binding.described) of \(binding.roleKind) \"\(binding.roleName)\" to \(subject.describe(bindingNamespace: binding.namespace))"
+    }
+
+    // MARK: Escalation
+
+    /// Every rule `user` holds in `namespace` ("" for cluster-wide rules only): from the
+    /// ClusterRoleBindings, and the namespace's RoleBindings. (Superusers hold everything.)
+    func rules(of user: UserInfo, in namespace: String) -> [Rule] {
+        if user.isSuperuser { return [Rule(verbs: ["*"], apiGroups: ["*"], resources: ["*"]), Rule(verbs: ["*"], nonResourceURLs: ["*"])] }
+        var held: [Rule] = []
+        let bindings = clusterRoleBindings + (namespace.isEmpty ? [] : roleBindingsByNamespace[namespace] ?? [])
+        for binding in bindings where binding.subjects.contains(where: { $0.applies(to: user, bindingNamespace: binding.namespace) }) {
+            held += rules(referencedBy: binding.roleKind, binding.roleName, namespace: binding.namespace) ?? []
+        }
+        return held
+    }
+
+    /// The rules of the role a binding in `namespace` references, nil when it does not exist.
+    func rules(referencedBy roleKind: String, _ roleName: String, namespace: String) -> [Rule]? {
+        switch roleKind {
+        case "Role": return namespace.isEmpty ? nil : roles["\(namespace)/\(roleName)"]
+        case "ClusterRole": return clusterRoles[roleName]
+        default: return nil
+        }
+    }
+
+    /// The parts of `granted` that `held` does not cover, each as one verb on one resource (or
+    /// URL), as upstream's `validation.Covers` compares them: a held wildcard covers anything, a
+    /// granted wildcard only a held wildcard.
+    static func uncovered(_ granted: [Rule], by held: [Rule]) -> [Rule] {
+        var missing: [Rule] = []
+        for rule in granted {
+            for atom in rule.atoms() where !held.contains(where: { $0.covers(atom) }) {
+                missing.append(atom)
+            }
+        }
+        return missing
     }
 
     // MARK: Bootstrap policy
