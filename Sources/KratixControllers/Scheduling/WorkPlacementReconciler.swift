@@ -65,8 +65,30 @@ public struct WorkPlacementReconciler: Sendable {
         } else {
             outcome = nil
         }
-        // A cache miss: the store has not validated yet.
-        return outcome ?? .requeueAfter(SchedulingTimings.defaultRequeue)
+        if let outcome { return outcome }
+        // No writer: the store has not validated yet, or it cannot be used. Its error goes on the
+        // placement, so that the placement, its Work and its request do not look fine.
+        if !placement.metadata.isBeingDeleted, let problem = try await storeProblem(reference) {
+            return try await reportWriteFailure(placement, error: problem, placements: placements)
+        }
+        return .requeueAfter(SchedulingTimings.defaultRequeue)
+    }
+
+    /// Why the state store a Destination references cannot be written: missing, or its `Ready`
+    /// condition False with the store controller's message. Nil while it is still being validated.
+    private func storeProblem(_ reference: StateStoreReference) async throws -> StoreProblem? {
+        let resource = reference.kind == .gitStateStore ? GitStateStore.groupVersionResource : BucketStateStore.groupVersionResource
+        guard let store = try await reader.get(resource, name: reference.name, namespace: nil) else {
+            return StoreProblem(description: "\(reference.kind.rawValue) \(reference.name) does not exist")
+        }
+        let ready = (store.status?["conditions"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
+        guard ready?["status"]?.stringValue == "False" else { return nil }
+        let message = ready?["message"]?.stringValue ?? ready?["reason"]?.stringValue ?? "not ready"
+        return StoreProblem(description: "\(reference.kind.rawValue) \(reference.name) is not ready: \(message)")
+    }
+
+    struct StoreProblem: Error, CustomStringConvertible {
+        var description: String
     }
 
     private func reconcile(_ placement: WorkPlacement, destination: Destination, writer: any StateStoreWriter,

@@ -126,6 +126,33 @@ import Testing
                 let current = await destination(platform, "test-worker-git")
                 return events.contains("Warning DestinationNotReady: GitStateStore/\(store): not ready") && !ready(current)
             })
+            // Work scheduled meanwhile: its placement carries the store's error, and the Work does not claim success.
+            let content = WorkloadContent.encode("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: while-broken}\n")
+            let work = """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Work
+                metadata: {name: while-broken, namespace: default}
+                spec:
+                  promiseName: while-broken
+                  workloadGroups:
+                  - id: "0"
+                    directory: .
+                    workloads: [{filepath: cm.yaml, content: "\(content)"}]
+                    destinationSelectors: [{matchLabels: {environment: dev}}]
+                """
+            try await platform.kubectl(["apply", "-f", "-"], stdin: work)
+            func placement() async throws -> KubeObject? {
+                try await platform.list(WorkPlacement.groupVersionResource, namespace: "default").first { $0[at: ["spec", "promiseName"]] == "while-broken" }
+            }
+            #expect(await platform.eventually(timeout: .seconds(30)) {
+                let message = try await placement()?.condition("WriteSucceeded")?["message"]?.stringValue ?? ""
+                return message.hasPrefix("GitStateStore \(store) is not ready: unable to clone repository: ")
+            }, "the placement names the store's error")
+            #expect(try await placement()?.condition("Ready")?["message"] == "Failing")
+            #expect(try await placement()?.condition("WriteSucceeded")?["message"]?.stringValue?.contains(Self.password) == false)
+            #expect(await platform.eventually(timeout: .seconds(30)) {
+                await platform.get(Work.groupVersionResource, "while-broken", namespace: "default")?.condition("Ready")?["message"] == "Failing"
+            }, "the Work does not claim success")
             try await platform.kubectl(["delete", "secret", "gitea-credentials", "-n", "default"])
             try await platform.kubectl(["create", "secret", "generic", "gitea-credentials", "-n", "default",
                                         "--from-literal=username=gitea_admin", "--from-literal=password=\(Self.password)"])
@@ -134,6 +161,9 @@ import Testing
                 let destinationNow = await destination(platform, "test-worker-git")
                 return ready(storeNow) && ready(destinationNow)
             }, "store and Destination recover with the right credentials")
+            #expect(await platform.eventually(timeout: .seconds(60)) {
+                try await placement()?.condition("WriteSucceeded")?["status"] == "True"
+            }, "the placement is written once the store recovers")
             #expect(try await platform.events(about: store).contains("Normal Ready: GitStateStore \"\(store)\" is ready"))
         }
     }
