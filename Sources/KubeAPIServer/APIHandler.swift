@@ -150,8 +150,16 @@ public struct APIHandler: Sendable {
     }
 
     private func body(_ request: APIRequest) throws(APIError) -> JSONObject {
-        if let type = request.header("Content-Type"), type.hasPrefix("application/vnd.kubernetes.protobuf") || type.hasPrefix("application/cbor") {
-            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this server does not read \(type); kubectl 1.33 sends it for `kubectl create <kind>`: use kubectl 1.32 or older, or `kubectl create -f`)")
+        if let type = request.header("Content-Type"), type.hasPrefix("application/vnd.kubernetes.protobuf") {
+            // kubectl 1.33 and newer send built-in kinds this way (`kubectl create configmap …`).
+            do {
+                return try ProtobufDecoder.decodeObject(request.body)
+            } catch {
+                throw APIError.badRequest("the protobuf body could not be read: \(error)")
+            }
+        }
+        if let type = request.header("Content-Type"), type.hasPrefix("application/cbor") {
+            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
         }
         let value: JSONValue
         do {
@@ -379,7 +387,7 @@ public struct APIHandler: Sendable {
     /// `serviceaccounts/token`: issues a bearer token the server accepts (TokenRequest).
     private func serviceAccountToken(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String) async throws(APIError) -> APIResponse {
         _ = try await store.get(resource, namespace: namespace, name: name)
-        let requestBody: JSONValue = (try? JSONParser.parse(request.body)) ?? .object([:])
+        let requestBody: JSONValue = request.body.isEmpty ? .object([:]) : .object(try body(request))
         let seconds = try Self.tokenExpirationSeconds(requestBody, name: name)
         let bound = requestBody[path: ["spec", "boundObjectRef"]]
         var boundPod: (name: String, uid: String?)?

@@ -57,8 +57,9 @@ public struct TestAPIServer: Sendable {
     }
 
     /// Runs the real kubectl against this server (its cache kept inside the test's directory).
-    public func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> Output {
-        guard let kubectl = TestEnvironment.kubectl else { throw KubectlMissing() }
+    /// `executable` picks another kubectl (`kubectl.1.33` beside the default one).
+    public func kubectl(_ arguments: [String], stdin: String? = nil, executable: String? = nil) async throws -> Output {
+        guard let kubectl = executable ?? TestEnvironment.kubectl else { throw KubectlMissing() }
         let cache = (kubeconfig as NSString).deletingLastPathComponent + "/cache"
         return try await TestShell.run(kubectl, ["--kubeconfig", kubeconfig, "--cache-dir", cache] + arguments, stdin: stdin)
     }
