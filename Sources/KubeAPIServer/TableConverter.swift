@@ -19,7 +19,8 @@ enum TableConverter {
         return accept.contains("as=Table")
     }
 
-    static func table(_ resource: APIResource, items: [JSONObject], resourceVersion: String, continueToken: String?) -> JSONValue {
+    static func table(_ resource: APIResource, items: [JSONObject], resourceVersion: String, continueToken: String?,
+                      now: Date = Date()) -> JSONValue {
         let columns = self.columns(for: resource)
         let definitions: [JSONValue] = columns.map {
             [
@@ -32,7 +33,8 @@ enum TableConverter {
             var metadata = item["metadata"]?.objectValue ?? [:]
             metadata.removeValue(forKey: "managedFields")
             return [
-                "cells": .array(columns.map { $0.cell(value) }),
+                // `date` cells are ages, as the real server renders them.
+                "cells": .array(columns.map { $0.type == "date" ? HumanDuration.since($0.cell(value), now: now) : $0.cell(value) }),
                 "object": ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": .object(metadata)],
             ]
         }

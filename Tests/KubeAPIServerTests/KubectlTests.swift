@@ -113,6 +113,48 @@ import Testing
             #expect(result.stdout.contains("STATUS") && result.stdout.contains("Active"), "\(result.stdout)")
         }
     }
+
+    /// Ages as the real server renders `date` cells: `12s`, not a timestamp, for built-in kinds and
+    /// CRD printer columns alike.
+    @Test func agesAreRenderedAsDurations() async throws {
+        try await TestServer.with { server in
+            let crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gadgets.example.com}
+                spec:
+                  group: example.com
+                  names: {kind: Gadget, plural: gadgets}
+                  scope: Namespaced
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    additionalPrinterColumns: [{name: Age, type: date, jsonPath: .metadata.creationTimestamp}]
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """
+            #expect(try await server.kubectl(["apply", "-f", "-"], stdin: crd).status == 0)
+            _ = try await server.kubectl(["create", "configmap", "aged"])
+            let created = try await server.kubectl(["apply", "-f", "-"], stdin: "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: aged}\n")
+            #expect(created.status == 0, "\(created.stderr)")
+            for kind in ["configmaps", "gadgets"] {
+                let result = try await server.kubectl(["get", kind, "aged", "--no-headers"])
+                let age = result.stdout.split(separator: " ", omittingEmptySubsequences: true).last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+                #expect(age.range(of: #"^[0-9]+s$"#, options: .regularExpression) != nil, "\(kind): \(result.stdout) \(result.stderr)")
+            }
+        }
+    }
+
+    static let durations: [(Double, String)] = [
+        (0.4, "0s"), (-1.0, "0s"), (-5.0, "<invalid>"), (119, "119s"), (120, "2m"), (252, "4m12s"), (600, "10m"),
+        (3 * 3600, "3h"), (3 * 3600 + 600, "3h10m"), (9 * 3600, "9h"), (2 * 86_400, "2d"), (2 * 86_400 + 3600, "2d1h"),
+        (30 * 86_400, "30d"), (3 * 365 * 86_400 + 86_400, "3y1d"), (9 * 365 * 86_400, "9y"),
+    ]
+
+    @Test(arguments: durations)
+    func humanDurationsMatchApimachinery(_ seconds: Double, _ text: String) {
+        #expect(HumanDuration.format(seconds: seconds) == text)
+    }
 }
 
 @Suite struct CustomResourceValidationTests {
