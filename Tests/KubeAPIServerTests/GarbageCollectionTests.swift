@@ -8,7 +8,9 @@ import Testing
     let jobs = BuiltinResources.all.first { $0.plural == "jobs" }!
 
     private func setUp(_ store: ObjectStore, childFinalizer: Bool = false) async throws -> String {
-        let owner = try await store.create(jobs, namespace: "default", object: ["metadata": ["name": "owner"], "spec": [:]], dryRun: false)
+        // A valid Job (the server checks its pod template, as a real one does).
+        let spec: JSONValue = ["template": ["spec": ["restartPolicy": "Never", "containers": [["name": "c", "image": "busybox"]]]]]
+        let owner = try await store.create(jobs, namespace: "default", object: ["metadata": ["name": "owner"], "spec": spec], dryRun: false)
         let uid = KubeObject(owner).uid!
         var childMeta: JSONObject = ["name": "child", "ownerReferences": [["apiVersion": "batch/v1", "kind": "Job", "name": "owner", "uid": .string(uid), "blockOwnerDeletion": true]]]
         if childFinalizer { childMeta["finalizers"] = ["example.com/hold"] }

@@ -81,7 +81,7 @@ import Testing
             let huge = try await server.kubectl(["--request-timeout=1s", "get", "--raw",
                                                  "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=9223372036854775807"])
             #expect(ContinuousClock.now - started >= .seconds(1), "the watch stayed open until kubectl's own timeout")
-            #expect(huge.status != 0 && huge.stderr.contains("Client.Timeout"), "\(huge.stderr)")
+            #expect(huge.status != 0 && (huge.stderr.contains("Timeout") || huge.stderr.contains("deadline exceeded")), "\(huge.stderr)")
             let bad = try await server.kubectl(["get", "--raw", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=soon"])
             #expect(bad.status != 0 && bad.stderr.contains("is not an integer"), "\(bad.stderr)")
             try await stillServes(server)
