@@ -10,6 +10,9 @@ enum TableConverter {
         var format: String = ""
         var priority: Int64 = 0
         var description: String = ""
+        /// A timestamp shown as the time since it (`Age`, `Last Seen`, CRD `date` columns), as the
+        /// real server renders them; other `date` columns (a CRD's `Created At`) stay timestamps.
+        var age = false
         var cell: (JSONValue) -> JSONValue
     }
 
@@ -34,7 +37,7 @@ enum TableConverter {
             metadata.removeValue(forKey: "managedFields")
             return [
                 // `date` cells are ages, as the real server renders them.
-                "cells": .array(columns.map { $0.type == "date" ? HumanDuration.since($0.cell(value), now: now) : $0.cell(value) }),
+                "cells": .array(columns.map { $0.age ? HumanDuration.since($0.cell(value), now: now) : $0.cell(value) }),
                 "object": ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": .object(metadata)],
             ]
         }
@@ -50,7 +53,7 @@ enum TableConverter {
         let name = Column(name: "Name", type: "string", format: "name", description: "Name of the object.") {
             $0[path: ["metadata", "name"]] ?? ""
         }
-        let age = Column(name: "Age", type: "date", description: "Time since the object was created.") {
+        let age = Column(name: "Age", type: "date", description: "Time since the object was created.", age: true) {
             $0[path: ["metadata", "creationTimestamp"]] ?? .null
         }
         if resource.schema != nil {
@@ -74,9 +77,7 @@ enum TableConverter {
                     let total = pod[path: ["spec", "containers"]]?.arrayValue?.count ?? statuses.count
                     return .string("\(statuses.filter { $0["ready"] == true }.count)/\(total)")
                 },
-                Column(name: "Status", type: "string") { pod in
-                    pod[path: ["status", "reason"]] ?? pod[path: ["status", "phase"]] ?? "Pending"
-                },
+                Column(name: "Status", type: "string") { .string(podStatus($0)) },
                 Column(name: "Restarts", type: "string") { pod in
                     let restarts = (pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).reduce(Int64(0)) { $0 + ($1["restartCount"]?.intValue ?? 0) }
                     return .string(String(restarts))
@@ -106,7 +107,7 @@ enum TableConverter {
             return [name, Column(name: "Holder", type: "string", cell: path("spec", "holderIdentity")), age]
         case ("", "events"):
             return [
-                Column(name: "Last Seen", type: "date", cell: { $0["lastTimestamp"] ?? $0[path: ["metadata", "creationTimestamp"]] ?? .null }),
+                Column(name: "Last Seen", type: "date", age: true, cell: { $0["lastTimestamp"] ?? $0[path: ["metadata", "creationTimestamp"]] ?? .null }),
                 Column(name: "Type", type: "string", cell: path("type")),
                 Column(name: "Reason", type: "string", cell: path("reason")),
                 Column(name: "Object", type: "string") { event in
@@ -120,13 +121,66 @@ enum TableConverter {
         }
     }
 
+    /// kubectl's pod STATUS as the server's pod printer computes it: the phase or reason, an init
+    /// container's progress or failure (`Init:0/1`, `Init:Error`), the last container's waiting or
+    /// terminated reason (`Completed`, `Error`, `CrashLoopBackOff`), or `Terminating`.
+    static func podStatus(_ pod: JSONValue) -> String {
+        let status = pod["status"] ?? [:]
+        var reason = status["reason"]?.stringValue ?? status["phase"]?.stringValue ?? "Pending"
+        var initializing = false
+        let initStatuses = status["initContainerStatuses"]?.arrayValue ?? []
+        let initCount = pod[path: ["spec", "initContainers"]]?.arrayValue?.count ?? initStatuses.count
+        for (index, container) in initStatuses.enumerated() {
+            if let terminated = container[path: ["state", "terminated"]] {
+                if terminated["exitCode"]?.intValue ?? 0 == 0 { continue }
+                if let text = terminated["reason"]?.stringValue, !text.isEmpty {
+                    reason = "Init:" + text
+                } else if let signal = terminated["signal"]?.intValue, signal != 0 {
+                    reason = "Init:Signal:\(signal)"
+                } else {
+                    reason = "Init:ExitCode:\(terminated["exitCode"]?.intValue ?? 0)"
+                }
+            } else if let waiting = container[path: ["state", "waiting", "reason"]]?.stringValue, !waiting.isEmpty, waiting != "PodInitializing" {
+                reason = "Init:" + waiting
+            } else {
+                reason = "Init:\(index)/\(initCount)"
+            }
+            initializing = true
+            break
+        }
+        if !initializing {
+            var hasRunning = false
+            for container in (status["containerStatuses"]?.arrayValue ?? []).reversed() {
+                if let waiting = container[path: ["state", "waiting", "reason"]]?.stringValue, !waiting.isEmpty {
+                    reason = waiting
+                } else if let terminated = container[path: ["state", "terminated"]] {
+                    if let text = terminated["reason"]?.stringValue, !text.isEmpty {
+                        reason = text
+                    } else if let signal = terminated["signal"]?.intValue, signal != 0 {
+                        reason = "Signal:\(signal)"
+                    } else {
+                        reason = "ExitCode:\(terminated["exitCode"]?.intValue ?? 0)"
+                    }
+                } else if container["ready"]?.boolValue == true, container[path: ["state", "running"]] != nil {
+                    hasRunning = true
+                }
+            }
+            if reason == "Completed" && hasRunning { reason = "Running" }
+        }
+        if pod[path: ["metadata", "deletionTimestamp"]] != nil {
+            reason = status["reason"]?.stringValue == "NodeLost" ? "Unknown" : "Terminating"
+        }
+        return reason
+    }
+
     private static func printerColumn(_ definition: JSONValue) -> Column {
         let type = definition["type"]?.stringValue ?? "string"
         let path = definition["jsonPath"]?.stringValue ?? ""
         let parsed = try? JSONPath(path.hasPrefix(".") ? path : "." + path)
         return Column(
             name: definition["name"]?.stringValue ?? "", type: type, format: definition["format"]?.stringValue ?? "",
-            priority: definition["priority"]?.intValue ?? 0, description: definition["description"]?.stringValue ?? ""
+            priority: definition["priority"]?.intValue ?? 0, description: definition["description"]?.stringValue ?? "",
+            age: type == "date"
         ) { object in
             guard let parsed else { return .null }
             let values = parsed.evaluate(object)

@@ -145,6 +145,30 @@ import Testing
         }
     }
 
+    /// Pod STATUS as kubectl shows it from a real server, and a CRD's CREATED AT stays a timestamp.
+    @Test func podStatusAndCRDCreatedAtAsOnARealServer() async throws {
+        func pod(_ status: JSONValue, initContainers: Bool = false, deleting: Bool = false) -> JSONValue {
+            var spec: JSONObject = ["containers": [["name": "main"]]]
+            if initContainers { spec["initContainers"] = [["name": "reader"]] }
+            var metadata: JSONObject = ["name": "p"]
+            if deleting { metadata["deletionTimestamp"] = "2026-01-01T00:00:00Z" }
+            return ["metadata": .object(metadata), "spec": .object(spec), "status": status]
+        }
+        let completed: JSONValue = ["phase": "Succeeded", "containerStatuses": [["name": "main", "state": ["terminated": ["exitCode": 0, "reason": "Completed"]]]]]
+        #expect(TableConverter.podStatus(pod(completed)) == "Completed")
+        #expect(TableConverter.podStatus(pod(["phase": "Failed", "containerStatuses": [["name": "main", "state": ["terminated": ["exitCode": 3]]]]])) == "ExitCode:3")
+        #expect(TableConverter.podStatus(pod(["phase": "Pending", "initContainerStatuses": [["name": "reader", "state": ["running": [:]]]]], initContainers: true)) == "Init:0/1")
+        #expect(TableConverter.podStatus(pod(["phase": "Failed", "initContainerStatuses": [["name": "reader", "state": ["terminated": ["exitCode": 1, "reason": "Error"]]]]], initContainers: true)) == "Init:Error")
+        #expect(TableConverter.podStatus(pod(["phase": "Running", "containerStatuses": [["name": "main", "ready": true, "state": ["running": [:]]]]])) == "Running")
+        #expect(TableConverter.podStatus(pod(["phase": "Running"], deleting: true)) == "Terminating")
+        try await TestServer.with { server in
+            _ = try await server.kubectl(["apply", "-f", TestServer.repositoryRoot.appendingPathComponent("manifests/crds/platform.kratix.io_destinations.yaml").path])
+            let crds = try await server.kubectl(["get", "crd", "destinations.platform.kratix.io", "--no-headers"])
+            let createdAt = crds.stdout.split(separator: " ", omittingEmptySubsequences: true).last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            #expect(Timestamp.parse(createdAt) != nil, "\(crds.stdout)")
+        }
+    }
+
     static let durations: [(Double, String)] = [
         (0.4, "0s"), (-1.0, "0s"), (-5.0, "<invalid>"), (119, "119s"), (120, "2m"), (252, "4m12s"), (600, "10m"),
         (3 * 3600, "3h"), (3 * 3600 + 600, "3h10m"), (9 * 3600, "9h"), (2 * 86_400, "2d"), (2 * 86_400 + 3600, "2d1h"),
