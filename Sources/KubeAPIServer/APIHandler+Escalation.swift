@@ -25,7 +25,7 @@ extension APIHandler {
             let roleName = value[path: ["roleRef", "name"]]?.stringValue ?? ""
             let bind = AuthorizationAttributes.resource(verb: "bind", group: resource.group, version: resource.version,
                                                         resource: roleKind == "Role" ? "roles" : "clusterroles", subresource: "",
-                                                        namespace: roleKind == "Role" ? namespace : namespace, name: roleName)
+                                                        namespace: namespace, name: roleName)
             if authorizer.authorize(user, bind).allowed { return }
             guard let rules = authorizer.rules(referencedBy: roleKind, roleName, namespace: namespace) else {
                 throw forbidden(resource, name, "\(roleKind.lowercased()).rbac.authorization.k8s.io \"\(roleName)\" not found")

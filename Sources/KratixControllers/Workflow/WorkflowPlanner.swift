@@ -245,6 +245,13 @@ public enum WorkflowPlanner {
     /// §5.9 step 4: the object carries `kratix.io/workflow-suspended`.
     static func planSuspended(_ input: Input, _ status: inout WorkflowStatusDocument) -> WorkflowPlan {
         let manual = input.label(KratixLabels.manualReconciliation)
+        // The pipeline adapter labels the object, then writes the suspension into its status (two
+        // writes: label and status are apart). A pass between them has nothing to restart or retry
+        // from and waits for the status, whose write brings the next pass. (Taking the missing
+        // `suspendedGeneration` for a spec change ran the workflow again from its first pipeline.)
+        if !manual, status.suspendedGeneration == nil, status.suspendedPipelineIndex == nil {
+            return WorkflowPlan(decision: .waitForJob(WorkflowJob.newestFirst(input.jobs).first?.name ?? ""), state: .inProgress)
+        }
         if manual || input.generation > (status.suspendedGeneration ?? 0) {
             var plan = WorkflowPlan(decision: .restartAfterSuspension, state: .inProgress)
             plan.labelsToAdd[KratixLabels.runFromStart] = "true"

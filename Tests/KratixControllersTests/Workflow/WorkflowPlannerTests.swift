@@ -169,6 +169,10 @@ import Testing
                      ["name": "p1", "phase": "Pending"]]]]
              },
              decision: .retryAfterSuspension, removeLabels: [KratixLabels.workflowSuspended], statusWritten: false),
+        Case(name: "labelled suspended before the adapter's status write arrives: wait, do not restart",
+             labels: [KratixLabels.workflowSuspended: "true"],
+             status: status(succeeded: 1, phases: ["Succeeded", "Running"]),
+             jobs: [job("j1", "p1", .complete, age: 1)], decision: .waitForJob("j1"), statusWritten: false),
         Case(name: "spec changed while suspended: restart from the start",
              labels: [KratixLabels.workflowSuspended: "true"], generation: 2,
              status: status(succeeded: 0, phases: ["Suspended", "Pending"]) { o in
