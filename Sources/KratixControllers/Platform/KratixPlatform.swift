@@ -21,7 +21,7 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         /// Held after starting each pipeline (upstream: 1.1 s; see ``WorkflowEngine/pauseAfterStart``).
         public var pauseAfterStart: Duration
 
-        /// Reconciles at once per controller by default. More overlap more of the waits for the
+        /// Reconciles at once per controller by default. More workers overlap more of the waits for the
         /// API server's answers, but also run reconciles for intermediate states that fewer
         /// workers would have coalesced (4 workers: 5.85 reconciles per pipeline request instead
         /// of 4.9, and fewer requests per second on two cores).

@@ -377,8 +377,11 @@ import Testing
             }
             let after = try await resourceFiles()
             #expect(restored, "restored: \(after) vs \(before)")
-            let placements = try await platform.list(WorkPlacement.groupVersionResource, labels: "kratix.io/targetDestinationName=git-recovery")
-            #expect(placements.allSatisfy { $0.condition("Ready")?["status"] == "True" })
+            // The placements' status is written after the push that restored the files.
+            #expect(await platform.eventually(timeout: .seconds(30)) {
+                let placements = try await platform.list(WorkPlacement.groupVersionResource, labels: "kratix.io/targetDestinationName=git-recovery")
+                return !placements.isEmpty && placements.allSatisfy { $0.condition("Ready")?["status"] == "True" }
+            })
         }
     }
 }
