@@ -8,6 +8,9 @@ import Glibc
 /// Moments in a Git write, reported to ``GitWriterConfiguration/phaseObserver`` (tests use it to
 /// kill a writer between commit and push; metrics may count pushes).
 public enum GitWritePhase: Sendable, Equatable {
+    /// An update joined the batch queue; `waiting` updates wait there now. Reported after the
+    /// update is queued, from a task of its own (so it may arrive after later phases).
+    case queued(waiting: Int)
     case committed(sha: String)
     case pushed(sha: String)
     case pushRejected(attempt: Int)
@@ -74,6 +77,10 @@ actor GitRepository {
         await withCheckedContinuation { reply in
             queue.append((update, reply))
             scheduleFlush()
+            if let observer = configuration.phaseObserver {
+                let waiting = queue.count
+                Task { await observer(.queued(waiting: waiting)) }
+            }
         }
     }
 

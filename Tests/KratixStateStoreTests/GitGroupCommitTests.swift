@@ -56,26 +56,26 @@ import Testing
                          files: [StateStoreFile(path: "configmap.yaml", text: "name: \(name)\n")])
     }
 
-    /// Polls `condition` until it holds, for what has no event to wait on (the writer's queue).
-    static func waitUntil(_ condition: () async -> Bool) async {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while await !condition(), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-    }
-
     @Test func placementsWaitingWhileTheWriterPushesGoIntoOneCommit() async throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
         let remote = try await BareRepo(tmp)
         let gate = Gate()
+        // An open gate only counts: the updates that joined the queue.
+        let queued = Gate()
+        queued.open()
         var configuration = GitWriterConfiguration(url: remote.url, cacheDirectory: tmp.sub("cache"))
         // The first commit waits before its push; what arrives meanwhile queues for the next one.
-        configuration.phaseObserver = { phase in if case .committed = phase, gate.reached == 0 { await gate.wait() } }
+        configuration.phaseObserver = { phase in
+            if case .queued = phase { await queued.wait() }
+            if case .committed = phase, gate.reached == 0 { await gate.wait() }
+        }
         let writer = try await GitWriter(configuration)
         async let first = writer.update(Self.placement("first"))
         await gate.arrivals(1)
         async let second = writer.update(Self.placement("second"))
         async let third = writer.update(Self.placement("third"))
-        // Both are queued behind the held push before it goes on.
-        await Self.waitUntil { await writer.queuedUpdates >= 2 }
+        // Both are queued behind the held push before it goes on (the first was queued, then taken).
+        await queued.arrivals(3)
         #expect(await writer.queuedUpdates == 2)
         gate.open()
         let results = try await [first, second, third]
