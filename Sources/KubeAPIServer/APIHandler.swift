@@ -54,13 +54,13 @@ public struct APIHandler: Sendable {
     }
 
     private func filter(_ request: APIRequest, _ target: ResourcePath, _ resource: APIResource) throws(APIError) -> WatchFilter {
-        var fields = try parseFieldSelector(request.query["fieldSelector"])
-        try SelectableFields.check(fields.map { (field: $0.0, value: $0.1, equal: $0.2) }, for: resource)
+        var fields = try parseFieldSelector(request.query["fieldSelector"]).map { (field: $0.0, value: $0.1, equal: $0.2) }
+        try SelectableFields.check(fields, for: resource)
         if target.legacyWatch, let name = target.name { fields.append(("metadata.name", name, true)) }
         return WatchFilter(
             namespace: resource.namespaced ? target.namespace : nil,
             labelSelector: try parseLabelSelector(request.query["labelSelector"]),
-            fieldSelector: fields.map { (field: $0.0, value: $0.1, equal: $0.2) })
+            fieldSelector: fields)
     }
 
     private func watch(_ request: APIRequest, _ target: ResourcePath, _ resource: APIResource) async throws(APIError) -> WatchStream {

@@ -63,12 +63,9 @@ final class JournalSync: Sendable {
 
     /// Returns once `revision` is on the disk.
     func waitDurable(_ revision: Int64) async throws {
-        let failure: String? = state.withLock { state in
-            if let failure = state.failure { return failure }
-            return nil
-        }
+        let (failure, durable) = state.withLock { ($0.failure, $0.durable) }
         if let failure { throw Failure(description: failure) }
-        if durableRevision >= revision { return }
+        if durable >= revision { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             enum Next { case resume, fail(String), wait, startSyncing }
             let next = state.withLock { state -> Next in

@@ -30,8 +30,6 @@ public actor ObjectStore {
     var watchers: [UInt64: Watcher] = [:]
     var nextWatcherID: UInt64 = 0
     let journal: StorageJournal?
-    /// The journal's group commit.
-    let journalSync: JournalSync?
     /// Container output by "namespace/pod/container" (kept in memory, dropped with the pod).
     var logs: [String: [UInt8]] = [:]
     /// Open `pods/log?follow=true` readers, by the same key.
@@ -69,7 +67,6 @@ public actor ObjectStore {
         self.eventWindow = eventWindow
         let journal = try dataDirectory.map { try StorageJournal(directory: $0, logger: logger) }
         self.journal = journal
-        self.journalSync = journal?.sync
         var resources: [String: APIResource] = [:]
         for resource in BuiltinResources.all { resources["\(resource.group)/\(resource.plural)"] = resource }
         var namespaces: [String: JSONObject] = [:]
@@ -180,7 +177,7 @@ public actor ObjectStore {
         } catch {
             result = .failure(error)
         }
-        if revision > before, let sync = journalSync {
+        if revision > before, let sync = journal?.sync {
             let target = revision
             do {
                 try await sync.waitDurable(target)

@@ -44,10 +44,8 @@ struct ProtobufDecoder {
         guard let message = ProtobufSchema.messageName(apiVersion: apiVersion, kind: kind) else {
             throw Failure(description: "\(apiVersion.isEmpty ? "(no apiVersion)" : apiVersion), Kind=\(kind) cannot be read from protobuf here; send JSON or YAML")
         }
-        var object = try decodeMessage(raw, message)
-        var ordered: JSONObject = ["kind": .string(kind), "apiVersion": .string(apiVersion)]
-        for (key, value) in object where key != "kind" && key != "apiVersion" { ordered[key] = value }
-        object = ordered
+        var object: JSONObject = ["kind": .string(kind), "apiVersion": .string(apiVersion)]
+        for (key, value) in try decodeMessage(raw, message) where key != "kind" && key != "apiVersion" { object[key] = value }
         return object
     }
 

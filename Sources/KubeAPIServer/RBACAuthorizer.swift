@@ -72,26 +72,15 @@ public struct RBACAuthorizer: Sendable {
             return out
         }
 
-        /// Whether this (held) rule covers `atom`, one verb on one thing.
+        /// Whether this (held) rule covers `atom`, one verb on one thing: whether it allows the
+        /// request the atom describes (a granted wildcard is then matched only by a held one).
         func covers(_ atom: Rule) -> Bool {
-            guard let verb = atom.verbs.first, verbs.contains("*") || verbs.contains(verb) else { return false }
-            if let url = atom.nonResourceURLs.first {
-                return nonResourceURLs.contains { held in
-                    if held == "*" || held == url { return true }
-                    guard held.hasSuffix("*") else { return false }
-                    return url.hasPrefix(held.dropLast())
-                }
-            }
+            guard let verb = atom.verbs.first else { return false }
+            if let url = atom.nonResourceURLs.first { return allows(.nonResource(verb: verb, path: url)) }
             guard let group = atom.apiGroups.first, let resource = atom.resources.first else { return false }
-            guard apiGroups.contains("*") || apiGroups.contains(group) else { return false }
-            let resourceCovered = resources.contains { held in
-                if held == "*" || held == resource { return true }
-                // `*/status` covers every resource's status.
-                if held.hasPrefix("*/"), let slash = resource.firstIndex(of: "/") { return resource[slash...] == held.dropFirst() }
-                return false
-            }
-            guard resourceCovered else { return false }
-            return resourceNames.isEmpty || atom.resourceNames.first.map { resourceNames.contains($0) } ?? false
+            let parts = resource.split(separator: "/", maxSplits: 1).map(String.init)
+            return allows(.resource(verb: verb, group: group, resource: parts[0], subresource: parts.count > 1 ? parts[1] : "",
+                                    name: atom.resourceNames.first ?? ""))
         }
 
         /// Upstream's `CompactString`: `{APIGroups:[""], Resources:["secrets"], Verbs:["*"]}`.
@@ -237,21 +226,12 @@ public struct RBACAuthorizer: Sendable {
     /// The reason text when `binding` grants `attributes` to `user`.
     private func allows(_ binding: Binding, _ user: UserInfo, _ attributes: AuthorizationAttributes, errors: inout [String]) -> String? {
         guard let subject = binding.subjects.first(where: { $0.applies(to: user, bindingNamespace: binding.namespace) }) else { return nil }
-        let rules: [Rule]
-        switch (binding.kind, binding.roleKind) {
-        case ("RoleBinding", "Role"):
-            guard let found = roles["\(binding.namespace)/\(binding.roleName)"] else {
-                errors.append("role.rbac.authorization.k8s.io \"\(binding.roleName)\" not found")
-                return nil
+        guard let rules = rules(referencedBy: binding.roleKind, binding.roleName, namespace: binding.namespace) else {
+            switch (binding.kind, binding.roleKind) {
+            case ("RoleBinding", "Role"): errors.append("role.rbac.authorization.k8s.io \"\(binding.roleName)\" not found")
+            case (_, "ClusterRole"): errors.append("clusterrole.rbac.authorization.k8s.io \"\(binding.roleName)\" not found")
+            default: break  // a ClusterRoleBinding cannot reference a Role
             }
-            rules = found
-        case (_, "ClusterRole"):
-            guard let found = clusterRoles[binding.roleName] else {
-                errors.append("clusterrole.rbac.authorization.k8s.io \"\(binding.roleName)\" not found")
-                return nil
-            }
-            rules = found
-        default:
             return nil
         }
         guard rules.contains(where: { $0.allows(attributes) }) else { return nil }

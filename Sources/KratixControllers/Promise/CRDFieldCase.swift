@@ -85,14 +85,22 @@ enum CRDFieldCase {
         }()
     }
 
+    /// Each field's name by its lowercase spelling.
+    private static func byLowercase(_ fields: [String: Shape]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: fields.keys.map { ($0.lowercased(), $0) })
+    }
+
+    /// Schemas are most of a CRD: their fields' lookup is built once.
+    private static let schemaFieldsByLowercase = byLowercase(Shape.schemaFields)
+
     private static func rename(_ object: JSONObject, _ shape: Shape) -> JSONObject {
         guard case .object(let fields) = shape else { return object }
         return renameFields(object, fields)
     }
 
-    private static func renameFields(_ object: JSONObject, _ fields: [String: Shape]) -> JSONObject {
-        var lowercased: [String: String] = [:]
-        for name in fields.keys { lowercased[name.lowercased()] = name }
+    private static func renameFields(_ object: JSONObject, _ fields: [String: Shape],
+                                     lowercased: [String: String]? = nil) -> JSONObject {
+        let lowercased = lowercased ?? byLowercase(fields)
         var out = JSONObject(minimumCapacity: object.count)
         for (key, value) in object {
             // An exact match wins; otherwise the field whose name matches without regard to case.
@@ -115,7 +123,7 @@ enum CRDFieldCase {
             for (key, entry) in entries { out[key] = convert(entry, element) }
             return .object(out)
         case (.schema, .object(let object)):
-            return .object(renameFields(object, Shape.schemaFields))
+            return .object(renameFields(object, Shape.schemaFields, lowercased: schemaFieldsByLowercase))
         case (.schemaOrOther, .object):
             return convert(value, .schema)
         case (.schemaOrOther, .array(let items)):
