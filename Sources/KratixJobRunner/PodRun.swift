@@ -78,7 +78,11 @@ struct PodRun: Sendable {
         } catch {
             throw .create("cannot create the pod directory: \(error)")
         }
-        let volumes = try await PodVolumes(podDirectory: directory, fields: fields, source: executor.dataSource).prepare(spec.volumes ?? [])
+        let writesServiceAccount = configuration.apiServer != nil && spec.automountServiceAccountToken != false
+        // The token volume the API server's ServiceAccount admission adds is what the runner's own
+        // service-account files provide (a longer-lived token, and no second TokenRequest).
+        let volumes = try await PodVolumes(podDirectory: directory, fields: fields, source: executor.dataSource)
+            .prepare((spec.volumes ?? []).filter { !(writesServiceAccount && Self.isAdmissionTokenVolume($0.name)) })
         var environment = ["PATH": PodExecutor.defaultPath, "HOME": configuration.home, "HOSTNAME": identity.name]
         var serviceAccount: ServiceAccountFiles?
         if let endpoint = configuration.apiServer {
@@ -247,10 +251,14 @@ struct PodRun: Sendable {
         return tail
     }
 
+    /// `kube-api-access-xxxxx`: the projected volume the ServiceAccount admission plugin adds.
+    static func isAdmissionTokenVolume(_ name: String) -> Bool { name.hasPrefix("kube-api-access-") }
+
     /// The container's volume mounts as bind mounts, plus the service account directory.
     private func bindMounts(_ container: Container, prepared: Prepared, environment: [String: String]) throws(ContainerStartError) -> [BindMount] {
         var mounts: [BindMount] = []
         for mount in container.volumeMounts ?? [] {
+            if prepared.serviceAccount != nil, Self.isAdmissionTokenVolume(mount.name), mount.mountPath == ServiceAccountFiles.mountPath { continue }
             guard let volume = prepared.volumes[mount.name] else {
                 throw .config("volume \"\(mount.name)\" of mount \(mount.mountPath) is not a volume of the pod")
             }

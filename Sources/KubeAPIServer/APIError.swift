@@ -35,15 +35,30 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(code: 400, reason: "BadRequest", message: message)
     }
 
-    /// 422 with field causes, as the API server reports validation failures.
-    public static func invalid(kind: String, name: String, causes: [(field: String, message: String)]) -> APIError {
+    /// 422 with field causes, as the API server reports validation failures: the kind is qualified
+    /// by its group in the message (`Job.batch "x" is invalid: …`) and named in `details` with the
+    /// group, and each cause's reason follows from its message (`Required value` is
+    /// `FieldValueRequired`, as Kubernetes' `field.Error` types say).
+    public static func invalid(kind: String, group: String = "", name: String, causes: [(field: String, message: String)]) -> APIError {
         let summary = causes.map { "\($0.field): \($0.message)" }.joined(separator: ", ")
-        return APIError(
-            code: 422, reason: "Invalid", message: "\(kind) \"\(name)\" is invalid: \(summary)",
-            details: [
-                "name": .string(name), "kind": .string(kind),
-                "causes": .array(causes.map { ["reason": "FieldValueInvalid", "message": .string($0.message), "field": .string($0.field)] }),
-            ])
+        let qualified = group.isEmpty ? kind : "\(kind).\(group)"
+        var details: JSONObject = [
+            "name": .string(name), "kind": .string(kind),
+            "causes": .array(causes.map { ["reason": .string(causeReason($0.message)), "message": .string($0.message), "field": .string($0.field)] }),
+        ]
+        if !group.isEmpty { details["group"] = .string(group) }
+        return APIError(code: 422, reason: "Invalid", message: "\(qualified) \"\(name)\" is invalid: \(summary)", details: details)
+    }
+
+    /// The `metav1.CauseType` of a `field.Error` message.
+    static func causeReason(_ message: String) -> String {
+        let reasons: [(String, String)] = [
+            ("Required value", "FieldValueRequired"), ("Duplicate value", "FieldValueDuplicate"),
+            ("Unsupported value", "FieldValueNotSupported"), ("Not found", "FieldValueNotFound"),
+            ("Forbidden", "FieldValueForbidden"), ("Too long", "FieldValueTooLong"), ("Too many", "FieldValueTooMany"),
+            ("Internal error", "InternalError"),
+        ]
+        return reasons.first { message.hasPrefix($0.0) }?.1 ?? "FieldValueInvalid"
     }
 
     public static func methodNotAllowed(_ method: String) -> APIError {

@@ -216,13 +216,14 @@ public struct APIHandler: Sendable {
             let sent = try body(request)
             let warnings = try checkFieldValidation(request, resource, sent)
             try await preventEscalation(request, resource, namespace: namespace, object: sent)
-            let object = try await store.create(resource, namespace: namespace, object: sent, dryRun: dryRun)
+            let object = try await store.create(resource, namespace: namespace, object: sent, dryRun: dryRun, manager: fieldManager(request))
             return .json(.object(object), status: 201).warning(warnings)
         case ("PUT", let name?):
             let sent = try body(request)
             let warnings = try checkFieldValidation(request, resource, sent)
             try await preventEscalation(request, resource, namespace: namespace, object: sent)
-            let object = try await store.update(resource, namespace: namespace, name: name, object: sent, subresource: target.subresource, dryRun: dryRun)
+            let object = try await store.update(resource, namespace: namespace, name: name, object: sent, subresource: target.subresource, dryRun: dryRun,
+                                                manager: fieldManager(request))
             return .json(.object(object)).warning(warnings)
         case ("PATCH", let name?) where (request.header("Content-Type") ?? "").hasPrefix("application/apply-patch"):
             return try await serverSideApply(request, resource, namespace: namespace, name: name, subresource: target.subresource, dryRun: dryRun)
@@ -239,7 +240,8 @@ public struct APIHandler: Sendable {
             }
             let warnings = try checkFieldValidation(request, resource, object)
             try await preventEscalation(request, resource, namespace: namespace, object: object)
-            let updated = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: target.subresource, dryRun: dryRun)
+            let updated = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: target.subresource, dryRun: dryRun,
+                                                 manager: fieldManager(request))
             return .json(.object(updated)).warning(warnings)
         case ("DELETE", let name?):
             let options = (try? JSONParser.parse(request.body)) ?? .null
@@ -370,16 +372,16 @@ public struct APIHandler: Sendable {
         guard let given = body[path: ["spec", "expirationSeconds"]], !given.isNull else { return 3600 }
         let field = "spec.expirationSeconds"
         if case .number(let text) = given {
-            throw APIError.invalid(kind: "TokenRequest", name: name, causes: [(field, "Invalid value: \(text): may not specify a duration larger than 2^32 seconds")])
+            throw APIError.invalid(kind: "TokenRequest", group: "authentication.k8s.io", name: name, causes: [(field, "Invalid value: \(text): may not specify a duration larger than 2^32 seconds")])
         }
         guard let seconds = given.intValue else {
             throw APIError.badRequest("TokenRequest in version \"v1\" cannot be handled as a TokenRequest: spec.expirationSeconds: expected an integer, found \(given.typeName)")
         }
         if seconds < 600 {
-            throw APIError.invalid(kind: "TokenRequest", name: name, causes: [(field, "Invalid value: \(seconds): may not specify a duration less than 10 minutes")])
+            throw APIError.invalid(kind: "TokenRequest", group: "authentication.k8s.io", name: name, causes: [(field, "Invalid value: \(seconds): may not specify a duration less than 10 minutes")])
         }
         if seconds > 1 << 32 {
-            throw APIError.invalid(kind: "TokenRequest", name: name, causes: [(field, "Invalid value: \(seconds): may not specify a duration larger than 2^32 seconds")])
+            throw APIError.invalid(kind: "TokenRequest", group: "authentication.k8s.io", name: name, causes: [(field, "Invalid value: \(seconds): may not specify a duration larger than 2^32 seconds")])
         }
         return seconds
     }
@@ -394,7 +396,7 @@ public struct APIHandler: Sendable {
         if let bound, !bound.isNull {
             let kind = bound["kind"]?.stringValue ?? ""
             guard kind == "Pod", let podName = bound["name"]?.stringValue, !podName.isEmpty else {
-                throw APIError.invalid(kind: "TokenRequest", name: name, causes: [
+                throw APIError.invalid(kind: "TokenRequest", group: "authentication.k8s.io", name: name, causes: [
                     ("spec.boundObjectRef.kind", "Unsupported value: \"\(kind)\": supported values: \"Pod\""),
                 ])
             }
@@ -428,6 +430,14 @@ public struct APIHandler: Sendable {
         return unknown
     }
 
+    /// Who a write is recorded for in `managedFields`: the `fieldManager` parameter, else the
+    /// user agent's product (`kubectl` of `kubectl/v1.28.7 …`), else `unknown`.
+    private func fieldManager(_ request: APIRequest) -> String {
+        if let manager = request.query["fieldManager"], !manager.isEmpty { return manager }
+        let product = (request.header("User-Agent") ?? "").split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return product.isEmpty ? "unknown" : product
+    }
+
     private func serverSideApply(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String, subresource: String?, dryRun: Bool) async throws(APIError) -> APIResponse {
         guard let manager = request.query["fieldManager"], !manager.isEmpty else {
             throw APIError(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
@@ -438,13 +448,13 @@ public struct APIHandler: Sendable {
         let now = Timestamp.format(Date())
         do {
             let current = try await store.get(resource, namespace: namespace, name: name)
-            var merged = try ServerSideApply.apply(applied, to: current, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
+            var merged = try ServerSideApply.apply(applied, to: current, manager: manager, force: force, resource: resource, now: now)
             merged["metadata"]?["resourceVersion"] = applied["metadata"]?["resourceVersion"] ?? current["metadata"]?["resourceVersion"] ?? nil
             try await preventEscalation(request, resource, namespace: namespace, object: merged)
             let updated = try await store.update(resource, namespace: namespace, name: name, object: merged, subresource: subresource, dryRun: dryRun)
             return .json(.object(updated)).warning(warnings)
         } catch let error where error.code == 404 {
-            var created = try ServerSideApply.apply(applied, to: nil, manager: manager, force: force, apiVersion: resource.apiVersion, now: now)
+            var created = try ServerSideApply.apply(applied, to: nil, manager: manager, force: force, resource: resource, now: now)
             created["metadata"]?["name"] = .string(name)
             try await preventEscalation(request, resource, namespace: namespace, object: created)
             let object = try await store.create(resource, namespace: namespace, object: created, dryRun: dryRun)
@@ -468,7 +478,7 @@ public struct APIHandler: Sendable {
             guard resource.schema == nil else {
                 throw APIError(code: 415, reason: "UnsupportedMediaType", message: "strategic merge patch is not supported for custom resources; use a merge patch (--type merge)")
             }
-            result = StrategicMergePatch.apply(patch, to: .object(current))
+            result = StrategicMergePatch.apply(patch, to: .object(current), schema: MergeSchema.forKind(apiVersion: resource.apiVersion, kind: resource.kind, crdSchema: nil))
         case "application/json-patch+json":
             do {
                 result = try JSONPatch.apply(patch, to: .object(current))

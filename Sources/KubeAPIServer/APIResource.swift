@@ -13,10 +13,14 @@ public struct APIResource: Sendable, Equatable {
     public var categories: [String]
     /// Subresources besides the object itself (`status`, `log`, `token`).
     public var subresources: [String]
-    /// The CRD's `openAPIV3Schema`, for validation, pruning and defaulting; `nil` for built-in kinds.
     /// The core `namespaces` resource, not a custom resource that happens to share the plural
     /// (the marketplace's `namespaces.marketplace.kratix.io`).
     public var isCoreNamespace: Bool { group.isEmpty && plural == "namespaces" }
+    /// Whether objects carry `metadata.generation`: custom resources and the kinds whose registry
+    /// strategy sets it (Jobs, Deployments, CRDs, …); core kinds, RBAC, leases and events have
+    /// none on a real 1.28 server.
+    public var tracksGeneration: Bool { !["", "rbac.authorization.k8s.io", "coordination.k8s.io", "events.k8s.io"].contains(group) }
+    /// The CRD's `openAPIV3Schema`, for validation, pruning and defaulting; `nil` for built-in kinds.
     public var schema: JSONValue?
     public var printerColumns: [JSONValue]
     /// What discovery says clients may do; every verb unless the resource is create-only (the

@@ -43,6 +43,8 @@ public struct APIServer: Sendable {
     }
 
     public func bind() async throws -> BoundAPIServer {
+        // Every namespace publishes the CA clients of this server trust (`kube-root-ca.crt`).
+        try await handler.store.useRootCA(configuration.credentials?.caCertificatePEM ?? "")
         let sslContext: NIOSSLContext?
         if let credentials = configuration.credentials {
             var tls = TLSConfiguration.makeServerConfiguration(

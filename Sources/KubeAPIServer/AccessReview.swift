@@ -102,6 +102,6 @@ struct AccessReview {
     }
 
     private func invalid(_ field: String, _ message: String) -> APIError {
-        APIError.invalid(kind: kind.kind, name: "", causes: [(field, "Invalid value: \(message)")])
+        APIError.invalid(kind: kind.kind, group: Self.group, name: "", causes: [(field, "Invalid value: \(message)")])
     }
 }

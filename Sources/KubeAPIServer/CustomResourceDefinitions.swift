@@ -29,10 +29,13 @@ enum CustomResourceDefinitions {
             causes.append(("spec.versions", "Invalid value: must have exactly one version marked as storage version"))
         }
         let columnTypes = ["array", "boolean", "date", "integer", "number", "object", "string"]
-        for (i, version) in versions.enumerated() {
-            // Printer columns as ValidateCustomResourceColumnDefinition checks them.
-            for (c, column) in (version["additionalPrinterColumns"]?.arrayValue ?? []).enumerated() {
-                let field = "spec.versions[\(i)].additionalPrinterColumns[\(c)]"
+        // Columns the same in every version are checked once, at the path of the internal
+        // version they are converted to (`spec.additionalPrinterColumns[0].JSONPath`), as 1.28 does.
+        let columnSets = versions.map { $0["additionalPrinterColumns"]?.arrayValue ?? [] }
+        let hoisted = !columnSets.isEmpty && columnSets.allSatisfy { $0 == columnSets[0] }
+        for (i, columns) in columnSets.enumerated() where !(hoisted && i > 0) {
+            for (c, column) in columns.enumerated() {
+                let field = hoisted ? "spec.additionalPrinterColumns[\(c)]" : "spec.versions[\(i)].additionalPrinterColumns[\(c)]"
                 if (column["name"]?.stringValue ?? "").isEmpty { causes.append(("\(field).name", "Required value")) }
                 let type = column["type"]?.stringValue ?? ""
                 if type.isEmpty {
@@ -40,8 +43,10 @@ enum CustomResourceDefinitions {
                 } else if !columnTypes.contains(type) {
                     causes.append(("\(field).type", "Unsupported value: \"\(type)\": supported values: \(columnTypes.map { "\"\($0)\"" }.joined(separator: ", "))"))
                 }
-                if (column["jsonPath"]?.stringValue ?? "").isEmpty { causes.append(("\(field).jsonPath", "Required value")) }
+                if (column["jsonPath"]?.stringValue ?? "").isEmpty { causes.append(("\(field).JSONPath", "Required value")) }
             }
+        }
+        for (i, version) in versions.enumerated() {
             guard let schema = version[path: ["schema", "openAPIV3Schema"]] else {
                 causes.append(("spec.versions[\(i)].schema.openAPIV3Schema", "Required value: schemas are required"))
                 continue
@@ -51,13 +56,36 @@ enum CustomResourceDefinitions {
             }
         }
         if !causes.isEmpty {
-            throw APIError.invalid(kind: "CustomResourceDefinition", name: name, causes: causes)
+            throw APIError.invalid(kind: "CustomResourceDefinition", group: "apiextensions.k8s.io", name: name, causes: causes)
         }
+        var out = crd
+        var spec = crd["spec"]?.objectValue ?? [:]
+        if spec["conversion"] == nil { spec["conversion"] = ["strategy": "None"] }
+        var names = spec["names"]?.objectValue ?? [:]
+        if names["listKind"] == nil, !kind.isEmpty { names["listKind"] = .string(kind + "List") }
+        if names["singular"] == nil { names["singular"] = .string(kind.lowercased()) }
+        spec["names"] = .object(names)
+        out["spec"] = .object(spec)
+        var status = crd["status"]?.objectValue ?? [:]
+        let stored = Set((status["storedVersions"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let storage = versions.filter { $0["storage"]?.boolValue == true }.compactMap { $0["name"]?.stringValue }
+        status["storedVersions"] = .array((stored.sorted() + storage.filter { !stored.contains($0) }).map(JSONValue.string))
+        if status["acceptedNames"] == nil {
+            // Accepted by the naming controller right after the create (``establish(_:clock:)``).
+            status["acceptedNames"] = ["kind": "", "plural": ""]
+            status["conditions"] = .null
+        }
+        out["status"] = .object(status)
+        return out
+    }
+
+    /// What the apiextensions naming and establishing controllers write once a CRD is stored:
+    /// its names accepted, `NamesAccepted` and `Established`.
+    static func establish(_ crd: JSONObject, clock: () -> Date) throws(APIError) -> JSONObject {
         var out = crd
         let now = Timestamp.format(clock())
         var status = crd["status"]?.objectValue ?? [:]
-        status["acceptedNames"] = value[path: ["spec", "names"]] ?? [:]
-        status["storedVersions"] = .array(versions.filter { $0["storage"]?.boolValue == true }.compactMap { $0["name"] })
+        status["acceptedNames"] = crd["spec"]?["names"] ?? [:]
         let existingConditions = status["conditions"]?.arrayValue ?? []
         func condition(_ type: String, _ reason: String, _ message: String) -> JSONValue {
             let old = existingConditions.first { $0["type"]?.stringValue == type }

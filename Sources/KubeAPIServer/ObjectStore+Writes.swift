@@ -3,14 +3,17 @@ import KubeModel
 
 /// Creates, updates and deletes: the API server's rules for each, applied before `commit`.
 extension ObjectStore {
-    public func create(_ resource: APIResource, namespace: String?, object input: JSONObject, dryRun: Bool) async throws(APIError) -> JSONObject {
-        try await durably { () throws(APIError) in try applyCreate(resource, namespace: namespace, object: input, dryRun: dryRun) }
+    /// - Parameter manager: who writes, for `managedFields` (the `fieldManager` parameter or the
+    ///   client's user agent); `nil` leaves them as sent (server-side apply has set them).
+    public func create(_ resource: APIResource, namespace: String?, object input: JSONObject, dryRun: Bool, manager: String? = nil) async throws(APIError) -> JSONObject {
+        try await durably { () throws(APIError) in try applyCreate(resource, namespace: namespace, object: input, dryRun: dryRun, manager: manager) }
     }
 
     /// Replaces an object (PUT), or only its status when `subresource` is `status`.
-    public func update(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool) async throws(APIError) -> JSONObject {
+    public func update(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool,
+                       manager: String? = nil) async throws(APIError) -> JSONObject {
         try await durably { () throws(APIError) in
-            try applyUpdate(resource, namespace: namespace, name: name, object: input, subresource: subresource, dryRun: dryRun)
+            try applyUpdate(resource, namespace: namespace, name: name, object: input, subresource: subresource, dryRun: dryRun, manager: manager)
         }
     }
 
@@ -21,7 +24,7 @@ extension ObjectStore {
         }
     }
 
-    func applyCreate(_ resource: APIResource, namespace: String?, object input: JSONObject, dryRun: Bool) throws(APIError) -> JSONObject {
+    func applyCreate(_ resource: APIResource, namespace: String?, object input: JSONObject, dryRun: Bool, manager: String? = nil) throws(APIError) -> JSONObject {
         var object = input
         var meta = object["metadata"]?.objectValue ?? [:]
         if resource.namespaced {
@@ -45,7 +48,7 @@ extension ObjectStore {
             meta["name"] = .string(name)
         }
         guard !name.isEmpty else {
-            throw APIError.invalid(kind: resource.kind, name: "", causes: [("metadata.name", "Required value: name or generateName is required")])
+            throw APIError.invalid(kind: resource.kind, group: resource.group, name: "", causes: [("metadata.name", "Required value: name or generateName is required")])
         }
         try validateMetadata(resource, name: name, meta: meta)
         try checkKind(resource, object)
@@ -54,7 +57,7 @@ extension ObjectStore {
         }
         meta["uid"] = .string(UUID().uuidString.lowercased())
         meta["creationTimestamp"] = .string(Timestamp.format(clock()))
-        meta["generation"] = 1
+        if resource.tracksGeneration { meta["generation"] = 1 } else { meta.removeValue(forKey: "generation") }
         meta.removeValue(forKey: "deletionTimestamp")
         meta.removeValue(forKey: "deletionGracePeriodSeconds")
         meta.removeValue(forKey: "resourceVersion")
@@ -65,8 +68,6 @@ extension ObjectStore {
             object.removeValue(forKey: "status")
         }
         if resource.isCoreNamespace {
-            object["spec"] = ["finalizers": ["kubernetes"]]
-            object["status"] = ["phase": "Active"]
             var labels = meta["labels"]?.objectValue ?? [:]
             labels["kubernetes.io/metadata.name"] = .string(name)
             meta["labels"] = .object(labels)
@@ -77,13 +78,38 @@ extension ObjectStore {
         }
         try BuiltinWriteRules.apply(resource, to: &object)
         object = try applySchema(resource, object, name: name)
+        if let manager {
+            let entries = ManagedFields.recordUpdate(
+                old: nil, new: object, manager: manager, apiVersion: resource.apiVersion, type: fieldType(resource), crdSchema: resource.schema,
+                subresource: nil, now: Timestamp.format(clock()))
+            object["metadata"]?["managedFields"] = entries.isEmpty ? nil : .array(entries)
+        }
+        // What the registries and admission add after the field manager has recorded the write.
+        if resource.isCoreNamespace {
+            object["spec"] = ["finalizers": ["kubernetes"]]
+            object["status"] = ["phase": "Active"]
+        }
+        if resource.group == "batch", resource.plural == "jobs" { BuiltinWriteRules.jobSelector(&object, name: name) }
+        if resource.group.isEmpty, resource.plural == "pods", let namespace { try admitPod(&object, namespace: namespace, name: name) }
+        if resource.group.isEmpty, resource.plural == "services" { try allocateClusterIP(for: &object, name: name) }
         if dryRun { return object }
         let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
-        if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
+        if resource.isCoreNamespace { try ensureNamespaceDefaults(name) }
+        if let served = CustomResourceDefinitions.servedResource(stored) {
+            register(served)
+            // The apiextensions controllers accept the names and establish the CRD right after.
+            var established = try CustomResourceDefinitions.establish(stored, clock: clock)
+            let entries = ManagedFields.recordUpdate(
+                old: stored, new: established, manager: "kube-apiserver", apiVersion: resource.apiVersion, type: fieldType(resource),
+                subresource: "status", now: Timestamp.format(clock()))
+            established["metadata"]?["managedFields"] = .array(entries)
+            try commit(resource.groupResource, key: key(nil, name), object: established, previous: stored)
+        }
         return stored
     }
 
-    func applyUpdate(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool) throws(APIError) -> JSONObject {
+    func applyUpdate(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool,
+                     manager: String? = nil) throws(APIError) -> JSONObject {
         let storageKey = key(resource.namespaced ? namespace : nil, name)
         guard let existing = objects[resource.groupResource]?[storageKey] else {
             throw APIError.notFound(resource.groupResource, name)
@@ -115,21 +141,33 @@ extension ObjectStore {
             let oldFinalizers = Set(existingMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             let newFinalizers = incomingMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
             if existingMeta["deletionTimestamp"] != nil, newFinalizers.contains(where: { !oldFinalizers.contains($0) }) {
-                throw APIError.invalid(kind: resource.kind, name: name, causes: [("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted")])
+                throw APIError.invalid(kind: resource.kind, group: resource.group, name: name, causes: [("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted")])
             }
             try validateMetadata(resource, name: name, meta: incomingMeta)
             object["metadata"] = .object(incomingMeta)
             Self.setTypeMeta(&object, resource)
-            if Self.specChanged(old: existing, new: object) {
+            if resource.tracksGeneration, Self.specChanged(old: existing, new: object) {
                 incomingMeta["generation"] = .int((existingMeta["generation"]?.intValue ?? 1) + 1)
                 object["metadata"] = .object(incomingMeta)
             }
             if resource.group == "apiextensions.k8s.io" && resource.plural == "customresourcedefinitions" {
-                object = try CustomResourceDefinitions.prepare(object, existing: resources, clock: clock)
+                object = try CustomResourceDefinitions.establish(CustomResourceDefinitions.prepare(object, existing: resources, clock: clock), clock: clock)
+            }
+            if resource.group.isEmpty, resource.plural == "services", object["spec"]?["clusterIP"] == nil,
+               let existingSpec = existing["spec"]?.objectValue {
+                // The cluster IP stays when an update leaves it out (it cannot change).
+                for field in ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] { object["spec"]?[field] = existingSpec[field] }
             }
             try BuiltinWriteRules.apply(resource, to: &object)
+            if resource.group == "batch", resource.plural == "jobs" { BuiltinWriteRules.jobSelector(&object, name: name) }
         }
         object = try applySchema(resource, object, name: name)
+        if let manager {
+            let entries = ManagedFields.recordUpdate(
+                old: existing, new: object, manager: manager, apiVersion: resource.apiVersion, type: fieldType(resource), crdSchema: resource.schema,
+                subresource: subresource, now: Timestamp.format(clock()))
+            object["metadata"]?["managedFields"] = entries.isEmpty ? nil : .array(entries)
+        }
         var comparable = object
         comparable["metadata"]?["resourceVersion"] = existing["metadata"]?["resourceVersion"]
         if JSONValue.object(comparable) == JSONValue.object(existing) {
@@ -206,9 +244,14 @@ extension ObjectStore {
         guard let schema = resource.schema else { return object }
         let (value, problems) = SchemaValidator(schema: schema).apply(to: .object(object))
         if !problems.isEmpty {
-            throw APIError.invalid(kind: resource.kind, name: name, causes: problems.map { ($0.field, $0.message) })
+            throw APIError.invalid(kind: resource.kind, group: resource.group, name: name, causes: problems.map { ($0.field, $0.message) })
         }
         return value.objectValue ?? object
+    }
+
+    /// The ``FieldSchema`` type of a built-in kind (`nil` for custom resources).
+    func fieldType(_ resource: APIResource) -> String? {
+        resource.schema == nil ? FieldSchema.rootType(apiVersion: resource.apiVersion, kind: resource.kind) : nil
     }
 
     func checkKind(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
@@ -232,7 +275,10 @@ extension ObjectStore {
         default: nameIsValid = LabelValidation.isDNSSubdomain(name)
         }
         if !nameIsValid {
-            causes.append(("metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"))
+            let rule = resource.isCoreNamespace
+                ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+            causes.append(("metadata.name", "Invalid value: \"\(name)\": \(rule)"))
         }
         if case .object(let labels)? = meta["labels"] {
             for (k, v) in labels {
@@ -244,7 +290,7 @@ extension ObjectStore {
                 if let problem = LabelValidation.valueProblem(value) { causes.append(("metadata.labels", "Invalid value: \"\(value)\": \(problem)")) }
             }
         }
-        if !causes.isEmpty { throw APIError.invalid(kind: resource.kind, name: name, causes: causes) }
+        if !causes.isEmpty { throw APIError.invalid(kind: resource.kind, group: resource.group, name: name, causes: causes) }
     }
 
     /// Generation moves when anything but metadata and status changes.

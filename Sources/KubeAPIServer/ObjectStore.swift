@@ -36,6 +36,8 @@ public actor ObjectStore {
     var logFollowers: [String: [AsyncStream<[UInt8]>.Continuation]] = [:]
     /// Tokens issued through `serviceaccounts/token`, with their expiry.
     var issuedTokens: [String: IssuedTokenRecord] = [:]
+    /// What every namespace's `kube-root-ca.crt` holds (``useRootCA(_:)``).
+    var rootCAPEM = ""
 
     struct StoredEvent {
         var revision: Int64
@@ -80,6 +82,10 @@ public actor ObjectStore {
                     "name": .string(namespace), "uid": .string(UUID().uuidString.lowercased()),
                     "creationTimestamp": .string(now), "resourceVersion": .string(String(revision)),
                     "labels": ["kubernetes.io/metadata.name": .string(namespace)],
+                    "managedFields": [[
+                        "manager": "kube-apiserver", "operation": "Update", "apiVersion": "v1", "time": .string(now), "fieldsType": "FieldsV1",
+                        "fieldsV1": ["f:metadata": ["f:labels": [".": [:], "f:kubernetes.io/metadata.name": [:]]]],
+                    ]],
                 ],
                 "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
             ]
@@ -98,7 +104,19 @@ public actor ObjectStore {
             self.deliveredRevision = storedRevision
         } else {
             self.resources = resources
-            self.objects = ["namespaces": namespaces]
+            var objects: [String: [String: JSONObject]] = ["namespaces": namespaces]
+            // Each namespace's `default` ServiceAccount (its root CA ConfigMap comes with ``useRootCA(_:)``).
+            for namespace in namespaces.values.compactMap({ $0["metadata"]?["name"]?.stringValue }) {
+                revision += 1
+                objects["serviceaccounts", default: [:]]["\(namespace)/default"] = [
+                    "apiVersion": "v1", "kind": "ServiceAccount",
+                    "metadata": [
+                        "name": "default", "namespace": .string(namespace), "uid": .string(UUID().uuidString.lowercased()),
+                        "creationTimestamp": .string(Timestamp.format(clock())), "resourceVersion": .string(String(revision)),
+                    ],
+                ]
+            }
+            self.objects = objects
             self.revision = revision
             self.deliveredRevision = revision
             if let journal {

@@ -9,9 +9,13 @@ enum ServerSideApply {
         var object: JSONObject
     }
 
-    static func apply(_ applied: JSONObject, to current: JSONObject?, manager: String, force: Bool, apiVersion: String, now: String) throws(APIError) -> JSONObject {
+    /// - Parameter resource: the kind applied to, whose schema says how lists merge and how its
+    ///   fields are owned (``MergeSchema``, ``FieldSchema``, the CRD's list types).
+    static func apply(_ applied: JSONObject, to current: JSONObject?, manager: String, force: Bool, resource: APIResource, now: String) throws(APIError) -> JSONObject {
+        let apiVersion = resource.apiVersion
+        let fieldType = resource.schema == nil ? FieldSchema.rootType(apiVersion: apiVersion, kind: resource.kind) : nil
         let appliedValue = JSONValue.object(applied)
-        let appliedPaths = ManagedFields.paths(of: appliedValue)
+        let appliedPaths = ManagedFields.fieldSet(of: appliedValue, type: fieldType, crdSchema: resource.schema, status: false)
         var entries = (current?["metadata"]?["managedFields"]?.arrayValue ?? []).compactMap(\.objectValue)
         var merged: JSONValue
         if let current {
@@ -43,7 +47,8 @@ enum ServerSideApply {
             let previouslyApplied = previous.map { ManagedFields.decode($0["fieldsV1"] ?? [:]) } ?? []
             let ownedByOthers = entries.filter { !($0["manager"]?.stringValue == manager && $0["operation"] == "Apply") }
                 .reduce(into: Set<ManagedFields.Path>()) { $0.formUnion(ManagedFields.decode($1["fieldsV1"] ?? [:])) }
-            merged = StrategicMergePatch.apply(appliedValue, to: currentValue)
+            let schema = MergeSchema.forKind(apiVersion: apiVersion, kind: resource.kind, crdSchema: resource.schema)
+            merged = StrategicMergePatch.apply(appliedValue, to: currentValue, schema: schema, strategic: false)
             for path in previouslyApplied.subtracting(appliedPaths).subtracting(ownedByOthers) {
                 merged = ManagedFields.removing(path, from: merged)
             }

@@ -1,52 +1,11 @@
 /// Field ownership for server-side apply, in the `FieldsV1` format of `metadata.managedFields`.
 ///
 /// A field is a path of tokens: `f:name` for an object member, `k:{"name":"main"}` for an element of
-/// an associative list (one with a merge key, as in ``StrategicMergePatch/mergeKeys``), `v:<json>`
-/// for an element of a set-like list. Lists without keys are owned whole (atomic).
+/// an associative list (keyed as ``MergeSchema`` says), `v:<json>` for an element of a set, and
+/// `.` for a node owned itself besides its members. Atomic lists and structs are owned whole.
+/// Which fields an object sets: ``fieldSet(of:type:crdSchema:status:)``.
 public enum ManagedFields {
     public typealias Path = [String]
-
-    /// The leaf fields a value sets. Identity and server-owned metadata are not owned by anyone.
-    public static func paths(of object: JSONValue, includeStatus: Bool = false) -> Set<Path> {
-        var out: Set<Path> = []
-        guard case .object(let o) = object else { return out }
-        for (key, value) in o {
-            switch key {
-            case "apiVersion", "kind": continue
-            case "status" where !includeStatus: continue
-            case "metadata":
-                for (metaKey, metaValue) in value.objectValue ?? [:] where ["labels", "annotations", "finalizers", "ownerReferences"].contains(metaKey) {
-                    collect(metaValue, field: metaKey, prefix: ["f:metadata", "f:\(metaKey)"], into: &out)
-                }
-            default:
-                collect(value, field: key, prefix: ["f:\(key)"], into: &out)
-            }
-        }
-        return out
-    }
-
-    private static func collect(_ value: JSONValue, field: String, prefix: Path, into out: inout Set<Path>) {
-        switch value {
-        case .object(let o) where !o.isEmpty:
-            for (key, child) in o { collect(child, field: key, prefix: prefix + ["f:\(key)"], into: &out) }
-        case .array(let elements) where !elements.isEmpty:
-            if StrategicMergePatch.mergedPrimitiveLists.contains(field) {
-                for element in elements { out.insert(prefix + ["v:" + element.serialized(.init(sortedKeys: true))]) }
-            } else if let key = StrategicMergePatch.mergeKeys[field], !key.isEmpty, elements.allSatisfy({ $0[key] != nil }) {
-                for element in elements {
-                    let id = ["k:" + JSONValue.object([key: element[key]!]).serialized(.init(sortedKeys: true))]
-                    out.insert(prefix + id + ["."])
-                    for (k, child) in element.objectValue ?? [:] where k != key {
-                        collect(child, field: k, prefix: prefix + id + ["f:\(k)"], into: &out)
-                    }
-                }
-            } else {
-                out.insert(prefix)
-            }
-        default:
-            out.insert(prefix)
-        }
-    }
 
     /// The `fieldsV1` object for a set of paths.
     public static func encode(_ paths: Set<Path>) -> JSONValue {

@@ -83,7 +83,8 @@ import Testing
             let allNamespaces = try await client.list(.configMaps, options: ListOptions(labelSelector: "app=web"))
             #expect(allNamespaces.items.compactMap(\.key).contains("other/elsewhere"))
 
-            let byField = try await client.list(.configMaps, namespace: nil, options: ListOptions(fieldSelector: "metadata.namespace!=default"))
+            // Every namespace also holds its `kube-root-ca.crt`, as on a real cluster.
+            let byField = try await client.list(.configMaps, namespace: nil, options: ListOptions(fieldSelector: "metadata.namespace!=default,metadata.name!=kube-root-ca.crt"))
             #expect(byField.items.compactMap(\.name) == ["elsewhere"])
             let byName = try await client.list(.configMaps, namespace: "default", options: ListOptions(fieldSelector: "metadata.name=cm-3"))
             #expect(byName.items.compactMap(\.name) == ["cm-3"])
@@ -95,12 +96,12 @@ import Testing
             let second = try await client.list(.configMaps, namespace: "default", options: ListOptions(limit: 3, continueToken: token))
             #expect(second.items.compactMap(\.name) == ["cm-3", "cm-4", "cm-5"])
             let third = try await client.list(.configMaps, namespace: "default", options: ListOptions(limit: 3, continueToken: second.continueToken))
-            #expect(third.items.compactMap(\.name) == ["cm-6"])
+            #expect(third.items.compactMap(\.name) == ["cm-6", "kube-root-ca.crt"])
             #expect(third.continueToken == nil)
 
             // Every page.
             let all = try await client.listAll(.configMaps, namespace: "default", options: ListOptions(limit: 2))
-            #expect(all.items.compactMap(\.name) == (0..<7).map { "cm-\($0)" })
+            #expect(all.items.compactMap(\.name) == (0..<7).map { "cm-\($0)" } + ["kube-root-ca.crt"])
             #expect(all.continueToken == nil)
             #expect(all.resourceVersion == (try await client.list(.configMaps, namespace: "default", options: ListOptions(limit: 2))).resourceVersion)
 
