@@ -167,10 +167,21 @@ struct JobController: Sendable {
             metadata["annotations"] = annotations
         }
         let now = Timestamp.format(Date())
-        let status: JSONValue = [
+        var status: JSONValue = [
             "phase": "Pending",
             "conditions": [["type": "PodScheduled", "status": "True", "lastProbeTime": .null, "lastTransitionTime": .string(now)]],
         ]
+        if await scheduler.isFull {
+            // Operators see why the pod does not start (STATUS, conditions, an Event); the
+            // runner's first status write when it starts clears it.
+            let message = "waiting for a free slot: the runner runs \(await scheduler.slots) pods at once"
+            status["reason"] = .string(Self.waitingReason)
+            status["message"] = .string(message)
+            status["conditions"] = .array((status["conditions"]?.arrayValue ?? []) + [[
+                "type": "Ready", "status": "False", "reason": .string(Self.waitingReason), "message": .string(message),
+                "lastProbeTime": .null, "lastTransitionTime": .string(now),
+            ]])
+        }
         // Upstream's generateName: the Job name cut so that the name with its suffix fits 63 characters.
         let base = String(snapshot.name.prefix(58))
         for _ in 0..<5 {
@@ -185,6 +196,9 @@ struct JobController: Sendable {
         }
         throw .configuration("no free pod name for job \(snapshot.key) after 5 attempts")
     }
+
+    /// The status reason of a pod created while every runner slot is taken.
+    static let waitingReason = "WaitingForRunnerSlot"
 
     static func randomSuffix() -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")

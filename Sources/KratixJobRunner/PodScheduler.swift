@@ -61,6 +61,12 @@ actor PodScheduler {
     }
 
     /// Uids of every pod taken on and not finished.
+    /// Whether a pod submitted now would wait for a slot.
+    var isFull: Bool { running.count + queue.count >= parallelism }
+
+    /// How many pods may run at once.
+    var slots: Int { parallelism }
+
     var localPods: Set<String> {
         Set(running.keys).union(queue.map(\.uid))
     }

@@ -184,6 +184,9 @@ public struct APIHandler: Sendable {
         if target.subresource == "log", let name = target.name {
             return try await podLog(request, namespace: namespace, name: name)
         }
+        if target.subresource == "scale", let name = target.name {
+            return try await scale(request, resource, namespace: namespace, name: name, dryRun: dryRun)
+        }
         if target.subresource == "token", let name = target.name, request.method == "POST" {
             return try await serviceAccountToken(request, resource, namespace: namespace, name: name)
         }
@@ -432,7 +435,7 @@ public struct APIHandler: Sendable {
 
     /// Who a write is recorded for in `managedFields`: the `fieldManager` parameter, else the
     /// user agent's product (`kubectl` of `kubectl/v1.28.7 …`), else `unknown`.
-    private func fieldManager(_ request: APIRequest) -> String {
+    func fieldManager(_ request: APIRequest) -> String {
         if let manager = request.query["fieldManager"], !manager.isEmpty { return manager }
         let product = (request.header("User-Agent") ?? "").split(separator: "/", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         return product.isEmpty ? "unknown" : product

@@ -68,12 +68,18 @@ public struct APIResource: Sendable, Equatable {
             switch sub {
             case "log": verbs = ["get"]; kind = "Pod"
             case "token": verbs = ["create"]; kind = "TokenRequest"
+            case "scale": verbs = ["get", "patch", "update"]; kind = "Scale"
             default: verbs = ["get", "patch", "update"]; kind = self.kind
             }
-            entries.append([
+            var entry: JSONObject = [
                 "name": .string("\(plural)/\(sub)"), "singularName": "", "namespaced": .bool(namespaced),
                 "kind": .string(kind), "verbs": .array(verbs),
-            ])
+            ]
+            if sub == "scale" {
+                entry["group"] = "autoscaling"
+                entry["version"] = "v1"
+            }
+            entries.append(.object(entry))
         }
         return entries
     }
@@ -90,7 +96,8 @@ public enum BuiltinResources {
         APIResource(group: "", version: "v1", kind: "Service", plural: "services", namespaced: true, shortNames: ["svc"], categories: ["all"], subresources: ["status"]),
         APIResource(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"]),
         APIResource(group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"]),
-        APIResource(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["status"]),
+        APIResource(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["status", "scale"]),
+        APIResource(group: "apps", version: "v1", kind: "ReplicaSet", plural: "replicasets", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["status", "scale"]),
         APIResource(group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true, categories: ["all"], subresources: ["status"]),
         APIResource(group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true),
         APIResource(group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true),

@@ -95,6 +95,8 @@ extension ObjectStore {
         if dryRun { return object }
         let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
         if resource.isCoreNamespace { try ensureNamespaceDefaults(name) }
+        try recordWorkloadEvents(resource, old: nil, new: stored)
+        if resource.group == "apps", resource.plural == "deployments" { try syncDeployment(stored) }
         if let served = CustomResourceDefinitions.servedResource(stored) {
             register(served)
             // The apiextensions controllers accept the names and establish the CRD right after.
@@ -183,6 +185,8 @@ extension ObjectStore {
         }
         let stored = try commit(resource.groupResource, key: storageKey, object: object, previous: existing)
         if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
+        try recordWorkloadEvents(resource, old: existing, new: stored)
+        if resource.group == "apps", resource.plural == "deployments", subresource != "status" { try syncDeployment(stored) }
         return stored
     }
 

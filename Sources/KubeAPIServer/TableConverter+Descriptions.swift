@@ -1,5 +1,6 @@
 // Generated once from ../shared/testdata/apiserver/real-kube-apiserver-1.28.json.
-// Column descriptions as a real kube-apiserver v1.28 sends them (from the Go types' doc comments).
+// Column descriptions as a real kube-apiserver v1.28 sends them (from the Go types' doc comments);
+// the ReplicaSet, RoleBinding and Lease ones are not in the recording and come from those comments.
 extension TableConverter {
     enum Descriptions {
         static let name = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
@@ -43,6 +44,10 @@ extension TableConverter {
         static let bindingUsers = "Users in the roleBinding"
         static let bindingGroups = "Groups in the roleBinding"
         static let bindingServiceAccounts = "ServiceAccounts in the roleBinding"
+        static let replicaSetDesired = "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller"
+        static let replicaSetCurrent = "Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller"
+        static let replicaSetReady = "readyReplicas is the number of pods targeted by this ReplicaSet with a Ready Condition."
+        static let replicaSetSelector = "Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"
         static let leaseHolder = "holderIdentity contains the identity of the holder of a current lease."
     }
 }

@@ -134,6 +134,17 @@ enum TableConverter {
                 Column(name: "Images", type: "string", priority: 1, description: D.templateImages) { templateContainers($0, \.image) },
                 Column(name: "Selector", type: "string", priority: 1, description: D.deploymentSelector) { .string(selector($0[path: ["spec", "selector"]])) },
             ]
+        case ("apps", "replicasets"):
+            return [
+                name,
+                Column(name: "Desired", type: "integer", description: D.replicaSetDesired) { .int($0[path: ["spec", "replicas"]]?.intValue ?? 0) },
+                Column(name: "Current", type: "integer", description: D.replicaSetCurrent) { .int($0[path: ["status", "replicas"]]?.intValue ?? 0) },
+                Column(name: "Ready", type: "integer", description: D.replicaSetReady) { .int($0[path: ["status", "readyReplicas"]]?.intValue ?? 0) },
+                age,
+                Column(name: "Containers", type: "string", priority: 1, description: D.templateContainers) { templateContainers($0, \.name) },
+                Column(name: "Images", type: "string", priority: 1, description: D.templateImages) { templateContainers($0, \.image) },
+                Column(name: "Selector", type: "string", priority: 1, description: D.replicaSetSelector) { .string(selector($0[path: ["spec", "selector"]])) },
+            ]
         case ("", "services"):
             return [
                 name,

@@ -18,7 +18,7 @@ extension ManagedFields {
             case "status" where !status: continue
             case "metadata" where !status:
                 let metaType = FieldSchema.types["meta/v1.ObjectMeta"]
-                for (metaKey, metaValue) in value.objectValue ?? [:] where ["labels", "annotations", "finalizers", "ownerReferences"].contains(metaKey) {
+                for (metaKey, metaValue) in value.objectValue ?? [:] where !serverOwnedMetadata.contains(metaKey) {
                     walk(metaValue, field: metaType?.fields[metaKey], node: nil, inZero: false, prefix: ["f:metadata", "f:\(metaKey)"], into: &out)
                 }
             case "metadata": continue
@@ -29,6 +29,12 @@ extension ManagedFields {
         }
         return out
     }
+
+    /// Metadata no manager owns (structured-merge-diff strips it before comparing).
+    static let serverOwnedMetadata: Set<String> = [
+        "name", "namespace", "creationTimestamp", "selfLink", "uid", "generation", "managedFields", "resourceVersion",
+        "deletionTimestamp", "deletionGracePeriodSeconds",
+    ]
 
     /// - Parameters:
     ///   - field: the member's Go field (built-in kinds), `node` its CRD schema (custom resources).
@@ -78,6 +84,10 @@ extension ManagedFields {
                 var identity: JSONObject = [:]
                 for key in list.keys { if let v = element[key] { identity[key] = v } }
                 let item = prefix + ["k:" + JSONValue.object(identity).serialized(.init(sortedKeys: true))]
+                if elementType?.atomic == true {
+                    out.insert(item)  // an atomic element (an owner reference) is owned whole
+                    continue
+                }
                 out.insert(item + ["."])
                 for (key, child) in element.objectValue ?? [:] {
                     walk(child, field: elementType?.fields[key], node: elementNode?["properties"]?[key], inZero: false, prefix: item + ["f:\(key)"], into: &out)
@@ -136,7 +146,7 @@ extension ManagedFields {
 
     /// The order the real field manager keeps entries in: by operation (Apply first), time,
     /// manager, apiVersion, then subresource.
-    static func sorted(_ entries: [JSONObject]) -> [JSONObject] {
+    public static func sorted(_ entries: [JSONObject]) -> [JSONObject] {
         func key(_ e: JSONObject) -> [String] {
             ["operation", "time", "manager", "apiVersion", "subresource"].map { e[$0]?.stringValue ?? "" }
         }

@@ -98,7 +98,9 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         let clock = self.clock
         let deadline = head.deadline
         let task = Task { [weak self] in
-            try? await clock.sleep(until: deadline)
+            // A deadline already reached is not slept for: a test clock (swift-clocks' TestClock)
+            // would park a sleep until exactly `now` until the next advance.
+            if clock.now < deadline { try? await clock.sleep(until: deadline) }
             guard !Task.isCancelled else { return }
             await self?.fireDelayed(upTo: deadline)
         }

@@ -349,6 +349,40 @@ import Testing
         }
     }
 
+    /// Operators inspect Jobs and pods as on a cluster (issue 16 item 8): `kubectl describe` shows
+    /// the Job controller's and kubelet's Events, and a pod waiting for a runner slot says so.
+    @Test func describeShowsJobAndPodEventsAndAWaitingPodSaysWhy() async throws {
+        try await RunnerHarness.with(parallelism: 1) { runner in
+            for name in ["first", "second"] {
+                try await runner.createJob(name, spec: name == "second" ? "backoffLimit: 0" : "", podSpec: """
+                    restartPolicy: Never
+                    containers: [{name: main, image: test/shell, args: ["-c", "sleep \(name == "second" ? 0 : 3); exit \(name == "second" ? 3 : 0)"]}]
+                    """)
+            }
+            // The second pod waits while the first runs on the only slot: kubectl's STATUS says why.
+            let waited = try await eventually {
+                try await runner.server.kubectl(["get", "pods", "-l", "job-name=second"]).stdout.contains("WaitingForRunnerSlot")
+            }
+            #expect(waited, "the second pod says it waits for a slot")
+            _ = try await runner.waitFor("Complete", job: "first")
+            _ = try await runner.waitFor("Failed", job: "second")
+
+            let first = try await runner.server.kubectl(["describe", "job", "first"])
+            #expect(first.stdout.contains("SuccessfulCreate") && first.stdout.contains("Created pod: first-"), "\(first.stdout)")
+            #expect(first.stdout.contains("Completed") && first.stdout.contains("Job completed"), "\(first.stdout)")
+            let second = try await runner.server.kubectl(["describe", "job", "second"])
+            #expect(second.stdout.contains("BackoffLimitExceeded"), "\(second.stdout)")
+            let pod = try #require(try await runner.pods(ofJob: "first").first?.name)
+            let described = try await runner.server.kubectl(["describe", "pod", pod])
+            #expect(described.stdout.contains("Started") && described.stdout.contains("Started container main"), "\(described.stdout)")
+            let secondPod = try #require(try await runner.pods(ofJob: "second").first?.name)
+            let waitingEvent = try await runner.server.kubectl(["describe", "pod", secondPod])
+            #expect(waitingEvent.stdout.contains("WaitingForRunnerSlot"), "\(waitingEvent.stdout)")
+            // Once it ran, the pod no longer says it waits.
+            #expect(try await runner.pods(ofJob: "second").allSatisfy { $0.status?["reason"] != "WaitingForRunnerSlot" })
+        }
+    }
+
     @Test func aRestartedRunnerFailsPodsItLeftRunning() async throws {
         try await RunnerHarness.with(before: { runner in
             // What a runner that died mid-pod leaves behind: a Job and its Running pod.

@@ -30,7 +30,9 @@ import Testing
             "metadata": ["name": "a"],
             "spec": ["selector": ["matchLabels": ["app": "a"]], "template": ["metadata": ["labels": ["app": "a"]], "spec": ["containers": [["name": "c", "image": "nginx"]]]]],
         ]
-        let created = try await store.create(deployments, namespace: "default", object: deployment, dryRun: false)
+        _ = try await store.create(deployments, namespace: "default", object: deployment, dryRun: false)
+        // Read back: the Deployment controller has written its status since.
+        let created = try await store.get(deployments, namespace: "default", name: "a")
         #expect(KubeObject(created).generation == 1)
         var changed = created
         changed["spec"]?["replicas"] = 3
@@ -42,7 +44,7 @@ import Testing
             try await store.update(deployments, namespace: "default", name: "a", object: changed, subresource: nil, dryRun: false)
         } throws: { ($0 as? APIError)?.code == 409 }
         // Metadata-only change: same generation.
-        var labelled = updated
+        var labelled = try await store.get(deployments, namespace: "default", name: "a")  // the controller wrote status since
         labelled["metadata"]?["labels"] = ["x": "y"]
         let relabelled = try await store.update(deployments, namespace: "default", name: "a", object: labelled, subresource: nil, dryRun: false)
         #expect(KubeObject(relabelled).generation == 2)

@@ -36,6 +36,16 @@ import Testing
         var metadata = object["metadata"]?.objectValue ?? [:]
         for field in ["uid", "resourceVersion", "creationTimestamp", "managedFields", "namespace"] { metadata.removeValue(forKey: field) }
         object["metadata"] = .object(metadata)
+        // A Deployment's status conditions carry the times the controller wrote them.
+        if var status = object["status"]?.objectValue, let conditions = status["conditions"]?.arrayValue {
+            status["conditions"] = .array(conditions.map { condition in
+                guard var c = condition.objectValue else { return condition }
+                c["lastTransitionTime"] = nil
+                c["lastUpdateTime"] = nil
+                return .object(c)
+            })
+            object["status"] = .object(status)
+        }
         return .object(object)
     }
 

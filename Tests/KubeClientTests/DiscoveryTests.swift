@@ -9,7 +9,7 @@ import Testing
             #expect(deployments.resource == GroupVersionResource(group: "apps", version: "v1", resource: "deployments"))
             #expect(deployments.namespaced)
             #expect(deployments.verbs.contains("watch"))
-            #expect(deployments.subresources == ["status"])
+            #expect(deployments.subresources == ["status", "scale"])
             let pods = try await client.discovery.resource(for: GroupVersionKind(group: "", version: "v1", kind: "Pod"))
             #expect(pods.resource == .pods)
             #expect(Set(pods.subresources) == ["status", "log"])

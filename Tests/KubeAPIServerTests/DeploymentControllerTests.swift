@@ -1,0 +1,45 @@
+import Foundation
+import KubeModel
+import Testing
+
+/// A Deployment gets its ReplicaSet, pods, revision and status inside the write, as the real
+/// controllers make them (issue 16): scaling, a new template and deletion follow through.
+@Suite struct DeploymentControllerTests {
+    @Test func deploymentsScaleRollAndGoWithTheirReplicaSetsAndPods() async throws {
+        try await TestServer.with { server in
+            func names(_ kind: String) async throws -> [String] {
+                let out = try await server.kubectl(["get", kind, "-o", "jsonpath={.items[*].metadata.name}"]).stdout
+                return out.split(separator: " ").map(String.init).sorted()
+            }
+            #expect(try await server.kubectl(["create", "deployment", "web", "--image=nginx:1.25", "--replicas=2"]).status == 0)
+            var sets = try await names("replicasets")
+            #expect(sets.count == 1 && sets[0].hasPrefix("web-"), "\(sets)")
+            #expect(try await names("pods").filter { $0.hasPrefix(sets[0] + "-") }.count == 2)
+            let listing = try await server.kubectl(["get", "deployment", "web"])
+            #expect(listing.stdout.contains("0/2") && listing.stdout.contains("web"), "\(listing.stdout)")
+            let described = try await server.kubectl(["describe", "deployment", "web"])
+            #expect(described.stdout.contains("Scaled up replica set \(sets[0]) to 2"), "\(described.stdout)")
+
+            #expect(try await server.kubectl(["scale", "deployment", "web", "--replicas=1"]).status == 0)
+            #expect(try await names("pods").count == 1)
+
+            #expect(try await server.kubectl(["set", "image", "deployment/web", "nginx=nginx:1.26"]).status == 0)
+            sets = try await names("replicasets")
+            #expect(sets.count == 2, "\(sets)")
+            let deployment = try JSONParser.parse(try await server.kubectl(["get", "deployment", "web", "-o", "json"]).stdout)
+            #expect(deployment[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]] == "2")
+            let pods = try JSONParser.parse(try await server.kubectl(["get", "pods", "-o", "json"]).stdout)
+            #expect(pods["items"]?.arrayValue?.compactMap { $0[path: ["spec", "containers"]]?.arrayValue?.first?["image"]?.stringValue } == ["nginx:1.26"])
+
+            #expect(try await server.kubectl(["delete", "deployment", "web"]).status == 0)
+            var gone = false
+            for _ in 0..<100 where !gone {
+                let sets = try await names("replicasets")
+                let pods = try await names("pods")
+                gone = sets.isEmpty && pods.isEmpty
+                if !gone { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(gone, "the ReplicaSets and pods go with their Deployment")
+        }
+    }
+}
