@@ -181,11 +181,24 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let health = controller("healthrecord") { key in try await healthReconciler.reconcile(key) }
         await health.watch(await manager.informers.informer(for: HealthRecord.groupVersionResource))
 
+        // PromiseRevisions (revisions spec §1.4): one latest per Promise. A Promise whose
+        // requirements name a version re-checks them when a revision of the required one changes.
+        let revisions = await informer(PromiseRevision.groupVersionResource)
+        let revisionReconciler = PromiseRevisionReconciler(client: manager.client, reader: reader)
+        let revision = controller("promiserevision") { key in try await revisionReconciler.reconcile(key) }
+        await revision.watch(revisions)
+        await promise.watch(revisions, trigger: .map { changed in
+            let required = changed.labels[KratixLabels.promiseName] ?? ""
+            return promises.cache.list().filter { candidate in
+                (candidate.json["spec"]?["requiredPromises"]?.arrayValue ?? []).contains { $0["name"]?.stringValue == required }
+            }.map { ObjectKey($0) }
+        })
+
         let releaseReconciler = PromiseReleaseReconciler(client: manager.client, events: events)
         let release = controller("promiserelease") { key in try await releaseReconciler.reconcile(key) }
         await release.watch(await manager.informers.informer(for: PromiseRelease.groupVersionResource))
 
-        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release]
+        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision]
         for c in all { await manager.add(c) }
     }
 

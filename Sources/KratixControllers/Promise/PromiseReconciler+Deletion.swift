@@ -66,6 +66,11 @@ extension PromiseReconciler {
         }
 
         if finalizers.contains(KratixFinalizers.revisionCleanup) {
+            // Every revision of the Promise goes (their requests went above); then the finalizer.
+            let revisions = try await client.listAll(Self.revisions, options: ListOptions(labelSelector: "\(KratixLabels.promiseName)=\(name)")).items
+            for revision in revisions where revision.deletionTimestamp == nil {
+                _ = try? await client.delete(Self.revisions, name: revision.name ?? "", options: DeleteOptions(propagationPolicy: .background))
+            }
             _ = try await Finalizers.remove([KratixFinalizers.revisionCleanup], from: object, resource: resource, client: client)
             return .requeueAfter(.seconds(5))
         }

@@ -19,7 +19,12 @@ extension PromiseReconciler {
             do {
                 if let other = try await reader.get(resource, name: name, namespace: nil) {
                     try await recordRequiredBy(on: other, dependent: promise, requiredVersion: requirement.version)
-                    if other.status?["status"]?.stringValue == "Available" {
+                    let wanted = requirement.version ?? ""
+                    if !wanted.isEmpty, try await !revisionVersions(of: name).contains(wanted) {
+                        // Any revision at that version meets it, latest or not (§1.11).
+                        state = "Requirement not installed at the specified version"
+                        condition = (.false, "RequirementsNotInstalled", "Requirements not fulfilled")
+                    } else if other.status?["status"]?.stringValue == "Available" {
                         state = "Requirement installed"
                     } else {
                         state = "Requirement not available"

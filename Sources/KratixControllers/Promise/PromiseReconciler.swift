@@ -25,6 +25,7 @@ public struct PromiseReconciler: Sendable {
     public let resourceControllers: any ResourceControllers
     public let dependencies: StaticDependencyWorkWriter
     public var now: @Sendable () -> Date = { Date() }
+    public var logger = Logger(label: "kratix.controller.promise")
     let resource = Promise.groupVersionResource
 
     public init(client: KubeClient, engine: WorkflowEngine, events: EventRecorder, configuration: KratixConfiguration,
@@ -97,6 +98,7 @@ public struct PromiseReconciler: Sendable {
 
         if let action = try await ensureFinalizers(&pass) { return action }             // 5.
         if let action = try await recordVersion(&pass) { return action }                // 6.
+        if let action = try await recordRevision(&pass) { return action }               // 6 (revision).
         if let action = try await checkRequirements(&pass) { return action }            // 8.
         if let action = try await installAPI(&pass) { return action }                   // 9.
         if let action = try await runConfigureWorkflow(&pass) { return action }         // 10, 7.
