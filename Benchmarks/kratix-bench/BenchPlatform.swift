@@ -95,6 +95,9 @@ final class BenchPlatform: Sendable {
             client.qps = qps
             client.burst = burst
             client.userAgent = "\(product)/bench"
+            // The platform's parts skip managedFields, as `kratix manager`, `runner` and `dev` do;
+            // the bench's own client reads answers whole, as kubectl does.
+            client.dropsManagedFields = product != Self.benchProduct
             return client
         }
         let managerMetrics = MetricsRegistry()

@@ -56,6 +56,7 @@ struct DevCommand: AsyncParsableCommand {
         // One process talks to its own server over loopback: client-go's 5/10 would only slow it down.
         clientConfiguration.qps = 50
         clientConfiguration.burst = 100
+        clientConfiguration.dropsManagedFields = true
         let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)
 
         let images = "\(directory)/images.yaml"

@@ -37,6 +37,7 @@ struct ManagerCommand: AsyncParsableCommand {
         clientConfiguration.qps = kubeAPIQPS
         clientConfiguration.burst = kubeAPIBurst
         clientConfiguration.userAgent = "kratix-manager/\(KratixVersion.current)"
+        clientConfiguration.dropsManagedFields = true
         let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)
         do {
             let platform = try await PlatformProcess.make(

@@ -36,6 +36,7 @@ struct PipelineAdapterCommand: AsyncParsableCommand {
     static func runInProcessOfItsOwn(_ step: some Step) async throws {
         var configuration = try ClientConfiguration.load()
         configuration.userAgent = userAgent
+        configuration.dropsManagedFields = true
         let client = try KubeClient(configuration: configuration, logger: Logger(label: "kratix.pipeline-adapter"))
         let context = Context(client: client, environment: ProcessInfo.processInfo.environment, paths: .identity,
                               output: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })

@@ -114,6 +114,7 @@ public struct JobRunner: Service {
             var loaded = try ClientConfiguration.load(kubeconfig: configuration.kubeconfig, context: configuration.context)
             loaded.qps = configuration.apiQPS
             loaded.burst = configuration.apiBurst
+            loaded.dropsManagedFields = true
             let client = try KubeClient(configuration: loaded, logger: logger)
             do {
                 try await serve(client: client, mountNamespace: mountNamespace)

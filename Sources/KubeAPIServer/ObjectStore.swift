@@ -38,6 +38,8 @@ public actor ObjectStore {
     var issuedTokens: [String: IssuedTokenRecord] = [:]
     /// What every namespace's `kube-root-ca.crt` holds (``useRootCA(_:)``).
     var rootCAPEM = ""
+    /// Shared managedFields entries and field trees, by their serialized form (bounded).
+    var internedManagedFields: [String: JSONValue] = [:]
 
     struct StoredEvent {
         var revision: Int64

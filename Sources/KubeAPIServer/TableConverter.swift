@@ -117,10 +117,7 @@ enum TableConverter {
                     return .string(HumanDuration.format(seconds: end.timeIntervalSince(start)))
                 },
                 age,
-                Column(name: "Containers", type: "string", priority: 1, description: D.templateContainers) { templateContainers($0, \.name) },
-                Column(name: "Images", type: "string", priority: 1, description: D.templateImages) { templateContainers($0, \.image) },
-                Column(name: "Selector", type: "string", priority: 1, description: D.jobSelector) { .string(selector($0[path: ["spec", "selector"]])) },
-            ]
+            ] + templateColumns(selectorDescription: D.jobSelector)
         case ("apps", "deployments"):
             return [
                 name,
@@ -130,10 +127,7 @@ enum TableConverter {
                 Column(name: "Up-to-date", type: "string", description: D.deploymentUpToDate) { .int($0[path: ["status", "updatedReplicas"]]?.intValue ?? 0) },
                 Column(name: "Available", type: "string", description: D.deploymentAvailable) { .int($0[path: ["status", "availableReplicas"]]?.intValue ?? 0) },
                 age,
-                Column(name: "Containers", type: "string", priority: 1, description: D.templateContainers) { templateContainers($0, \.name) },
-                Column(name: "Images", type: "string", priority: 1, description: D.templateImages) { templateContainers($0, \.image) },
-                Column(name: "Selector", type: "string", priority: 1, description: D.deploymentSelector) { .string(selector($0[path: ["spec", "selector"]])) },
-            ]
+            ] + templateColumns(selectorDescription: D.deploymentSelector)
         case ("apps", "replicasets"):
             return [
                 name,
@@ -141,10 +135,7 @@ enum TableConverter {
                 Column(name: "Current", type: "integer", description: D.replicaSetCurrent) { .int($0[path: ["status", "replicas"]]?.intValue ?? 0) },
                 Column(name: "Ready", type: "integer", description: D.replicaSetReady) { .int($0[path: ["status", "readyReplicas"]]?.intValue ?? 0) },
                 age,
-                Column(name: "Containers", type: "string", priority: 1, description: D.templateContainers) { templateContainers($0, \.name) },
-                Column(name: "Images", type: "string", priority: 1, description: D.templateImages) { templateContainers($0, \.image) },
-                Column(name: "Selector", type: "string", priority: 1, description: D.replicaSetSelector) { .string(selector($0[path: ["spec", "selector"]])) },
-            ]
+            ] + templateColumns(selectorDescription: D.replicaSetSelector)
         case ("", "services"):
             return [
                 name,
@@ -217,6 +208,15 @@ enum TableConverter {
         default:
             return [name, age]
         }
+    }
+
+    /// The wide columns of a kind with a pod template (Jobs, Deployments, ReplicaSets).
+    private static func templateColumns(selectorDescription: String) -> [Column] {
+        [
+            Column(name: "Containers", type: "string", priority: 1, description: Descriptions.templateContainers) { templateContainers($0, \.name) },
+            Column(name: "Images", type: "string", priority: 1, description: Descriptions.templateImages) { templateContainers($0, \.image) },
+            Column(name: "Selector", type: "string", priority: 1, description: selectorDescription) { .string(selector($0[path: ["spec", "selector"]])) },
+        ]
     }
 
     /// The container names or images of a pod template, comma-separated.

@@ -15,6 +15,10 @@ public struct ClientConfiguration: Sendable, CustomStringConvertible {
     /// Requests allowed at once above `qps` (client-go's default 10).
     public var burst: Int
     public var userAgent: String
+    /// Skip `metadata.managedFields` when reading answers: controllers never use them, and on a
+    /// server that records them for every write they are half of each object's bytes. Watches
+    /// always skip them (they feed informers).
+    public var dropsManagedFields = false
     /// Deadline of a request that is not a watch, from sending to the last byte of the answer.
     public var requestTimeout: Duration
     /// Retries after the first attempt for retryable failures (see ``RetryPolicy``).

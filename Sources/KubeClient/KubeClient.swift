@@ -74,7 +74,7 @@ public final class KubeClient: Sendable {
 
     public func get(_ resource: GroupVersionResource, name: String, namespace: String? = nil, subresource: String? = nil) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.get(resource, name: name, namespace: namespace, subresource: subresource)
-        return try Self.object(from: await transportSend(request), request)
+        return try Self.object(from: await transportSend(request), request, droppingManagedFields: configuration.dropsManagedFields)
     }
 
     /// The object, or nil when it does not exist (404); every other failure is thrown.
@@ -90,7 +90,7 @@ public final class KubeClient: Sendable {
     /// One page; see ``listAll(_:namespace:options:)`` for every page.
     public func list(_ resource: GroupVersionResource, namespace: String? = nil, options: ListOptions = .init()) async throws(ClientError) -> ObjectList {
         let request = KubeRequest.list(resource, namespace: namespace, options: options)
-        return try ObjectList(Self.json(from: await transportSend(request), request))
+        return try ObjectList(Self.json(from: await transportSend(request), request, droppingManagedFields: configuration.dropsManagedFields))
     }
 
     /// Every page, following `continue` (pages of `options.limit`, default 500).
@@ -128,7 +128,7 @@ public final class KubeClient: Sendable {
     /// Creates an object; `namespace` defaults to the object's `metadata.namespace`.
     public func create(_ resource: GroupVersionResource, _ object: KubeObject, namespace: String? = nil, subresource: String? = nil, options: WriteOptions = .init()) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.create(resource, object, namespace: namespace ?? object.namespace, subresource: subresource, options: options)
-        let created = try Self.object(from: await transportSend(request), request)
+        let created = try Self.object(from: await transportSend(request), request, droppingManagedFields: configuration.dropsManagedFields)
         await writeObservers.notify(resource, created, subresource: subresource, dryRun: options.dryRun)
         return created
     }
@@ -142,7 +142,7 @@ public final class KubeClient: Sendable {
                 details: .init(kind: object.kind, causes: [.init(reason: "FieldValueRequired", message: "Required value", field: "metadata.name")])))
         }
         let request = KubeRequest.update(resource, object, subresource: subresource, options: options)
-        let updated = try Self.object(from: await transportSend(request), request)
+        let updated = try Self.object(from: await transportSend(request), request, droppingManagedFields: configuration.dropsManagedFields)
         await writeObservers.notify(resource, updated, subresource: subresource, dryRun: options.dryRun)
         return updated
     }
@@ -154,7 +154,7 @@ public final class KubeClient: Sendable {
 
     public func patch(_ resource: GroupVersionResource, name: String, namespace: String? = nil, _ patch: Patch, subresource: String? = nil, options: PatchOptions = .init()) async throws(ClientError) -> KubeObject {
         let request = KubeRequest.patch(resource, name: name, namespace: namespace, patch, subresource: subresource, options: options)
-        let patched = try Self.object(from: await transportSend(request), request)
+        let patched = try Self.object(from: await transportSend(request), request, droppingManagedFields: configuration.dropsManagedFields)
         await writeObservers.notify(resource, patched, subresource: subresource, dryRun: options.dryRun)
         return patched
     }
@@ -164,7 +164,7 @@ public final class KubeClient: Sendable {
     @discardableResult
     public func delete(_ resource: GroupVersionResource, name: String, namespace: String? = nil, options: DeleteOptions = .init()) async throws(ClientError) -> KubeObject? {
         let request = KubeRequest.delete(resource, name: name, namespace: namespace, options: options)
-        let value = try Self.json(from: await transportSend(request), request)
+        let value = try Self.json(from: await transportSend(request), request, droppingManagedFields: configuration.dropsManagedFields)
         if value["kind"]?.stringValue == "Status" { return nil }
         guard let object = KubeObject(value) else {
             throw .decoding("\(request.method.rawValue) \(request.path): expected an object, found \(value.typeName)")
@@ -206,16 +206,16 @@ public final class KubeClient: Sendable {
 
     // MARK: Decoding
 
-    static func json(from response: RawResponse, _ request: KubeRequest) throws(ClientError) -> JSONValue {
+    static func json(from response: RawResponse, _ request: KubeRequest, droppingManagedFields: Bool = false) throws(ClientError) -> JSONValue {
         do {
-            return try JSONParser.parse(response.body)
+            return try JSONParser.parse(response.body, droppingManagedFields: droppingManagedFields)
         } catch {
             throw .decoding("\(request.method.rawValue) \(request.path): the response is not JSON: \(error)")
         }
     }
 
-    static func object(from response: RawResponse, _ request: KubeRequest) throws(ClientError) -> KubeObject {
-        let value = try json(from: response, request)
+    static func object(from response: RawResponse, _ request: KubeRequest, droppingManagedFields: Bool = false) throws(ClientError) -> KubeObject {
+        let value = try json(from: response, request, droppingManagedFields: droppingManagedFields)
         guard let object = KubeObject(value) else {
             throw .decoding("\(request.method.rawValue) \(request.path): expected an object, found \(value.typeName)")
         }

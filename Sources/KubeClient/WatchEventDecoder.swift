@@ -10,7 +10,8 @@ public enum WatchEventDecoder {
         guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }) else { return nil }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(line)
+            // Watches feed informers, whose caches never keep managedFields.
+            value = try JSONParser.parse(line, droppingManagedFields: true)
         } catch {
             throw .decoding("watch event is not valid JSON (\(line.count) bytes): \(error)")
         }

@@ -15,11 +15,17 @@ public struct JSONParser {
     /// Deeper nesting than this is rejected instead of overflowing the stack on hostile input.
     public static let maximumDepth = 512
 
+    /// Whether `metadata.managedFields` of objects is skipped unread (`droppingManagedFields`).
+    private var dropsManagedFields = false
+
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses exactly one JSON value (surrounding whitespace allowed).
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    /// - Parameter droppingManagedFields: skip every `metadata.managedFields` without building it:
+    ///   informers never keep them, and on a busy server they are half of each object's bytes.
+    public static func parse(_ bytes: [UInt8], droppingManagedFields: Bool = false) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes)
+        parser.dropsManagedFields = droppingManagedFields
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -83,7 +89,7 @@ public struct JSONParser {
         if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
     }
 
-    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+    private mutating func parseObject(isMetadata: Bool = false) throws(JSONParseError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         index += 1
@@ -109,10 +115,15 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            let value = try parseValue()
-            // Both are pushed once the value is complete, so nested containers use the stack above.
-            scratchKeys.append(key)
-            scratchValues.append(value)
+            if dropsManagedFields && isMetadata && key == "managedFields" {
+                try skipValue()
+            } else {
+                let value = dropsManagedFields && key == "metadata" && index < bytes.count && bytes[index] == UInt8(ascii: "{")
+                    ? try parseObject(isMetadata: true) : try parseValue()
+                // Both are pushed once the value is complete, so nested containers use the stack above.
+                scratchKeys.append(key)
+                scratchValues.append(value)
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -128,6 +139,38 @@ public struct JSONParser {
             }
             throw error("expected ',' or '}'")
         }
+    }
+
+    /// Skips one value without building it: containers by bracket depth, strings with their
+    /// escapes; scalars are parsed (and dropped).
+    private mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        guard bytes[index] == UInt8(ascii: "[") || bytes[index] == UInt8(ascii: "{") else {
+            _ = try parseValue()
+            return
+        }
+        var open = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                open += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                open -= 1
+                if open == 0 {
+                    index += 1
+                    return
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+        throw error("unexpected end of input in a skipped value")
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {

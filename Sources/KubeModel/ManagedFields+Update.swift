@@ -107,8 +107,10 @@ extension ManagedFields {
     ) -> [JSONValue] {
         var entries = (old?["metadata"]?["managedFields"]?.arrayValue ?? []).compactMap(\.objectValue)
         let isStatus = subresource == "status"
-        let oldValue = old.map(JSONValue.object) ?? .object([:])
-        let newValue = JSONValue.object(new)
+        // Only members that differ can change ownership: the rest is not walked.
+        let (oldPart, newPart) = old.map { differingMembers($0, new) } ?? ([:], new)
+        let oldValue = JSONValue.object(oldPart)
+        let newValue = JSONValue.object(newPart)
         let oldSet = fieldSet(of: oldValue, type: type, crdSchema: crdSchema, status: isStatus)
         let newSet = fieldSet(of: newValue, type: type, crdSchema: crdSchema, status: isStatus)
         let removed = oldSet.subtracting(newSet)
@@ -142,6 +144,31 @@ extension ManagedFields {
         if let mineIndex { entries[mineIndex] = entry } else { entries.append(entry) }
         entries.removeAll { decode($0["fieldsV1"] ?? [:]).isEmpty }
         return sorted(entries).map(JSONValue.object)
+    }
+
+    /// The top-level members (and metadata members) of two versions of an object that differ,
+    /// each side with only those.
+    static func differingMembers(_ old: JSONObject, _ new: JSONObject) -> (JSONObject, JSONObject) {
+        var a = JSONObject()
+        var b = JSONObject()
+        for key in Set(old.keys).union(new.keys) {
+            if key == "metadata" {
+                let oldMeta = old[key]?.objectValue ?? [:]
+                let newMeta = new[key]?.objectValue ?? [:]
+                var ma = JSONObject()
+                var mb = JSONObject()
+                for metaKey in Set(oldMeta.keys).union(newMeta.keys) where !serverOwnedMetadata.contains(metaKey) && oldMeta[metaKey] != newMeta[metaKey] {
+                    ma[metaKey] = oldMeta[metaKey]
+                    mb[metaKey] = newMeta[metaKey]
+                }
+                a[key] = .object(ma)
+                b[key] = .object(mb)
+            } else if old[key] != new[key] {
+                a[key] = old[key]
+                b[key] = new[key]
+            }
+        }
+        return (a, b)
     }
 
     /// The order the real field manager keeps entries in: by operation (Apply first), time,

@@ -7,13 +7,19 @@
 public enum ManagedFields {
     public typealias Path = [String]
 
-    /// The `fieldsV1` object for a set of paths.
+    /// The `fieldsV1` object for a set of paths, members in order (as the real server writes them).
     public static func encode(_ paths: Set<Path>) -> JSONValue {
-        var root = JSONValue.object([:])
-        for path in paths.sorted(by: { $0.joined(separator: "\u{0}") < $1.joined(separator: "\u{0}") }) {
-            root[path: path] = root[path: path] ?? .object([:])
+        func build(_ paths: [ArraySlice<String>]) -> JSONValue {
+            var groups: [String: [ArraySlice<String>]] = [:]
+            for path in paths {
+                guard let first = path.first else { continue }
+                groups[first, default: []].append(path.dropFirst())
+            }
+            var object = JSONObject(minimumCapacity: groups.count)
+            for key in groups.keys.sorted() { object[key] = build(groups[key] ?? []) }
+            return .object(object)
         }
-        return root
+        return build(paths.map { $0[...] })
     }
 
     /// The paths a `fieldsV1` object names.
