@@ -13,12 +13,34 @@ struct JournalRecord: Equatable {
     var key: String
     /// The object as stored, or nil for a removal.
     var object: JSONObject?
+    /// `object`'s JSON when the store has made it already (it serves the watchers too).
+    var objectBytes: [UInt8]?
 
-    /// The line, newline included.
+    init(revision: Int64, groupResource: String, key: String, object: JSONObject?) {
+        self.revision = revision
+        self.groupResource = groupResource
+        self.key = key
+        self.object = object
+    }
+
+    static func == (lhs: JournalRecord, rhs: JournalRecord) -> Bool {
+        lhs.revision == rhs.revision && lhs.groupResource == rhs.groupResource && lhs.key == rhs.key && lhs.object == rhs.object
+    }
+
+    /// The line, newline included: `{"rv":…,"gr":…,"key":…,"object":…}`, a tab and the checksum.
     func encoded() -> [UInt8] {
-        var line: JSONObject = ["rv": .int(revision), "gr": .string(groupResource), "key": .string(key)]
-        line["object"] = object.map(JSONValue.object) ?? .null
-        return Self.checksummedLine(JSONValue.object(line).serializedBytes())
+        let head: JSONObject = ["rv": .int(revision), "gr": .string(groupResource), "key": .string(key)]
+        guard let objectBytes else {
+            var line = head
+            line["object"] = object.map(JSONValue.object) ?? .null
+            return Self.checksummedLine(JSONValue.object(line).serializedBytes())
+        }
+        var json = JSONValue.object(head).serializedBytes()
+        json.removeLast()  // the closing brace
+        json += Array(#","object":"#.utf8)
+        json += objectBytes
+        json.append(UInt8(ascii: "}"))
+        return Self.checksummedLine(json)
     }
 
     /// `json`, a tab, its checksum and a newline.

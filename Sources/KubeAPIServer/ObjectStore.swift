@@ -47,6 +47,8 @@ public actor ObjectStore {
         var type: WatchEvent.EventType
         var object: JSONObject
         var previous: JSONObject?
+        /// The object's JSON, made once for the journal and every watcher.
+        var objectBytes: [UInt8]?
     }
 
     struct Watcher {
@@ -153,9 +155,13 @@ public actor ObjectStore {
         var meta = stored["metadata"]?.objectValue ?? [:]
         meta["resourceVersion"] = .string(String(rv))
         stored["metadata"] = .object(meta)
+        // One serialization of the change, shared by the journal and every watcher.
+        let objectBytes = journal != nil || !watchers.isEmpty ? JSONValue.object(stored).serializedBytes() : nil
         if let journal {
             do {
-                try journal.append(JournalRecord(revision: rv, groupResource: groupResource, key: key, object: object == nil ? nil : stored))
+                var record = JournalRecord(revision: rv, groupResource: groupResource, key: key, object: object == nil ? nil : stored)
+                record.objectBytes = object == nil ? nil : objectBytes
+                try journal.append(record)
             } catch {
                 throw APIError(code: 500, reason: "InternalError", message: "storage write failed: \(error)")
             }
@@ -169,8 +175,11 @@ public actor ObjectStore {
             objects[groupResource, default: [:]][key] = stored
             type = previous == nil ? .added : .modified
         }
-        let event = StoredEvent(revision: rv, groupResource: groupResource, type: type, object: stored, previous: previous)
+        var event = StoredEvent(revision: rv, groupResource: groupResource, type: type, object: stored, previous: previous)
+        // The window keeps changes for watches that resume (rare): without the bytes, which
+        // would cost the window's size again in memory. Current watchers get them.
         events.append(event)
+        event.objectBytes = objectBytes
         while events.count > eventWindow, let dropped = events.popFirst() {
             compactedRevision = dropped.revision
         }

@@ -12,15 +12,34 @@ public struct WatchEvent: Sendable, Equatable {
 
     public var type: EventType
     public var object: JSONObject
+    /// The object's JSON when the store has it already (every watcher of a change shares it, and
+    /// the journal wrote the same bytes), so a change is serialized once, not once per watcher.
+    var objectBytes: [UInt8]?
 
     public init(type: EventType, object: JSONObject) {
         self.type = type
         self.object = object
     }
 
-    /// The line written to the stream.
+    init(type: EventType, object: JSONObject, objectBytes: [UInt8]?) {
+        self.type = type
+        self.object = object
+        self.objectBytes = objectBytes
+    }
+
+    public static func == (lhs: WatchEvent, rhs: WatchEvent) -> Bool { lhs.type == rhs.type && lhs.object == rhs.object }
+
+    /// The line written to the stream: `{"type":"…","object":…}` and a newline.
     public var line: [UInt8] {
-        var bytes = JSONValue.object(["type": .string(type.rawValue), "object": .object(object)]).serializedBytes()
+        guard let objectBytes else {
+            var bytes = JSONValue.object(["type": .string(type.rawValue), "object": .object(object)]).serializedBytes()
+            bytes.append(UInt8(ascii: "\n"))
+            return bytes
+        }
+        var bytes = Array("{\"type\":\"\(type.rawValue)\",\"object\":".utf8)
+        bytes.reserveCapacity(bytes.count + objectBytes.count + 2)
+        bytes += objectBytes
+        bytes.append(UInt8(ascii: "}"))
         bytes.append(UInt8(ascii: "\n"))
         return bytes
     }
@@ -63,14 +82,15 @@ public struct WatchFilter: Sendable {
     func translate(_ event: ObjectStore.StoredEvent) -> WatchEvent? {
         let now = event.type == .deleted ? false : matches(event.object)
         let before = event.previous.map(matches) ?? false
+        let bytes = event.objectBytes
         switch event.type {
-        case .added: return now ? WatchEvent(type: .added, object: event.object) : nil
-        case .deleted: return before ? WatchEvent(type: .deleted, object: event.object) : nil
+        case .added: return now ? WatchEvent(type: .added, object: event.object, objectBytes: bytes) : nil
+        case .deleted: return before ? WatchEvent(type: .deleted, object: event.object, objectBytes: bytes) : nil
         default:
             switch (before, now) {
-            case (true, true): return WatchEvent(type: .modified, object: event.object)
-            case (false, true): return WatchEvent(type: .added, object: event.object)
-            case (true, false): return WatchEvent(type: .deleted, object: event.object)
+            case (true, true): return WatchEvent(type: .modified, object: event.object, objectBytes: bytes)
+            case (false, true): return WatchEvent(type: .added, object: event.object, objectBytes: bytes)
+            case (true, false): return WatchEvent(type: .deleted, object: event.object, objectBytes: bytes)
             case (false, false): return nil
             }
         }

@@ -11,6 +11,20 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("kratix-storage-\(UUID().uuidString)").path
     }
 
+    /// A change is serialized once for the journal and the watchers: the lines made from those
+    /// shared bytes are the lines made from the object.
+    @Test func sharedSerializationWritesTheSameLines() throws {
+        let object: JSONObject = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "a \"quoted\" name", "namespace": "default"], "data": ["k": "v\n"]]
+        var record = JournalRecord(revision: 7, groupResource: "configmaps", key: "default/a", object: object)
+        let plain = record.encoded()
+        record.objectBytes = JSONValue.object(object).serializedBytes()
+        #expect(record.encoded() == plain)
+        #expect(JournalRecord(revision: 8, groupResource: "configmaps", key: "default/a", object: nil).encoded().count > 0)
+        let event = WatchEvent(type: .modified, object: object)
+        let shared = WatchEvent(type: .modified, object: object, objectBytes: JSONValue.object(object).serializedBytes())
+        #expect(shared.line == event.line)
+    }
+
     @Test func objectsAndResourceVersionsSurviveARestart() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
