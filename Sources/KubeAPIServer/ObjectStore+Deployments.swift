@@ -95,12 +95,20 @@ extension ObjectStore {
                 metadata["generateName"] = .string(setName + "-")
                 metadata["ownerReferences"] = [["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": .string(setName), "uid": .string(setUID),
                                                 "controller": true, "blockOwnerDeletion": true]]
-                let pod = try applyCreate(podResource, namespace: namespace, object: ["apiVersion": "v1", "kind": "Pod", "metadata": .object(metadata),
-                                                                                      "spec": template["spec"] ?? [:]],
-                                          dryRun: false, manager: "kube-controller-manager")
-                try recordEvent(about: ["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": .string(setName), "namespace": .string(namespace), "uid": .string(setUID)],
-                                type: "Normal", reason: "SuccessfulCreate", message: "Created pod: \(pod["metadata"]?["name"]?.stringValue ?? "")",
-                                component: "replicaset-controller")
+                let setReference: JSONValue = ["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": .string(setName), "namespace": .string(namespace), "uid": .string(setUID)]
+                do {
+                    let pod = try applyCreate(podResource, namespace: namespace, object: ["apiVersion": "v1", "kind": "Pod", "metadata": .object(metadata),
+                                                                                          "spec": template["spec"] ?? [:]],
+                                              dryRun: false, manager: "kube-controller-manager")
+                    try recordEvent(about: setReference, type: "Normal", reason: "SuccessfulCreate",
+                                    message: "Created pod: \(pod["metadata"]?["name"]?.stringValue ?? "")", component: "replicaset-controller")
+                } catch {
+                    // As the ReplicaSet controller does: the Deployment stays, an Event says why
+                    // (a missing ServiceAccount, an invalid template).
+                    try recordEvent(about: setReference, type: "Warning", reason: "FailedCreate",
+                                    message: "Error creating: \(error.message)", component: "replicaset-controller")
+                    return
+                }
             }
         } else if pods.count > wanted {
             for pod in pods.prefix(pods.count - wanted) {

@@ -40,6 +40,23 @@ import Testing
                 if !gone { try await Task.sleep(for: .milliseconds(50)) }
             }
             #expect(gone, "the ReplicaSets and pods go with their Deployment")
+
+            // A pod the ReplicaSet cannot make (its ServiceAccount is missing) leaves the
+            // Deployment in place and says why, as the ReplicaSet controller does.
+            let missing = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: lonely}
+                spec:
+                  selector: {matchLabels: {app: lonely}}
+                  template:
+                    metadata: {labels: {app: lonely}}
+                    spec: {serviceAccountName: nobody, containers: [{name: c, image: nginx}]}
+                """
+            let created = try await server.kubectl(["create", "-f", "-"], stdin: missing)
+            #expect(created.status == 0, "\(created.stderr)")
+            let events = try await server.kubectl(["get", "events", "-o", "jsonpath={.items[*].message}"]).stdout
+            #expect(events.contains("Error creating: pods") && events.contains("serviceaccount \"nobody\" not found"), "\(events)")
         }
     }
 }
