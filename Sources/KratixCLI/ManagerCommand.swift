@@ -64,6 +64,11 @@ struct PlatformProcess {
                      logger: Logger) async throws -> PlatformProcess {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try await KratixConfiguration.load(client: client, environment: environment)
+        // Nothing of the ConfigMap is dropped silently: what was ignored, and what is read but not
+        // supported yet, is logged.
+        for warning in configuration.warnings + configuration.unsupportedSettings {
+            logger.warning("kratix config: \(warning)")
+        }
         var election: LeaderElector.Configuration?
         if leaderElect {
             election = LeaderElector.Configuration(

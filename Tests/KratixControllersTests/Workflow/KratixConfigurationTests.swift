@@ -80,6 +80,11 @@ import Testing
         #expect(config.workflows.podTTLSecondsAfterFinished == 300)
         #expect(config.workflows.defaultContainerResources == ["requests": ["cpu": "50m"]])
         #expect(config.pipelineAdapter == PipelineAdapterImage(image: "registry/adapter:2", pullSecret: "pull"))
+        // What is read but not honoured yet is said at start, one line each (issue 18 item 4).
+        let unsupported = config.unsupportedSettings.map { $0.split(separator: ":").first.map(String.init) ?? "" }
+        #expect(unsupported == ["resourceBindingVersionStrategy", "selectiveCache", "logging.level", "logging.structured",
+                                "workflows.jobOptions.podTTLSecondsAfterFinished", "telemetry"])
+        #expect(try KratixConfiguration(yaml: "").unsupportedSettings.isEmpty, "the defaults are all honoured")
     }
 
     @Test func jobsToKeepBelowOneMeansFive() throws {

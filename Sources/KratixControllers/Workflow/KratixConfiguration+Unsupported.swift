@@ -1,0 +1,32 @@
+import KubeModel
+
+/// Settings of the `kratix` ConfigMap that are read but not acted on yet (issue 18 item 4): each
+/// is logged at start, so that no setting is accepted and silently ignored.
+extension KratixConfiguration {
+    /// One line per setting this build does not honour, saying what happens instead.
+    public var unsupportedSettings: [String] {
+        var out: [String] = []
+        if resourceBindingVersionStrategy == .pinned {
+            out.append("resourceBindingVersionStrategy: pinned is not supported yet (ResourceBindings are not made): every request runs with its Promise's latest revision")
+        }
+        if dryRunEnabled {
+            out.append("featureFlags.dryRun: DryRun is not supported yet: DryRun objects and kratix.io/dry-run labels are not acted on")
+        }
+        if selectiveCache {
+            out.append("selectiveCache: not supported yet: ignored")
+        }
+        if logLevel != .info {
+            out.append("logging.level: not read: the log level is the --log-level flag's")
+        }
+        if !structuredLogging {
+            out.append("logging.structured: false is not read: the log format is the --log-format flag's")
+        }
+        if workflows.podTTLSecondsAfterFinished != nil {
+            out.append("workflows.jobOptions.podTTLSecondsAfterFinished: not supported yet: pods of finished Jobs stay until their Job goes")
+        }
+        if let telemetry, !telemetry.isNull {
+            out.append("telemetry: not supported: ignored")
+        }
+        return out
+    }
+}
