@@ -481,7 +481,7 @@ public struct APIHandler: Sendable {
             guard resource.schema == nil else {
                 throw APIError(code: 415, reason: "UnsupportedMediaType", message: "strategic merge patch is not supported for custom resources; use a merge patch (--type merge)")
             }
-            result = StrategicMergePatch.apply(patch, to: .object(current), schema: MergeSchema.forKind(apiVersion: resource.apiVersion, kind: resource.kind, crdSchema: nil))
+            result = StrategicMergePatch.apply(patch, to: .object(current), schema: resource.mergeSchema)
         case "application/json-patch+json":
             do {
                 result = try JSONPatch.apply(patch, to: .object(current))

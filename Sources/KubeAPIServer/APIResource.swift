@@ -22,6 +22,11 @@ public struct APIResource: Sendable, Equatable {
     public var tracksGeneration: Bool { !["", "rbac.authorization.k8s.io", "coordination.k8s.io", "events.k8s.io"].contains(group) }
     /// The CRD's `openAPIV3Schema`, for validation, pruning and defaulting; `nil` for built-in kinds.
     public var schema: JSONValue?
+    /// The Go type that describes a built-in kind's fields (``FieldSchema``); `nil` for custom
+    /// resources, whose `schema` does.
+    public var fieldSchemaType: String? { schema == nil ? FieldSchema.rootType(apiVersion: apiVersion, kind: kind) : nil }
+    /// How the kind's lists merge in patches and server-side apply.
+    public var mergeSchema: MergeSchema { .forKind(apiVersion: apiVersion, kind: kind, crdSchema: schema) }
     public var printerColumns: [JSONValue]
     /// What discovery says clients may do; every verb unless the resource is create-only (the
     /// access reviews).

@@ -26,9 +26,7 @@ extension ObjectStore {
             ["name": .string(name), "namespace": .string(namespace), "uid": .string(UUID().uuidString.lowercased()), "creationTimestamp": .string(now)]
         }
         if objects["serviceaccounts"]?[key(namespace, "default")] == nil {
-            try commit("serviceaccounts", key: key(namespace, "default"), object: [
-                "apiVersion": "v1", "kind": "ServiceAccount", "metadata": .object(metadata("default")),
-            ], previous: nil)
+            try commit("serviceaccounts", key: key(namespace, "default"), object: Self.defaultServiceAccount(in: namespace, now: now), previous: nil)
         }
         let configMapKey = key(namespace, Self.rootCAConfigMap)
         let existing = objects["configmaps"]?[configMapKey]
@@ -36,10 +34,16 @@ extension ObjectStore {
         var meta = existing?["metadata"]?.objectValue ?? metadata(Self.rootCAConfigMap)
         meta["annotations"] = ["kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."]
         var configMap: JSONObject = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": .object(meta), "data": ["ca.crt": .string(rootCAPEM)]]
-        let entries = ManagedFields.recordUpdate(
-            old: existing, new: configMap, manager: "kube-controller-manager", apiVersion: "v1", type: "core/v1.ConfigMap", subresource: nil, now: now)
-        configMap["metadata"]?["managedFields"] = .array(entries)
+        if let configMaps = resources["/configmaps"] { recordManagedFields(&configMap, over: existing, by: "kube-controller-manager", of: configMaps) }
         try commit("configmaps", key: configMapKey, object: configMap, previous: existing)
+    }
+
+    /// A namespace's `default` ServiceAccount, as the ServiceAccount controller makes it.
+    static func defaultServiceAccount(in namespace: String, now: String) -> JSONObject {
+        [
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": ["name": "default", "namespace": .string(namespace), "uid": .string(UUID().uuidString.lowercased()), "creationTimestamp": .string(now)],
+        ]
     }
 
     /// The ServiceAccount plugin (the pod's account must exist; its token, the root CA and the

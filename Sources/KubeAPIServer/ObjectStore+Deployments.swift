@@ -57,7 +57,7 @@ extension ObjectStore {
             set["status"] = ["replicas": .int(replicas), "fullyLabeledReplicas": .int(replicas), "observedGeneration": 1]
             current = try commit(Self.replicaSets, key: key(namespace, setName), object: set, previous: previous)
             if previous == nil || (previous?["spec"]?["replicas"]?.intValue ?? 0) < replicas {
-                try recordEvent(about: ["apiVersion": "apps/v1", "kind": "Deployment", "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)],
+                try recordEvent(about: reference(value),
                                 type: "Normal", reason: "ScalingReplicaSet", message: "Scaled up replica set \(setName) to \(replicas)", component: "deployment-controller")
             }
         }
@@ -69,7 +69,7 @@ extension ObjectStore {
             let oldName = old["metadata"]?["name"]?.stringValue ?? ""
             try commit(Self.replicaSets, key: key(namespace, oldName), object: scaled, previous: old)
             try syncReplicaSetPods(scaled, namespace: namespace)
-            try recordEvent(about: ["apiVersion": "apps/v1", "kind": "Deployment", "name": .string(name), "namespace": .string(namespace), "uid": .string(uid)],
+            try recordEvent(about: reference(value),
                             type: "Normal", reason: "ScalingReplicaSet", message: "Scaled down replica set \(oldName) to 0 from \(old["spec"]?["replicas"]?.intValue ?? 0)",
                             component: "deployment-controller")
         }
@@ -81,6 +81,7 @@ extension ObjectStore {
     private func syncReplicaSetPods(_ set: JSONObject, namespace: String) throws(APIError) {
         let setUID = set["metadata"]?["uid"]?.stringValue ?? ""
         let setName = set["metadata"]?["name"]?.stringValue ?? ""
+        let setReference = reference(.object(set))
         let wanted = Int(set["spec"]?["replicas"]?.intValue ?? 0)
         let pods = (objects["pods"] ?? [:]).values.filter { pod in
             pod["metadata"]?["namespace"]?.stringValue == namespace
@@ -95,7 +96,6 @@ extension ObjectStore {
                 metadata["generateName"] = .string(setName + "-")
                 metadata["ownerReferences"] = [["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": .string(setName), "uid": .string(setUID),
                                                 "controller": true, "blockOwnerDeletion": true]]
-                let setReference: JSONValue = ["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": .string(setName), "namespace": .string(namespace), "uid": .string(setUID)]
                 do {
                     let pod = try applyCreate(podResource, namespace: namespace, object: ["apiVersion": "v1", "kind": "Pod", "metadata": .object(metadata),
                                                                                           "spec": template["spec"] ?? [:]],
@@ -114,7 +114,7 @@ extension ObjectStore {
             for pod in pods.prefix(pods.count - wanted) {
                 let podName = pod["metadata"]?["name"]?.stringValue ?? ""
                 _ = try applyDelete(podResource, namespace: namespace, name: podName, dryRun: false)
-                try recordEvent(about: ["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": .string(setName), "namespace": .string(namespace), "uid": .string(setUID)],
+                try recordEvent(about: setReference,
                                 type: "Normal", reason: "SuccessfulDelete", message: "Deleted pod: \(podName)", component: "replicaset-controller")
             }
         }

@@ -68,7 +68,8 @@ extension ObjectStore {
         }
     }
 
-    private func reference(_ object: JSONValue) -> JSONValue {
+    /// An `ObjectReference` to an object, as an Event's `involvedObject`.
+    func reference(_ object: JSONValue) -> JSONValue {
         [
             "apiVersion": object["apiVersion"] ?? "", "kind": object["kind"] ?? "", "name": object[path: ["metadata", "name"]] ?? "",
             "namespace": object[path: ["metadata", "namespace"]] ?? "", "uid": object[path: ["metadata", "uid"]] ?? "",
@@ -100,9 +101,9 @@ extension ObjectStore {
             "eventTime": .null, "reportingComponent": .string(component),
         ]
         if !host.isEmpty { event["reportingInstance"] = .string(host) }
-        let manager = component == "kubelet" ? "kubelet" : "kube-controller-manager"
-        let entries = ManagedFields.recordUpdate(old: nil, new: event, manager: manager, apiVersion: "v1", type: "core/v1.Event", subresource: nil, now: now)
-        event["metadata"]?["managedFields"] = .array(entries)
+        if let events = resources["/events"] {
+            recordManagedFields(&event, over: nil, by: component == "kubelet" ? "kubelet" : "kube-controller-manager", of: events)
+        }
         try commit("events", key: key(namespace, name), object: event, previous: nil)
     }
 }

@@ -78,12 +78,7 @@ extension ObjectStore {
         }
         try BuiltinWriteRules.apply(resource, to: &object)
         object = try applySchema(resource, object, name: name)
-        if let manager {
-            let entries = ManagedFields.recordUpdate(
-                old: nil, new: object, manager: manager, apiVersion: resource.apiVersion, type: fieldType(resource), crdSchema: resource.schema,
-                subresource: nil, now: Timestamp.format(clock()))
-            object["metadata"]?["managedFields"] = sharedManagedFields(entries, previous: nil)
-        }
+        if let manager { recordManagedFields(&object, over: nil, by: manager, of: resource) }
         // What the registries and admission add after the field manager has recorded the write.
         if resource.isCoreNamespace {
             object["spec"] = ["finalizers": ["kubernetes"]]
@@ -101,10 +96,7 @@ extension ObjectStore {
             register(served)
             // The apiextensions controllers accept the names and establish the CRD right after.
             var established = try CustomResourceDefinitions.establish(stored, clock: clock)
-            let entries = ManagedFields.recordUpdate(
-                old: stored, new: established, manager: "kube-apiserver", apiVersion: resource.apiVersion, type: fieldType(resource),
-                subresource: "status", now: Timestamp.format(clock()))
-            established["metadata"]?["managedFields"] = .array(entries)
+            recordManagedFields(&established, over: stored, by: "kube-apiserver", of: resource, subresource: "status")
             try commit(resource.groupResource, key: key(nil, name), object: established, previous: stored)
         }
         return stored
@@ -164,12 +156,7 @@ extension ObjectStore {
             if resource.group == "batch", resource.plural == "jobs" { BuiltinWriteRules.jobSelector(&object, name: name) }
         }
         object = try applySchema(resource, object, name: name)
-        if let manager {
-            let entries = ManagedFields.recordUpdate(
-                old: existing, new: object, manager: manager, apiVersion: resource.apiVersion, type: fieldType(resource), crdSchema: resource.schema,
-                subresource: subresource, now: Timestamp.format(clock()))
-            object["metadata"]?["managedFields"] = sharedManagedFields(entries, previous: existing)
-        }
+        if let manager { recordManagedFields(&object, over: existing, by: manager, of: resource, subresource: subresource) }
         var comparable = object
         comparable["metadata"]?["resourceVersion"] = existing["metadata"]?["resourceVersion"]
         if JSONValue.object(comparable) == JSONValue.object(existing) {
@@ -269,16 +256,15 @@ extension ObjectStore {
         return interned
     }
 
-    /// The entries of a write, the unchanged ones kept as they were (already shared).
-    func sharedManagedFields(_ entries: [JSONValue], previous: JSONObject?) -> JSONValue? {
-        guard !entries.isEmpty else { return nil }
-        let before = previous?["metadata"]?["managedFields"]?.arrayValue ?? []
-        return .array(entries.map { entry in before.first { $0 == entry } ?? internManagedFieldsEntry(entry) })
-    }
-
-    /// The ``FieldSchema`` type of a built-in kind (`nil` for custom resources).
-    func fieldType(_ resource: APIResource) -> String? {
-        resource.schema == nil ? FieldSchema.rootType(apiVersion: resource.apiVersion, kind: resource.kind) : nil
+    /// Records `manager`'s write of `object` over `old` (nil on create) in its managedFields, as
+    /// the real field manager does; unchanged entries stay as they were, new ones are shared.
+    func recordManagedFields(_ object: inout JSONObject, over old: JSONObject?, by manager: String, of resource: APIResource, subresource: String? = nil) {
+        let entries = ManagedFields.recordUpdate(
+            old: old, new: object, manager: manager, apiVersion: resource.apiVersion, type: resource.fieldSchemaType, crdSchema: resource.schema,
+            subresource: subresource, now: Timestamp.format(clock()))
+        let before = old?["metadata"]?["managedFields"]?.arrayValue ?? []
+        object["metadata"]?["managedFields"] = entries.isEmpty ? nil
+            : .array(entries.map { entry in before.first { $0 == entry } ?? internManagedFieldsEntry(entry) })
     }
 
     func checkKind(_ resource: APIResource, _ object: JSONObject) throws(APIError) {

@@ -112,13 +112,9 @@ public actor ObjectStore {
             // Each namespace's `default` ServiceAccount (its root CA ConfigMap comes with ``useRootCA(_:)``).
             for namespace in namespaces.values.compactMap({ $0["metadata"]?["name"]?.stringValue }) {
                 revision += 1
-                objects["serviceaccounts", default: [:]]["\(namespace)/default"] = [
-                    "apiVersion": "v1", "kind": "ServiceAccount",
-                    "metadata": [
-                        "name": "default", "namespace": .string(namespace), "uid": .string(UUID().uuidString.lowercased()),
-                        "creationTimestamp": .string(Timestamp.format(clock())), "resourceVersion": .string(String(revision)),
-                    ],
-                ]
+                var account = Self.defaultServiceAccount(in: namespace, now: Timestamp.format(clock()))
+                account["metadata"]?["resourceVersion"] = .string(String(revision))
+                objects["serviceaccounts", default: [:]]["\(namespace)/default"] = account
             }
             self.objects = objects
             self.revision = revision

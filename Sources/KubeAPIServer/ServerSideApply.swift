@@ -13,9 +13,8 @@ enum ServerSideApply {
     ///   fields are owned (``MergeSchema``, ``FieldSchema``, the CRD's list types).
     static func apply(_ applied: JSONObject, to current: JSONObject?, manager: String, force: Bool, resource: APIResource, now: String) throws(APIError) -> JSONObject {
         let apiVersion = resource.apiVersion
-        let fieldType = resource.schema == nil ? FieldSchema.rootType(apiVersion: apiVersion, kind: resource.kind) : nil
         let appliedValue = JSONValue.object(applied)
-        let appliedPaths = ManagedFields.fieldSet(of: appliedValue, type: fieldType, crdSchema: resource.schema, status: false)
+        let appliedPaths = ManagedFields.fieldSet(of: appliedValue, type: resource.fieldSchemaType, crdSchema: resource.schema, status: false)
         var entries = (current?["metadata"]?["managedFields"]?.arrayValue ?? []).compactMap(\.objectValue)
         var merged: JSONValue
         if let current {
@@ -47,8 +46,7 @@ enum ServerSideApply {
             let previouslyApplied = previous.map { ManagedFields.decode($0["fieldsV1"] ?? [:]) } ?? []
             let ownedByOthers = entries.filter { !($0["manager"]?.stringValue == manager && $0["operation"] == "Apply") }
                 .reduce(into: Set<ManagedFields.Path>()) { $0.formUnion(ManagedFields.decode($1["fieldsV1"] ?? [:])) }
-            let schema = MergeSchema.forKind(apiVersion: apiVersion, kind: resource.kind, crdSchema: resource.schema)
-            merged = StrategicMergePatch.apply(appliedValue, to: currentValue, schema: schema, strategic: false)
+            merged = StrategicMergePatch.apply(appliedValue, to: currentValue, schema: resource.mergeSchema, strategic: false)
             for path in previouslyApplied.subtracting(appliedPaths).subtracting(ownedByOthers) {
                 merged = ManagedFields.removing(path, from: merged)
             }

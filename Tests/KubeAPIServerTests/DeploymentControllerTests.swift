@@ -31,15 +31,11 @@ import Testing
             let pods = try JSONParser.parse(try await server.kubectl(["get", "pods", "-o", "json"]).stdout)
             #expect(pods["items"]?.arrayValue?.compactMap { $0[path: ["spec", "containers"]]?.arrayValue?.first?["image"]?.stringValue } == ["nginx:1.26"])
 
-            #expect(try await server.kubectl(["delete", "deployment", "web"]).status == 0)
-            var gone = false
-            for _ in 0..<100 where !gone {
-                let sets = try await names("replicasets")
-                let pods = try await names("pods")
-                gone = sets.isEmpty && pods.isEmpty
-                if !gone { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            #expect(gone, "the ReplicaSets and pods go with their Deployment")
+            // The store collects an owner's dependents inside the owner's delete: once kubectl has
+            // seen the Deployment go, its ReplicaSets and pods are gone too.
+            #expect(try await server.kubectl(["delete", "deployment", "web", "--wait"]).status == 0)
+            #expect(try await names("replicasets").isEmpty, "the ReplicaSets go with their Deployment")
+            #expect(try await names("pods").isEmpty, "and their pods")
 
             // A pod the ReplicaSet cannot make (its ServiceAccount is missing) leaves the
             // Deployment in place and says why, as the ReplicaSet controller does.

@@ -35,12 +35,17 @@ import Testing
                 return (Int(text[text.index(after: split)...]) ?? 0, try JSONParser.parse(String(text[..<split])))
             }
 
-            for entry in recording["valid"]?.arrayValue ?? [] {
+            /// A recorded POST: the status code and the answer, against the recording's.
+            func create(_ entry: JSONValue, _ kind: String, statusKey: String, responseKey: String) async throws {
                 let request = entry["request"] ?? .null
-                let label = "create \(request["kind"]?.stringValue ?? "")/\(request[path: ["metadata", "name"]]?.stringValue ?? "")"
+                let label = "\(kind) \(request["kind"]?.stringValue ?? "")/\(request[path: ["metadata", "name"]]?.stringValue ?? "")"
                 let (status, body) = try await send("POST", Self.collectionPath(request), body: request)
-                if status != entry["createStatus"]?.intValue.map(Int.init) { differences.append("\(label): status \(status)") }
-                differences += Self.differences(Self.normalize(body), Self.normalize(entry["createResponse"] ?? .null), at: label)
+                if status != entry[statusKey]?.intValue.map(Int.init) { differences.append("\(label): status \(status)") }
+                differences += Self.differences(Self.normalize(body), Self.normalize(entry[responseKey] ?? .null), at: label)
+            }
+
+            for entry in recording["valid"]?.arrayValue ?? [] {
+                try await create(entry, "create", statusKey: "createStatus", responseKey: "createResponse")
             }
             for entry in recording["get"]?.arrayValue ?? [] {
                 let path = entry["path"]?.stringValue ?? ""
@@ -53,11 +58,7 @@ import Testing
                 differences += Self.tableDifferences(body, entry["response"] ?? .null, at: "table \(path)")
             }
             for entry in recording["invalid"]?.arrayValue ?? [] {
-                let request = entry["request"] ?? .null
-                let label = "invalid \(request["kind"]?.stringValue ?? "")/\(request[path: ["metadata", "name"]]?.stringValue ?? "")"
-                let (status, body) = try await send("POST", Self.collectionPath(request), body: request)
-                if status != entry["status"]?.intValue.map(Int.init) { differences.append("\(label): status \(status)") }
-                differences += Self.differences(Self.normalize(body), Self.normalize(entry["response"] ?? .null), at: label)
+                try await create(entry, "invalid", statusKey: "status", responseKey: "response")
             }
             #expect(differences.isEmpty, "\(differences.count) differences:\n\(differences.joined(separator: "\n"))")
             // The comparison itself can fail: a changed default is noticed.

@@ -33,10 +33,9 @@ public struct PromiseRevisionReconciler: Sendable {
 
         let skipCleanup = revision.annotations[KratixAnnotations.skipResourceRequestCleanupOnDelete] == "true"
         if !skipCleanup && !revision.finalizers.contains(KratixFinalizers.resourceRequestCleanup) {
-            let added = await Result { () async throws(ClientError) -> KubeObject in
-                try await Finalizers.add([KratixFinalizers.resourceRequestCleanup], to: revision, resource: Self.revisions, client: client)
-            }
-            if case .failure(let error) = added {
+            do {
+                _ = try await Finalizers.add([KratixFinalizers.resourceRequestCleanup], to: revision, resource: Self.revisions, client: client)
+            } catch {
                 if case .conflict = error { return .requeueAfter(.seconds(5)) }
                 throw error
             }
