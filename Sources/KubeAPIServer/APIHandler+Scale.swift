@@ -9,16 +9,9 @@ extension APIHandler {
         case "GET":
             return .json(Self.scale(of: current))
         case "PUT", "PATCH":
-            let existing = Self.scale(of: current)
-            let sent: JSONValue
-            do {
-                sent = try JSONParser.parse(request.body)
-            } catch {
-                throw APIError.badRequest("the request body is not valid JSON: \(error)")
-            }
-            let content = request.header("Content-Type") ?? ""
-            let wanted = request.method == "PUT" ? sent
-                : content.hasPrefix("application/json-patch") ? sent : JSONMergePatch.apply(sent, to: existing)
+            // A PUT sends the Scale; a patch of any kind applies to it, as to any object.
+            let wanted = request.method == "PUT" ? JSONValue.object(try body(request))
+                : JSONValue.object(try applyPatch(request, to: Self.scale(of: current).objectValue ?? [:], resource: resource))
             guard let replicas = wanted[path: ["spec", "replicas"]]?.intValue, replicas >= 0 else {
                 throw APIError.invalid(kind: "Scale", group: "autoscaling", name: name, causes: [("spec.replicas", "Invalid value: must be greater than or equal to 0")])
             }

@@ -149,7 +149,7 @@ public struct APIHandler: Sendable {
         return .json(Discovery.resourceList(groupVersion: GroupVersion(group: group, version: version), matching))
     }
 
-    private func body(_ request: APIRequest) throws(APIError) -> JSONObject {
+    func body(_ request: APIRequest) throws(APIError) -> JSONObject {
         if let type = request.header("Content-Type"), type.hasPrefix("application/vnd.kubernetes.protobuf") {
             // kubectl 1.33 and newer send built-in kinds this way (`kubectl create configmap …`).
             do {
@@ -465,7 +465,7 @@ public struct APIHandler: Sendable {
         }
     }
 
-    private func applyPatch(_ request: APIRequest, to current: JSONObject, resource: APIResource) throws(APIError) -> JSONObject {
+    func applyPatch(_ request: APIRequest, to current: JSONObject, resource: APIResource) throws(APIError) -> JSONObject {
         let contentType = (request.header("Content-Type") ?? "").split(separator: ";").first.map(String.init) ?? ""
         let patch: JSONValue
         do {

@@ -22,6 +22,13 @@ import Testing
 
             #expect(try await server.kubectl(["scale", "deployment", "web", "--replicas=1"]).status == 0)
             #expect(try await names("pods").count == 1)
+            // Any kind of patch applies to the Scale, a JSON patch too.
+            let patched = try await server.kubectl(["patch", "deployment", "web", "--subresource=scale", "--type=json",
+                                                    "-p", #"[{"op":"replace","path":"/spec/replicas","value":2}]"#])
+            #expect(patched.status == 0, "\(patched.stderr)")
+            #expect(try await names("pods").count == 2)
+            #expect(try await server.kubectl(["scale", "deployment", "web", "--replicas=1"]).status == 0)
+            #expect(try await names("pods").count == 1)
 
             #expect(try await server.kubectl(["set", "image", "deployment/web", "nginx=nginx:1.26"]).status == 0)
             sets = try await names("replicasets")
