@@ -187,18 +187,25 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let revisionReconciler = PromiseRevisionReconciler(client: manager.client, reader: reader)
         let revision = controller("promiserevision") { key in try await revisionReconciler.reconcile(key) }
         await revision.watch(revisions)
+        // Its own Promise waits for a new revision to be latest before its requests run again.
         await promise.watch(revisions, trigger: .map { changed in
             let required = changed.labels[KratixLabels.promiseName] ?? ""
-            return promises.cache.list().filter { candidate in
+            return [ObjectKey(namespace: nil, name: required)] + promises.cache.list().filter { candidate in
                 (candidate.json["spec"]?["requiredPromises"]?.arrayValue ?? []).contains { $0["name"]?.stringValue == required }
             }.map { ObjectKey($0) }
         })
+
+        // ResourceBindings (revisions spec §1.8): a binding asking for another version starts the upgrade.
+        let bindings = await informer(ResourceBinding.groupVersionResource)
+        let bindingReconciler = ResourceBindingReconciler(client: manager.client, reader: reader)
+        let binding = controller("resourcebinding") { key in try await bindingReconciler.reconcile(key) }
+        await binding.watch(bindings)
 
         let releaseReconciler = PromiseReleaseReconciler(client: manager.client, events: events)
         let release = controller("promiserelease") { key in try await releaseReconciler.reconcile(key) }
         await release.watch(await manager.informers.informer(for: PromiseRelease.groupVersionResource))
 
-        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision]
+        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision, binding]
         for c in all { await manager.add(c) }
     }
 
@@ -247,6 +254,19 @@ public final class KratixPlatform: ResourceControllers, Sendable {
                   work.labels["kratix.io/dry-run-summary"] == nil else { return [] }
             return [ObjectKey(namespace: work.labels[KratixLabels.resourceNamespace] ?? work.namespace, name: resourceName)]
         }, filter: .workReadinessChanged)
+        // A binding deleted, or asking for another version, is acted on at once (a deleted one is
+        // made again); bindings this controller creates need no second pass.
+        await controller.watch(await informer(ResourceBinding.groupVersionResource), trigger: .map { binding in
+            guard binding.labels[KratixLabels.promiseName] == promise,
+                  let name = binding.spec?["resourceRef"]?["name"]?.stringValue else { return [] }
+            return [ObjectKey(namespace: binding.spec?["resourceRef"]?["namespace"]?.stringValue ?? binding.namespace, name: name)]
+        }, filter: .on(added: false, deleted: true) { old, new in old.generation != new.generation || old.labels != new.labels })
+        // A revision that appears or becomes latest: requests that never found theirs look again
+        // (rather than at their next backoff).
+        await controller.watch(await informer(PromiseRevision.groupVersionResource), trigger: .map { revision in
+            guard revision.labels[KratixLabels.promiseName] == promise else { return [] }
+            return requests.cache.list().filter { ($0.status?["promiseVersion"]?.stringValue ?? "").isEmpty }.map { ObjectKey($0) }
+        }, filter: .on(added: true, deleted: false) { old, new in old.status?["latest"] != new.status?["latest"] })
         await manager.add(controller)
         logger.info("started resource controller", metadata: ["promise": "\(promise)", "resource": "\(api.resource)"])
     }

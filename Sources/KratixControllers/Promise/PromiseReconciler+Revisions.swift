@@ -84,6 +84,13 @@ extension PromiseReconciler {
         _ = try await client.delete(Self.revisions, name: name)
     }
 
+    /// Whether the revision of the Promise's current version is the one requests see as latest.
+    func currentRevisionIsLatest(_ object: KubeObject) async throws -> Bool {
+        let label = object.labels[KratixLabels.promiseVersion] ?? ""
+        let name = Self.revisionName(promise: object.name ?? "", version: label.isEmpty ? Self.unversioned : label)
+        return try await reader.get(Self.revisions, name: name, namespace: nil)?.status?["latest"]?.boolValue == true
+    }
+
     /// The versions a Promise has revisions at (§1.11: any of them meets a requirement).
     func revisionVersions(of promise: String) async throws -> Set<String> {
         let revisions = try await reader.list(Self.revisions, namespace: nil, labels: [KratixLabels.promiseName: promise])

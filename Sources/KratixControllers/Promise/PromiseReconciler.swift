@@ -254,6 +254,9 @@ public struct PromiseReconciler: Sendable {
         let generation = pass.object.generation ?? 1
         let reconcileAll = pass.object.labels[KratixLabels.reconcileResources] == "true"
         if reconcileAll || (pass.status.observedGeneration != generation && generation != 1) {
+            // Requests run with the latest revision: not before this version's revision is it
+            // (the revision controller's status write wakes this Promise).
+            guard try await currentRevisionIsLatest(pass.object) else { return .done }
             let requests = try await reader.list(api.resource, namespace: nil, labels: [:])
             for request in requests {
                 _ = try await client.patch(api.resource, name: request.name ?? "", namespace: request.namespace,

@@ -52,7 +52,6 @@ public struct ResourceRequestReconciler: Sendable {
     /// one pass rather than one pass per write. Status changes of a pass are written once, at its end.
     public func reconcile(_ request: KubeObject) async throws -> ReconcileAction {
         guard let promiseObject = try await reader.get(Promise.groupVersionResource, name: promiseName, namespace: nil) else { return .done }
-        let promise = try Promise(from: promiseObject.value)
         var request = request
         let key = ObjectKey(request)
 
@@ -75,6 +74,9 @@ public struct ResourceRequestReconciler: Sendable {
                                                labels: [KratixLabels.promiseName: promiseName])
         }
 
+        // 4. The revision this pass runs with: its spec stands in for the Promise's from here on.
+        let choice = try await chooseRevision(for: request)
+        let promise = try choice.promise(from: promiseObject)
         let pipelineNamespace = promise.spec.workflows?.config?.pipelineNamespace
         if request.deletionTimestamp != nil {
             return try await delete(request, promise: promise, pipelineNamespace: pipelineNamespace)
@@ -99,6 +101,10 @@ public struct ResourceRequestReconciler: Sendable {
 
         // 9. Finalizers.
         request = try await Finalizers.add(Self.finalizers, to: request, resource: api.resource, client: client)
+
+        // 10. The request's ResourceBinding.
+        let binding = try await ensureBinding(for: request, existing: choice.binding)
+        let bindingVersion = binding.spec?["version"]?.stringValue ?? BindingUpgradeStatus.latest
 
         // 11. A Promise being deleted runs no configure workflows.
         if promiseObject.deletionTimestamp != nil { return .done }
@@ -146,9 +152,18 @@ public struct ResourceRequestReconciler: Sendable {
             break
         case .failed:
             if statusChanged { _ = try await client.updateStatus(api.resource, request) }
+            let applied = request.status?["promiseVersion"]?.stringValue ?? ""
+            let message = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
+                .condition(WorkflowPlanner.Conditions.configureWorkflowCompleted)?.message ?? ""
+            try await updateBindingStatus(binding) { $0.workflowFailed(attempted: choice.version, applied: applied, message: message, now: now()) }
             return configuration.workflows.reconcileAfterFailure ? .requeueAfter(periodic.interval) : .done
         default:
             if statusChanged { _ = try await client.updateStatus(api.resource, request) }
+            let configure = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
+                .condition(WorkflowPlanner.Conditions.configureWorkflowCompleted)
+            if configure?.status == .false, configure?.reason == WorkflowPlanner.Conditions.pipelinesInProgress {
+                try await updateBindingStatus(binding) { $0.workflowRunning(attempted: choice.version, now: now()) }
+            }
             return outcome.continuesAtOnce ? .requeue : outcome.action
         }
 
@@ -158,14 +173,16 @@ public struct ResourceRequestReconciler: Sendable {
         let before = status
         let generation = request.generation ?? 0
         if status.json["observedGeneration"]?.intValue != generation { status.json["observedGeneration"] = .int(generation) }
-        if status.json["promiseVersion"]?.stringValue != promise.version { status.json["promiseVersion"] = .string(promise.version) }
+        let versionEvents = setVersions(&status, version: choice.version, bindingVersion: bindingVersion)
         if names.isEmpty {
             status.setCounter("workflowsSucceeded", 0)
             status.setCounter("workflowsFailed", 0)
             if statusChanged || status != before {
                 request.status = status.value
                 _ = try await client.updateStatus(api.resource, request)
+                for event in versionEvents { await events.record(request, type: .normal, reason: event.reason, message: event.message) }
             }
+            try await updateBindingStatus(binding) { $0.workflowSucceeded(applied: choice.version, attempted: "", now: now()) }
             return .requeueAfter(periodic.interval)
         }
         let works = try await worksOf(request, pipelineNamespace: pipelineNamespace)
@@ -188,9 +205,28 @@ public struct ResourceRequestReconciler: Sendable {
         if statusChanged || status != before {
             request.status = status.value
             _ = try await client.updateStatus(api.resource, request)
+            for event in versionEvents { await events.record(request, type: .normal, reason: event.reason, message: event.message) }
             if reconciledNow { await events.record(request, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
         }
+        if configure?.status == .true, configure?.reason == "PipelinesExecutedSuccessfully" {
+            try await updateBindingStatus(binding) { $0.workflowSucceeded(applied: choice.version, attempted: choice.version, now: now()) }
+        }
         return .requeueAfter(periodic.interval)
+    }
+
+    /// §1.8: `status.promiseVersion` (the revision used) and `status.resourceBindingVersion` (what
+    /// the binding asks for); the events to record once the status carrying them is written.
+    func setVersions(_ status: inout WorkflowStatusDocument, version: String, bindingVersion: String) -> [(reason: String, message: String)] {
+        var out: [(reason: String, message: String)] = []
+        if status.json["promiseVersion"]?.stringValue != version {
+            status.json["promiseVersion"] = .string(version)
+            out.append(("ReconcileSucceeded", "Resource request reconciled with promise \(promiseName) version \(version)"))
+        }
+        if status.json["resourceBindingVersion"]?.stringValue != bindingVersion {
+            status.json["resourceBindingVersion"] = .string(bindingVersion)
+            out.append(("ResourceBindingVersionUpdated", "Resource binding version updated to \(bindingVersion)"))
+        }
+        return out
     }
 
     /// How many times one pass runs the engine while it only updates its own bookkeeping.
@@ -288,8 +324,8 @@ public struct ResourceRequestReconciler: Sendable {
             return try await next(removing: KratixFinalizers.workflowsCleanup, from: request, promise: promise, pipelineNamespace: pipelineNamespace)
         }
 
-        // ResourceBindings are not created by this build (PromiseRevision/ResourceBinding follow),
-        // so nothing is left to wait for.
+        // The request's bindings go last (they name the version its delete workflow ran with).
+        try await removeBindings(of: request)
         return try await next(removing: KratixFinalizers.resourceBindingCleanup, from: request, promise: promise, pipelineNamespace: pipelineNamespace)
     }
 }

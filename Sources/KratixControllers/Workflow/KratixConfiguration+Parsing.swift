@@ -41,7 +41,7 @@ extension KratixConfiguration {
                 let text = try reader.string(member, key) ?? ""
                 resourceBindingVersionStrategy = ResourceBindingVersionStrategy(rawValue: text) ?? .floating
                 if !text.isEmpty && ResourceBindingVersionStrategy(rawValue: text) == nil {
-                    reader.warn("\(key): unknown strategy \"\(text)\", using floating")
+                    reader.warn("resourceBindingVersionStrategy must be 'floating' or 'pinned'; defaulting to 'floating'")
                 }
             case "featureFlags":
                 for (flag, flagValue) in try reader.object(member, key) {

@@ -6,9 +6,6 @@ extension KratixConfiguration {
     /// One line per setting this build does not honour, saying what happens instead.
     public var unsupportedSettings: [String] {
         var out: [String] = []
-        if resourceBindingVersionStrategy == .pinned {
-            out.append("resourceBindingVersionStrategy: pinned is not supported yet (ResourceBindings are not made): every request runs with its Promise's latest revision")
-        }
         if dryRunEnabled {
             out.append("featureFlags.dryRun: DryRun is not supported yet: DryRun objects and kratix.io/dry-run labels are not acted on")
         }

@@ -82,7 +82,7 @@ import Testing
         #expect(config.pipelineAdapter == PipelineAdapterImage(image: "registry/adapter:2", pullSecret: "pull"))
         // What is read but not honoured yet is said at start, one line each (issue 18 item 4).
         let unsupported = config.unsupportedSettings.map { $0.split(separator: ":").first.map(String.init) ?? "" }
-        #expect(unsupported == ["resourceBindingVersionStrategy", "selectiveCache", "logging.level", "logging.structured",
+        #expect(unsupported == ["selectiveCache", "logging.level", "logging.structured",
                                 "workflows.jobOptions.podTTLSecondsAfterFinished", "telemetry"])
         #expect(try KratixConfiguration(yaml: "").unsupportedSettings.isEmpty, "the defaults are all honoured")
     }
@@ -104,7 +104,7 @@ import Testing
             "featureFlags.promiseUpgrade is deprecated and ignored",
             "featureFlags.later: unknown field, ignored",
             "workflows.jobOptions.other: unknown field, ignored",
-            "resourceBindingVersionStrategy: unknown strategy \"sideways\", using floating",
+            "resourceBindingVersionStrategy must be 'floating' or 'pinned'; defaulting to 'floating'",
         ])
         #expect(config.resourceBindingVersionStrategy == .floating)
     }
