@@ -64,6 +64,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -166,8 +169,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KratixWebhooks",
+            dependencies: [
+                "HTTPServing",
+                "KubeModel",
+                "KubeClient",
+                "KubeRuntime",
+                "KratixAPI",
+                "KratixControllers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KratixCLI",
             dependencies: [
+                "KratixWebhooks",
                 "ChildProcesses",
                 "KubeModel",
                 "KratixAPI",
@@ -258,9 +279,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "KratixWebhooksTests",
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixWebhooks", "KratixControllers", "KratixAPI", "KubeClient", "KubeModel",
+                           "KubeRuntime", "KubeAPIServer", "HTTPServing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "KratixCLITests",
             // Depends on the executable so tests can run the real `kratix` binary beside them.
-            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixCLI", "KratixAPI", "KubeModel", "kratix"],
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixCLI", "KratixAPI", "KratixWebhooks", "KubeModel", "kratix"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -5,6 +5,7 @@ import KratixAPI
 import KratixControllers
 import KratixJobRunner
 import KubeAPIServer
+import KratixWebhooks
 import KubeClient
 import KubeModel
 import KubeRuntime
@@ -80,8 +81,13 @@ struct DevCommand: AsyncParsableCommand {
                                                         inProcessPrograms: [PipelineAdapterCommand.inProcessProgram(
                                                             kratixExecutable: JobRunner.Configuration.currentExecutable)]),
                                    client: client, logger: Logger(label: "kratix.runner"))
+            // The admission webhooks, registered with this API server as a cluster registers them:
+            // a Service (resolved to this loopback port) and the two webhook configurations.
+            let webhooks = try await platform.webhookServices(
+                host: "127.0.0.1", port: 0, source: .selfManaged(hosts: WebhookCertificateManager.serviceHosts() + ["127.0.0.1"]),
+                logger: logger) { port in try await DevBootstrap(client: client, directory: directory, logger: logger).registerWebhooks(port: port) }
             let services = ServiceGroup(configuration: .init(
-                services: [.init(service: platform.manager), .init(service: runner)],
+                services: [.init(service: platform.manager), .init(service: runner)] + webhooks.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             group.addTask {
                 while platform.manager.metricsURL == nil { try await Task.sleep(for: .milliseconds(50)) }
@@ -165,6 +171,36 @@ struct DevBootstrap {
         if !FileManager.default.fileExists(atPath: imageMap) {
             try Data(DevBootstrap.defaultImageMap.utf8).write(to: URL(fileURLWithPath: imageMap))
         }
+    }
+
+    /// The webhook Service (port 443 to the webhook server's loopback `port`, which the embedded
+    /// API server calls) and the two webhook configurations, replaced on each start (the port
+    /// changes; the manager writes their CA bundle next).
+    func registerWebhooks(port: Int) async throws {
+        var service = KubeObject(apiVersion: "v1", kind: "Service", name: KratixWebhookTable.serviceName, namespace: KratixGroup.systemNamespace)
+        service.json["spec"] = [
+            "selector": ["control-plane": "controller-manager"],
+            "ports": [["port": 443, "protocol": "TCP", "targetPort": .int(Int64(port))]],
+        ]
+        try await replace(.services, service)
+        for configuration in KratixWebhookTable.configurations() {
+            let resource: GroupVersionResource = configuration.kind == "MutatingWebhookConfiguration" ? .mutatingWebhookConfigurations : .validatingWebhookConfigurations
+            try await replace(resource, configuration)
+        }
+    }
+
+    /// Creates `object`, or replaces what is there.
+    private func replace(_ resource: GroupVersionResource, _ object: KubeObject) async throws {
+        let existing: KubeObject
+        if let found = try await client.getOptional(resource, name: object.name ?? "", namespace: object.namespace) {
+            existing = found
+        } else {
+            _ = try await client.create(resource, object, namespace: object.namespace)
+            return
+        }
+        var updated = existing
+        for (key, value) in object.json where key != "metadata" && key != "apiVersion" && key != "kind" { updated.json[key] = value }
+        _ = try await client.update(resource, updated)
     }
 
     /// Creates `object` unless it exists (a user's edits are kept).

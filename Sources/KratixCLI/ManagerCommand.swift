@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KratixAPI
 import KratixControllers
+import KratixWebhooks
 import KubeClient
 import KubeRuntime
 import Logging
@@ -21,6 +22,11 @@ struct ManagerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "json"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
     @Option(name: .customLong("workers"), help: "Reconciles at once per controller.") var workers = KratixPlatform.Tuning.defaultWorkers
+    @Option(name: .customLong("webhook-bind-address"), help: "Address for the admission webhooks (HTTPS); 0 disables them.")
+    var webhookBindAddress = ":9443"
+    @Option(name: .customLong("webhook-cert-dir"), help: ArgumentHelp(
+        "Serve the webhooks with tls.crt/tls.key from this directory (cert-manager's mounted Secret, upstream's way) instead of a certificate the manager makes, keeps in Secret webhook-server-cert and writes the CA of into its webhook configurations."))
+    var webhookCertDir: String?
 
     func validate() throws {
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or text") }
@@ -43,8 +49,15 @@ struct ManagerCommand: AsyncParsableCommand {
             let platform = try await PlatformProcess.make(
                 client: client, metrics: metrics, metricsBindAddress: metricsBindAddress, healthProbeBindAddress: healthProbeBindAddress,
                 leaderElect: leaderElect, workers: workers, logger: logger)
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: platform.manager)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: platform.manager)]
+            if let address = ProbeServer.parseAddress(webhookBindAddress) {
+                let source: WebhookCertificateManager.Source = webhookCertDir.map { .directory($0) }
+                    ?? .selfManaged(hosts: WebhookCertificateManager.serviceHosts(namespace: ProcessInfo.processInfo.environment["POD_NAMESPACE"] ?? KratixGroup.systemNamespace))
+                for service in try await platform.webhookServices(host: address.host, port: address.port, source: source, logger: logger) {
+                    services.append(.init(service: service))
+                }
+            }
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             try? await client.shutdown()
@@ -58,6 +71,23 @@ struct ManagerCommand: AsyncParsableCommand {
 struct PlatformProcess {
     let manager: Manager
     let platform: KratixPlatform
+
+    /// The admission webhook server and the service keeping its certificate; the certificate is in
+    /// place before the server accepts a connection. Webhooks read through the API (not the
+    /// informer caches): every replica serves them, leader or not.
+    /// `bound` runs once the port is known and before the CA is written into the webhook
+    /// configurations (`kratix dev` registers them there).
+    func webhookServices(host: String, port: Int, source: WebhookCertificateManager.Source, logger: Logger,
+                         bound: (Int) async throws -> Void = { _ in }) async throws -> [any Service] {
+        let certificate = ServingCertificate()
+        let certificates = WebhookCertificateManager(client: manager.client, source: source, certificate: certificate)
+        let handlers = KratixWebhookTable.handlers(client: manager.client, reader: LiveReader(client: manager.client),
+                                                   configuration: platform.configuration)
+        let server = try await WebhookServer.bind(.init(host: host, port: port), handlers: handlers, certificate: certificate)
+        try await bound(server.port)
+        try await certificates.prepare()
+        return [certificates, server]
+    }
 
     static func make(client: KubeClient, metrics: MetricsRegistry, metricsBindAddress: String?, healthProbeBindAddress: String?,
                      leaderElect: Bool, workers: Int, writerFactory: any StateStoreWriterFactory = DefaultStateStoreWriterFactory(),

@@ -8,7 +8,33 @@ import Logging
 /// `aggregationWindow` bumps `count` and `lastTimestamp` of the existing Event instead of creating
 /// another. Memory is bounded (the most recent keys only). Recording never throws: an Event is a
 /// hint, and failing to write one must not fail a reconcile, so failures are logged.
+///
+/// With ``Delivery/queued(capacity:writers:)`` a record returns at once and ``deliver()`` writes
+/// the Events in the background, as client-go's broadcaster does: a reconcile does not wait for its
+/// Events, and when the queues are full (a server that cannot keep up) new Events are dropped and
+/// counted rather than held without bound.
 public actor EventRecorder {
+    /// When Events reach the API server.
+    public enum Delivery: Sendable, Equatable {
+        /// Written before ``record(_:type:reason:message:)`` returns.
+        case immediate
+        /// Queued (at most `capacity` waiting per writer) and written by `writers` loops of
+        /// ``deliver()``; Events of one object and reason always go through the same writer, in order.
+        case queued(capacity: Int, writers: Int)
+    }
+
+    /// What a queued Event keeps of its object: its reference, not the whole object.
+    private struct Pending: Sendable {
+        var object: KubeObject
+        var type: EventType
+        var reason: String
+        var message: String
+        var time: Date
+    }
+
+    private nonisolated let queues: [AsyncStream<Pending>.Continuation]
+    private nonisolated let streams: [AsyncStream<Pending>]
+    private var dropped = 0
     private let client: KubeClient
     private let component: String
     private let host: String?
@@ -32,11 +58,14 @@ public actor EventRecorder {
 
     private var recent: LRUCache<Key, Recorded>
 
-    public init(client: KubeClient, component: String, host: String? = nil, aggregationWindow: Duration = .seconds(600), capacity: Int = 4096) {
-        self.init(client: client, component: component, host: host, aggregationWindow: aggregationWindow, capacity: capacity, now: { Date() })
+    public init(client: KubeClient, component: String, host: String? = nil, aggregationWindow: Duration = .seconds(600), capacity: Int = 4096,
+                delivery: Delivery = .immediate) {
+        self.init(client: client, component: component, host: host, aggregationWindow: aggregationWindow, capacity: capacity,
+                  delivery: delivery, now: { Date() })
     }
 
-    init(client: KubeClient, component: String, host: String?, aggregationWindow: Duration, capacity: Int, now: @escaping @Sendable () -> Date) {
+    init(client: KubeClient, component: String, host: String?, aggregationWindow: Duration, capacity: Int, delivery: Delivery = .immediate,
+         now: @escaping @Sendable () -> Date) {
         self.client = client
         self.component = component
         self.host = host
@@ -44,12 +73,66 @@ public actor EventRecorder {
         self.logger = client.logger
         self.now = now
         self.recent = LRUCache(capacity: capacity)
+        var queues: [AsyncStream<Pending>.Continuation] = []
+        var streams: [AsyncStream<Pending>] = []
+        if case .queued(let queueCapacity, let writers) = delivery {
+            for _ in 0..<max(1, writers) {
+                let (stream, continuation) = AsyncStream<Pending>.makeStream(bufferingPolicy: .bufferingOldest(max(1, queueCapacity)))
+                streams.append(stream)
+                queues.append(continuation)
+            }
+        }
+        self.queues = queues
+        self.streams = streams
     }
 
     public func record(_ object: KubeObject, type: EventType, reason: String, message: String) async {
+        guard !queues.isEmpty else {
+            await write(object, type: type, reason: reason, message: message, time: now())
+            return
+        }
+        var reference = KubeObject(apiVersion: object.apiVersion ?? "", kind: object.kind ?? "", name: object.name ?? "unknown", namespace: object.namespace)
+        var metadata = reference.json["metadata"]?.objectValue ?? [:]
+        if let uid = object.uid { metadata["uid"] = .string(uid) }
+        if let resourceVersion = object.resourceVersion { metadata["resourceVersion"] = .string(resourceVersion) }
+        reference.json["metadata"] = .object(metadata)
+        var hasher = Hasher()
+        hasher.combine(object.uid ?? object.name ?? "")
+        hasher.combine(reason)
+        let shard = Int(UInt(bitPattern: hasher.finalize()) % UInt(queues.count))
+        if case .dropped = queues[shard].yield(Pending(object: reference, type: type, reason: reason, message: message, time: now())) {
+            dropped += 1
+            if dropped == 1 || dropped % 1000 == 0 {
+                logger.warning("dropping events: the API server is not keeping up", metadata: ["dropped": "\(dropped)", "reason": "\(reason)"])
+            }
+        }
+    }
+
+    /// Writes queued Events until cancelled (returns at once with immediate delivery).
+    public nonisolated func deliver() async {
+        await withDiscardingTaskGroup { group in
+            for stream in streams {
+                group.addTask {
+                    for await pending in stream {
+                        await self.write(pending.object, type: pending.type, reason: pending.reason, message: pending.message, time: pending.time)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends queued delivery: ``deliver()`` writes what is waiting and returns; later Events are not
+    /// recorded.
+    public nonisolated func finishDelivery() {
+        for queue in queues { queue.finish() }
+    }
+
+    /// Events dropped because their queue was full.
+    public var droppedCount: Int { dropped }
+
+    private func write(_ object: KubeObject, type: EventType, reason: String, message: String, time: Date) async {
         let namespace = object.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let key = Key(uid: object.uid ?? "\(object.apiVersion ?? "")/\(object.kind ?? "")/\(object.key)", type: type, reason: reason, message: message)
-        let time = now()
         let windowSeconds = Double(aggregationWindow.components.seconds) + Double(aggregationWindow.components.attoseconds) * 1e-18
         if var previous = recent.get(key), time.timeIntervalSince(previous.lastSeen) < windowSeconds {
             previous.count += 1

@@ -4,6 +4,7 @@ import Testing
 @testable import KratixAPI
 @testable import KratixCLI
 @testable import KubeModel
+import KratixWebhooks
 
 /// The install manifests as kubectl's own kustomize renders them.
 @Suite struct InstallManifestsTests {
@@ -29,6 +30,7 @@ import Testing
         }
         for object in objects where object["kind"] != "CustomResourceDefinition" && object["kind"] != "Namespace"
             && object["kind"] != "ClusterRole" && object["kind"] != "ClusterRoleBinding"
+            && object["kind"] != "MutatingWebhookConfiguration" && object["kind"] != "ValidatingWebhookConfiguration"
         {
             #expect(object[path: ["metadata", "namespace"]] == "kratix-platform-system", "\(object["kind"] ?? nil) is outside the system namespace")
         }
@@ -61,6 +63,26 @@ import Testing
         #expect(container[path: ["securityContext", "readOnlyRootFilesystem"]] == true)
         #expect(container[path: ["livenessProbe", "httpGet", "port"]] == 8081)
         #expect(deployment[path: ["spec", "template", "spec", "serviceAccountName"]] == "kratix-platform-controller-manager")
+    }
+
+    /// The webhook configurations installed are the ones the manager serves (one table), and the
+    /// Service and Deployment reach its port.
+    @Test func webhookConfigurationsMatchWhatTheManagerServes() async throws {
+        let objects = try await Self.rendered()
+        for expected in KratixWebhookTable.configurations() {
+            let found = try #require(objects.first { $0["kind"]?.stringValue == expected.kind && $0[path: ["metadata", "name"]]?.stringValue == expected.name })
+            // kustomize adds the part-of label; everything else is as the table says.
+            var object = found.objectValue ?? [:]
+            var metadata = object["metadata"]?.objectValue ?? [:]
+            metadata["labels"] = nil
+            object["metadata"] = .object(metadata)
+            #expect(JSONValue.object(object) == expected.value, "\(expected.name ?? "") differs from KratixWebhookTable")
+        }
+        let service = try #require(objects.first { $0["kind"] == "Service" && $0[path: ["metadata", "name"]] == "kratix-platform-webhook-service" })
+        #expect(service[path: ["spec", "ports"]]?.arrayValue?.first?["targetPort"] == 9443)
+        let deployment = try #require(objects.first { $0["kind"] == "Deployment" })
+        let args = (deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["args"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(try ManagerCommand.parse(args).webhookBindAddress == ":9443")
     }
 
     @Test func everyManifestIsStructurallyValid() async throws {

@@ -71,6 +71,35 @@ import Testing
         }
     }
 
+    @Test func queuedEventsAreWrittenByDeliverAndAggregateTheSame() async throws {
+        try await withClient { _, client in
+            let object = try await client.create(.configMaps, configMap("queued"))
+            let recorder = EventRecorder(client: client, component: "c", delivery: .queued(capacity: 16, writers: 2))
+            for _ in 0..<3 { await recorder.record(object, type: .normal, reason: "Synced", message: "all good") }
+            await recorder.record(object, type: .warning, reason: "Failed", message: "pipeline failed")
+            #expect(try await events(client, about: object).isEmpty, "nothing is written before deliver runs")
+            // Delivery ends once what is queued is written.
+            recorder.finishDelivery()
+            await recorder.deliver()
+            let recorded = try await events(client, about: object)
+            #expect(recorded.count == 2)
+            #expect(recorded.first { $0.json["reason"] == "Synced" }?.json["count"] == 3)
+            #expect(recorded.first { $0.json["reason"] == "Failed" }?.json["involvedObject"]?["uid"]?.stringValue == object.uid)
+        }
+    }
+
+    @Test func aFullQueueDropsAndCounts() async throws {
+        try await withClient { _, client in
+            let object = try await client.create(.configMaps, configMap("full"))
+            let recorder = EventRecorder(client: client, component: "c", delivery: .queued(capacity: 1, writers: 1))
+            for i in 0..<3 { await recorder.record(object, type: .normal, reason: "R", message: "m\(i)") }
+            #expect(await recorder.droppedCount == 2)
+            recorder.finishDelivery()
+            await recorder.deliver()
+            #expect(try await events(client, about: object).map { $0.json["message"]?.stringValue } == ["m0"])
+        }
+    }
+
     @Test func failuresAreLoggedNotThrown() async throws {
         let capture = LogCapture()
         try await TestAPIServer.with(tls: true) { server in

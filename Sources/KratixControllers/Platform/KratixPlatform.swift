@@ -64,7 +64,9 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         self.configuration = configuration
         self.tuning = tuning
         self.logger = logger
-        self.events = EventRecorder(client: manager.client, component: "kratix-platform-controller")
+        // Queued: a reconcile does not wait for its Events (a request's first pass records four).
+        self.events = EventRecorder(client: manager.client, component: "kratix-platform-controller",
+                                    delivery: .queued(capacity: 4096, writers: 4))
         self.registry = StateStoreRegistry()
         self.reader = CachedReader(client: manager.client)
         self.engine = WorkflowEngine(client: manager.client, events: events, logger: logger, pauseAfterStart: tuning.pauseAfterStart,
@@ -199,13 +201,16 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let bindings = await informer(ResourceBinding.groupVersionResource)
         let bindingReconciler = ResourceBindingReconciler(client: manager.client, reader: reader)
         let binding = controller("resourcebinding") { key in try await bindingReconciler.reconcile(key) }
-        await binding.watch(bindings)
+        // Its decisions read the binding's spec and labels; status-only writes (the request
+        // controller's bookkeeping) need no pass.
+        await binding.watch(bindings, filter: .specOrLifecycleChanged)
 
         let releaseReconciler = PromiseReleaseReconciler(client: manager.client, events: events)
         let release = controller("promiserelease") { key in try await releaseReconciler.reconcile(key) }
         await release.watch(await manager.informers.informer(for: PromiseRelease.groupVersionResource))
 
-        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision, binding]
+        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision, binding,
+                                             EventDelivery(recorder: events)]
         for c in all { await manager.add(c) }
     }
 
