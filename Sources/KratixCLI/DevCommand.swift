@@ -35,7 +35,7 @@ struct DevCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logSettings = LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "kratix.dev")
         let directory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -69,7 +69,7 @@ struct DevCommand: AsyncParsableCommand {
             let platform = try await PlatformProcess.make(
                 client: client, metrics: metrics, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "127.0.0.1:0",
                 leaderElect: false, workers: KratixPlatform.Tuning.defaultWorkers,
-                writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logger: logger)
+                writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logSettings: logSettings, logger: logger)
             // The adapter image the workflow Jobs name is this very binary.
             let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image
             // DIR/images.yaml first, then the examples' own map when run from the repository.

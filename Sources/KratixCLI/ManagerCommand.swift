@@ -35,7 +35,7 @@ struct ManagerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .json, level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logSettings = LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .json, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "kratix.manager")
         let metrics = MetricsRegistry()
         MetricsSystem.bootstrap(metrics.factory)
@@ -48,7 +48,7 @@ struct ManagerCommand: AsyncParsableCommand {
         do {
             let platform = try await PlatformProcess.make(
                 client: client, metrics: metrics, metricsBindAddress: metricsBindAddress, healthProbeBindAddress: healthProbeBindAddress,
-                leaderElect: leaderElect, workers: workers, logger: logger)
+                leaderElect: leaderElect, workers: workers, logSettings: logSettings, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: platform.manager)]
             if let address = ProbeServer.parseAddress(webhookBindAddress) {
                 let source: WebhookCertificateManager.Source = webhookCertDir.map { .directory($0) }
@@ -91,9 +91,14 @@ struct PlatformProcess {
 
     static func make(client: KubeClient, metrics: MetricsRegistry, metricsBindAddress: String?, healthProbeBindAddress: String?,
                      leaderElect: Bool, workers: Int, writerFactory: any StateStoreWriterFactory = DefaultStateStoreWriterFactory(),
-                     logger: Logger) async throws -> PlatformProcess {
+                     logSettings: LogSettings? = nil, logger: Logger) async throws -> PlatformProcess {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try await KratixConfiguration.load(client: client, environment: environment)
+        // `logging.*` in the config overrides the flags, as upstream's overrides its zap flags.
+        if let logSettings {
+            logSettings.update(format: configuration.structuredLoggingConfigured ? (configuration.structuredLogging ? .json : .text) : nil,
+                               level: configuration.logLevelConfigured ? Logger.Level(rawValue: configuration.logLevel.rawValue) : nil)
+        }
         // Nothing of the ConfigMap is dropped silently: what was ignored, and what is read but not
         // supported yet, is logged.
         for warning in configuration.warnings + configuration.unsupportedSettings {

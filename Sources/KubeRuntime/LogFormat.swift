@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// How the process writes logs: JSON lines for production (one object per line, as zap's
 /// production encoder that controller-runtime users parse), or a readable line for terminals.
@@ -7,15 +8,74 @@ public enum LogFormat: String, Sendable, CaseIterable {
     case json
     case text
 
-    /// Installs the format process-wide at `level`; call once, before any logger is made.
-    public static func bootstrap(_ format: LogFormat, level: Logger.Level, stream: LogStream = .standardError) {
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = switch format {
-            case .json: JSONLogHandler(label: label, stream: stream)
-            case .text: TextLogHandler(label: label, stream: stream)
-            }
-            handler.logLevel = level
-            return handler
+    /// Installs the format process-wide at `level`; call once, before any logger is made. The
+    /// returned settings change format and level later for every logger (the manager reads
+    /// `logging.*` from the `kratix` ConfigMap only once it can reach the API server).
+    @discardableResult
+    public static func bootstrap(_ format: LogFormat, level: Logger.Level, stream: LogStream = .standardError) -> LogSettings {
+        let settings = LogSettings(format: format, level: level)
+        LoggingSystem.bootstrap { label in SwitchableLogHandler(label: label, stream: stream, settings: settings) }
+        return settings
+    }
+}
+
+/// The process's log format and level, changeable while it runs.
+public final class LogSettings: Sendable {
+    private let state: Mutex<(format: LogFormat, level: Logger.Level)>
+
+    public init(format: LogFormat, level: Logger.Level) {
+        state = Mutex((format, level))
+    }
+
+    public var format: LogFormat { state.withLock { $0.format } }
+    public var level: Logger.Level { state.withLock { $0.level } }
+
+    public func update(format: LogFormat? = nil, level: Logger.Level? = nil) {
+        state.withLock { current in
+            if let format { current.format = format }
+            if let level { current.level = level }
+        }
+    }
+}
+
+/// Writes each line in the format and at the level ``LogSettings`` hold at that moment; a level
+/// set on one logger (tests do) stays that logger's.
+struct SwitchableLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    let label: String
+    let stream: LogStream
+    let settings: LogSettings
+    private var levelOverride: Logger.Level?
+
+    init(label: String, stream: LogStream, settings: LogSettings) {
+        self.label = label
+        self.stream = stream
+        self.settings = settings
+    }
+
+    var logLevel: Logger.Level {
+        get { levelOverride ?? settings.level }
+        set { levelOverride = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        switch settings.format {
+        case .json:
+            var handler = JSONLogHandler(label: label, stream: stream)
+            handler.metadata = metadata
+            handler.metadataProvider = metadataProvider
+            handler.log(event: event)
+        case .text:
+            var handler = TextLogHandler(label: label, stream: stream)
+            handler.metadata = metadata
+            handler.metadataProvider = metadataProvider
+            handler.log(event: event)
         }
     }
 }

@@ -37,4 +37,25 @@ import Testing
         let line = try #require(sink.lines.withLock { $0.first })
         #expect(line.contains("WARNING [work] store unreachable store=default"))
     }
+
+    /// The config's `logging.*` arrives after the loggers exist: format and level change for all of
+    /// them, except a level a logger set for itself.
+    @Test func settingsChangeFormatAndLevelOfExistingLoggers() throws {
+        let sink = Lines()
+        let settings = LogSettings(format: .json, level: .info)
+        let logger = Logger(label: "kratix") { SwitchableLogHandler(label: $0, stream: sink.stream, settings: settings) }
+        var chatty = Logger(label: "kratix.chatty") { SwitchableLogHandler(label: $0, stream: sink.stream, settings: settings) }
+        chatty.logLevel = .debug
+        logger.debug("hidden")
+        logger.info("as json")
+        settings.update(format: .text, level: .warning)
+        logger.info("hidden too")
+        logger.warning("as text")
+        chatty.debug("still shown")
+        let lines = sink.lines.withLock { $0 }
+        #expect(lines.count == 3, "\(lines)")
+        #expect(lines[0].hasPrefix("{") && lines[0].contains("as json"))
+        #expect(!lines[1].hasPrefix("{") && lines[1].contains("WARNING as text"))
+        #expect(lines[2].contains("still shown"))
+    }
 }

@@ -209,8 +209,15 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let release = controller("promiserelease") { key in try await releaseReconciler.reconcile(key) }
         await release.watch(await manager.informers.informer(for: PromiseRelease.groupVersionResource))
 
-        let all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision, binding,
+        var all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision, binding,
                                              EventDelivery(recorder: events)]
+        // Pods of finished workflow Jobs, removed after a TTL when one is configured (revisions spec §3).
+        if let ttl = configuration.workflows.podTTLSecondsAfterFinished, ttl > 0 {
+            let cleanup = WorkflowJobPodCleanup(client: manager.client, reader: reader, ttlSeconds: ttl)
+            let podCleanup = controller("workflowjobpodcleanup") { key in try await cleanup.reconcile(key) }
+            await podCleanup.watch(jobs, filter: WorkflowJobPodCleanup.filter)
+            all.append(podCleanup)
+        }
         for c in all { await manager.add(c) }
     }
 

@@ -81,6 +81,7 @@ extension KratixConfiguration {
                     switch field {
                     case "level":
                         let text = (try reader.string(fieldValue, path) ?? "info").lowercased()
+                        logLevelConfigured = !text.isEmpty
                         switch text {
                         case "", "info": logLevel = .info
                         case "trace": logLevel = .trace
@@ -92,7 +93,9 @@ extension KratixConfiguration {
                                 field: path, message: "unknown level \"\(text)\" (expected trace, debug, info, warn or error)")
                         }
                     case "structured":
-                        structuredLogging = try reader.bool(fieldValue, path) ?? true
+                        let structured = try reader.bool(fieldValue, path)
+                        structuredLogging = structured ?? true
+                        structuredLoggingConfigured = structured != nil
                     default: reader.warn("\(path): unknown field, ignored")
                     }
                 }
@@ -124,6 +127,10 @@ extension KratixConfiguration {
                         }
                     case "podTTLSecondsAfterFinished":
                         workflows.podTTLSecondsAfterFinished = try reader.int(optionValue, optionPath)
+                        if let ttl = workflows.podTTLSecondsAfterFinished, ttl <= 0 {
+                            reader.warn("workflows.jobOptions.podTTLSecondsAfterFinished must be greater than zero; value ignored")
+                            workflows.podTTLSecondsAfterFinished = nil
+                        }
                     default: reader.warn("\(optionPath): unknown field, ignored")
                     }
                 }

@@ -12,15 +12,6 @@ extension KratixConfiguration {
         if selectiveCache {
             out.append("selectiveCache: not supported yet: ignored")
         }
-        if logLevel != .info {
-            out.append("logging.level: not read: the log level is the --log-level flag's")
-        }
-        if !structuredLogging {
-            out.append("logging.structured: false is not read: the log format is the --log-format flag's")
-        }
-        if workflows.podTTLSecondsAfterFinished != nil {
-            out.append("workflows.jobOptions.podTTLSecondsAfterFinished: not supported yet: pods of finished Jobs stay until their Job goes")
-        }
         if let telemetry, !telemetry.isNull {
             out.append("telemetry: not supported: ignored")
         }

@@ -58,6 +58,10 @@ public struct KratixConfiguration: Sendable, Equatable {
     public var gitMinimumFetchInterval: Duration = .seconds(5)
     public var logLevel = LogLevel.info
     public var structuredLogging = true
+    /// Whether `logging.level` / `logging.structured` were given: then they override the
+    /// command-line flags, as upstream's config overrides its zap flags.
+    public var logLevelConfigured = false
+    public var structuredLoggingConfigured = false
     /// `telemetry` as written; telemetry is optional and interpreted by whoever wires it.
     public var telemetry: JSONValue?
     /// The pipeline adapter image; not part of the ConfigMap (it comes from the environment).

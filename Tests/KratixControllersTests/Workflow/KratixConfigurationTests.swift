@@ -82,9 +82,15 @@ import Testing
         #expect(config.pipelineAdapter == PipelineAdapterImage(image: "registry/adapter:2", pullSecret: "pull"))
         // What is read but not honoured yet is said at start, one line each (issue 18 item 4).
         let unsupported = config.unsupportedSettings.map { $0.split(separator: ":").first.map(String.init) ?? "" }
-        #expect(unsupported == ["selectiveCache", "logging.level", "logging.structured",
-                                "workflows.jobOptions.podTTLSecondsAfterFinished", "telemetry"])
+        #expect(unsupported == ["selectiveCache",
+                                "telemetry"])
         #expect(try KratixConfiguration(yaml: "").unsupportedSettings.isEmpty, "the defaults are all honoured")
+    }
+
+    @Test func aPodTTLBelowOneIsIgnoredWithUpstreamsWarning() throws {
+        let config = try KratixConfiguration(yaml: "workflows: {jobOptions: {podTTLSecondsAfterFinished: 0}}")
+        #expect(config.workflows.podTTLSecondsAfterFinished == nil)
+        #expect(config.warnings == ["workflows.jobOptions.podTTLSecondsAfterFinished must be greater than zero; value ignored"])
     }
 
     @Test func jobsToKeepBelowOneMeansFive() throws {
