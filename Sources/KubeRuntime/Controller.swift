@@ -156,7 +156,8 @@ public final class Controller<Object: Sendable>: RunnableController, Sendable {
         } catch {
             metrics.failure.increment()
             metrics.errors.increment()
-            logger.error("reconcile failed: \(error)")
+            // A write cut short because the controller is stopping is not a failure worth an ERROR.
+            logger.log(level: Task.isCancelled ? .debug : .error, "reconcile failed: \(error)")
             await queue.addRateLimited(key)
         }
     }

@@ -74,6 +74,10 @@ public final class KratixPlatform: ResourceControllers, Sendable {
     }
 
     static let managedJobs = "\(KratixLabels.managedBy)=\(KratixLabels.managedByValue)"
+    /// The Secrets the manager watches: all, or under `selectiveCache` those labelled part-of=kratix.
+    static func secretsSelector(_ configuration: KratixConfiguration) -> String? {
+        configuration.selectiveCache ? "app.kubernetes.io/part-of=kratix" : nil
+    }
     /// The objects pipelines need besides their Job all carry this label (§4).
     static let promiseObjects = KratixLabels.promiseName
 
@@ -175,7 +179,9 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         await bucket.watch(bucketStores, filter: .specOrLifecycleChanged)
         // A store re-checks when its Secret appears, changes or goes (§6.1): a missing Secret has
         // no timed retry, and a deleted one must turn a Ready store NotReady.
-        let secrets = await manager.informers.informer(for: .secrets)
+        // `selectiveCache` (as upstream): only Secrets labelled part-of=kratix are watched, to
+        // keep memory down on clusters with many Secrets. Stores still read any Secret they name.
+        let secrets = await manager.informers.informer(for: .secrets, labelSelector: Self.secretsSelector(configuration))
         await git.watch(secrets, trigger: .map { secret in Self.stores(gitStores.cache.list(), referencing: secret) })
         await bucket.watch(secrets, trigger: .map { secret in Self.stores(bucketStores.cache.list(), referencing: secret) })
 
@@ -199,6 +205,8 @@ public final class KratixPlatform: ResourceControllers, Sendable {
 
         // ResourceBindings (revisions spec §1.8): a binding asking for another version starts the upgrade.
         let bindings = await informer(ResourceBinding.groupVersionResource)
+        // Every request pass finds its binding by these labels: an index, not a scan of all bindings.
+        bindings.cache.addLabelIndex(KratixLabels.resourceName)
         let bindingReconciler = ResourceBindingReconciler(client: manager.client, reader: reader)
         let binding = controller("resourcebinding") { key in try await bindingReconciler.reconcile(key) }
         // Its decisions read the binding's spec and labels; status-only writes (the request

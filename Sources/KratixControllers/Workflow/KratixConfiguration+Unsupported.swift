@@ -9,9 +9,6 @@ extension KratixConfiguration {
         if dryRunEnabled {
             out.append("featureFlags.dryRun: DryRun is not supported yet: DryRun objects and kratix.io/dry-run labels are not acted on")
         }
-        if selectiveCache {
-            out.append("selectiveCache: not supported yet: ignored")
-        }
         if let telemetry, !telemetry.isNull {
             out.append("telemetry: not supported: ignored")
         }

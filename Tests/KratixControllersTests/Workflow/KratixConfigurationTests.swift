@@ -82,9 +82,13 @@ import Testing
         #expect(config.pipelineAdapter == PipelineAdapterImage(image: "registry/adapter:2", pullSecret: "pull"))
         // What is read but not honoured yet is said at start, one line each (issue 18 item 4).
         let unsupported = config.unsupportedSettings.map { $0.split(separator: ":").first.map(String.init) ?? "" }
-        #expect(unsupported == ["selectiveCache",
-                                "telemetry"])
+        #expect(unsupported == ["telemetry"])
         #expect(try KratixConfiguration(yaml: "").unsupportedSettings.isEmpty, "the defaults are all honoured")
+    }
+
+    @Test func selectiveCacheWatchesOnlyKratixSecrets() throws {
+        #expect(KratixPlatform.secretsSelector(try KratixConfiguration(yaml: "selectiveCache: true")) == "app.kubernetes.io/part-of=kratix")
+        #expect(KratixPlatform.secretsSelector(try KratixConfiguration(yaml: "")) == nil)
     }
 
     @Test func aPodTTLBelowOneIsIgnoredWithUpstreamsWarning() throws {
