@@ -272,6 +272,7 @@ let package = Package(
             name: "KratixControllersTests",
             dependencies: [
                 "KratixTestSupport", "KratixControllers", "KratixPipelineAdapter", "KratixCLI", "KratixAPI", "KratixStateStore", "KratixJobRunner",
+                "KratixWebhooks",
                 "KubeRuntime", "KubeClient", "KubeModel", "KubeAPIServer",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -65,9 +65,13 @@ struct DevCommand: AsyncParsableCommand {
             group.addTask { try await bound.run() }
             defer { group.cancelAll() }
             try await DevBootstrap(client: client, directory: directory, logger: logger).run(imageMap: images)
+            // The manager acts as its ServiceAccount, as in a cluster; the runner (which
+            // impersonates pods' accounts) and the bootstrap stay admin.
+            let managerClient = try await ManagerIdentity.client(admin: client, configuration: clientConfiguration, metricsFactory: metrics.factory)
+            defer { Task { try? await managerClient.shutdown() } }
 
             let platform = try await PlatformProcess.make(
-                client: client, metrics: metrics, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "127.0.0.1:0",
+                client: managerClient, metrics: metrics, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "127.0.0.1:0",
                 leaderElect: false, workers: KratixPlatform.Tuning.defaultWorkers,
                 writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logSettings: logSettings, logger: logger)
             // The adapter image the workflow Jobs name is this very binary.
@@ -85,7 +89,7 @@ struct DevCommand: AsyncParsableCommand {
             // a Service (resolved to this loopback port) and the two webhook configurations.
             let webhooks = try await platform.webhookServices(
                 host: "127.0.0.1", port: 0, source: .selfManaged(hosts: WebhookCertificateManager.serviceHosts() + ["127.0.0.1"]),
-                logger: logger) { port in try await DevBootstrap(client: client, directory: directory, logger: logger).registerWebhooks(port: port) }
+                logger: logger) { port in try await KratixWebhookTable.register(client: client, loopbackPort: port) }
             let services = ServiceGroup(configuration: .init(
                 services: [.init(service: platform.manager), .init(service: runner)] + webhooks.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -171,36 +175,6 @@ struct DevBootstrap {
         if !FileManager.default.fileExists(atPath: imageMap) {
             try Data(DevBootstrap.defaultImageMap.utf8).write(to: URL(fileURLWithPath: imageMap))
         }
-    }
-
-    /// The webhook Service (port 443 to the webhook server's loopback `port`, which the embedded
-    /// API server calls) and the two webhook configurations, replaced on each start (the port
-    /// changes; the manager writes their CA bundle next).
-    func registerWebhooks(port: Int) async throws {
-        var service = KubeObject(apiVersion: "v1", kind: "Service", name: KratixWebhookTable.serviceName, namespace: KratixGroup.systemNamespace)
-        service.json["spec"] = [
-            "selector": ["control-plane": "controller-manager"],
-            "ports": [["port": 443, "protocol": "TCP", "targetPort": .int(Int64(port))]],
-        ]
-        try await replace(.services, service)
-        for configuration in KratixWebhookTable.configurations() {
-            let resource: GroupVersionResource = configuration.kind == "MutatingWebhookConfiguration" ? .mutatingWebhookConfigurations : .validatingWebhookConfigurations
-            try await replace(resource, configuration)
-        }
-    }
-
-    /// Creates `object`, or replaces what is there.
-    private func replace(_ resource: GroupVersionResource, _ object: KubeObject) async throws {
-        let existing: KubeObject
-        if let found = try await client.getOptional(resource, name: object.name ?? "", namespace: object.namespace) {
-            existing = found
-        } else {
-            _ = try await client.create(resource, object, namespace: object.namespace)
-            return
-        }
-        var updated = existing
-        for (key, value) in object.json where key != "metadata" && key != "apiVersion" && key != "kind" { updated.json[key] = value }
-        _ = try await client.update(resource, updated)
     }
 
     /// Creates `object` unless it exists (a user's edits are kept).

@@ -83,4 +83,33 @@ public enum KratixWebhookTable {
                 return object
             }
     }
+
+    /// Registers the webhooks with an API server that reaches them on this machine (`kratix dev`
+    /// and the tests): the webhook Service with `targetPort` the server's loopback port (which the
+    /// embedded API server resolves to 127.0.0.1) and both configurations, replaced on each start
+    /// as the port changes. The manager writes their CA bundle next.
+    public static func register(client: KubeClient, loopbackPort port: Int, namespace: String = KratixGroup.systemNamespace) async throws {
+        var service = KubeObject(apiVersion: "v1", kind: "Service", name: serviceName, namespace: namespace)
+        service.json["spec"] = [
+            "selector": ["control-plane": "controller-manager"],
+            "ports": [["port": 443, "protocol": "TCP", "targetPort": .int(Int64(port))]],
+        ]
+        try await replace(client, .services, service)
+        for configuration in configurations(namespace: namespace) {
+            let resource: GroupVersionResource = configuration.kind == "MutatingWebhookConfiguration"
+                ? .mutatingWebhookConfigurations : .validatingWebhookConfigurations
+            try await replace(client, resource, configuration)
+        }
+    }
+
+    /// Creates `object`, or replaces the members other than metadata of what is there.
+    private static func replace(_ client: KubeClient, _ resource: GroupVersionResource, _ object: KubeObject) async throws {
+        guard let existing = try await client.getOptional(resource, name: object.name ?? "", namespace: object.namespace) else {
+            _ = try await client.create(resource, object, namespace: object.namespace)
+            return
+        }
+        var updated = existing
+        for (key, value) in object.json where key != "metadata" && key != "apiVersion" && key != "kind" { updated.json[key] = value }
+        _ = try await client.update(resource, updated)
+    }
 }

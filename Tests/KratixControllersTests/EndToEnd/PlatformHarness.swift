@@ -3,6 +3,7 @@ import KratixAPI
 import KratixCLI
 import KratixJobRunner
 import KratixTestSupport
+import KratixWebhooks
 import KubeAPIServer
 import KubeClient
 import KubeModel
@@ -127,8 +128,17 @@ final class PlatformHarness: Sendable {
     /// Starts a manager with every Kratix controller (no leader election, no probes), reading the
     /// `kratix` ConfigMap as `kratix manager` does. It shares the harness's client unless given one
     /// (which the caller shuts down).
-    func startManager(workers: Int = 2, client: KubeClient? = nil, metrics: MetricsRegistry? = nil) async throws {
-        let client = client ?? self.client
+    /// - Parameter webhooks: also serve the admission webhooks and register them with the server,
+    ///   as `kratix dev` does, so kubectl writes go through them.
+    ///   The manager then acts as its ServiceAccount, as `kratix dev` runs it.
+    func startManager(workers: Int = 2, client: KubeClient? = nil, metrics: MetricsRegistry? = nil, webhooks: Bool = false) async throws {
+        var owned: KubeClient?
+        if webhooks, client == nil {
+            var configuration = try ClientConfiguration.fromKubeconfig(path: server.kubeconfig)
+            configuration.qps = 0
+            owned = try await ManagerIdentity.client(admin: self.client, configuration: configuration)
+        }
+        let client = owned ?? client ?? self.client
         let configuration = try await KratixConfiguration.load(client: client, environment: [:])
         let manager = Manager(client: client, configuration: .init(metricsBindAddress: nil, healthProbeBindAddress: nil),
                               metrics: metrics ?? MetricsRegistry(), logger: Logger(label: "e2e.manager"))
@@ -137,7 +147,24 @@ final class PlatformHarness: Sendable {
             writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache-\(UUID().uuidString.prefix(4))"),
             logger: Logger(label: "e2e.platform"))
         await platform.register()
-        await self.manager.set(Task { try await manager.run() })
+        guard webhooks else {
+            await self.manager.set(Task { try await manager.run() })
+            return
+        }
+        let certificate = ServingCertificate()
+        let certificates = WebhookCertificateManager(
+            client: client, source: .selfManaged(hosts: WebhookCertificateManager.serviceHosts() + ["127.0.0.1"]), certificate: certificate)
+        let handlers = KratixWebhookTable.handlers(client: client, reader: LiveReader(client: client), configuration: configuration)
+        let server = try await WebhookServer.bind(.init(host: "127.0.0.1", port: 0), handlers: handlers, certificate: certificate)
+        try await KratixWebhookTable.register(client: client, loopbackPort: server.port)
+        try await certificates.prepare()
+        await self.manager.set(Task {
+            defer { if let owned { Task { try? await owned.shutdown() } } }
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await server.run() }
+                group.addTask { try await manager.run() }
+            }
+        })
     }
 
     /// Stops the manager as a crash would: its task is cancelled, nothing is released or flushed.
