@@ -8,7 +8,8 @@ import NIOSSL
 
 /// An admission webhook for tests: HTTPS on a free 127.0.0.1 port, with a certificate of its own
 /// CA valid for 127.0.0.1, `localhost` and `webhook.default.svc`. Every review it receives is
-/// kept (``reviews``); what it answers is decided by `respond` from the path and the review.
+/// kept (``reviews``); what it answers is decided by `respond` from the path and the review,
+/// except on `/hang`, where it never answers (a webhook that times out).
 struct TestWebhookServer: Sendable {
     let port: Int
     let caBundle: String
@@ -56,6 +57,7 @@ struct TestWebhookServer: Sendable {
                         let path = String(requestHead.uri.split(separator: "?", maxSplits: 1).first ?? "")
                         let review = (try? JSONParser.parse(body)) ?? .null
                         await log.append(path: path, review: review)
+                        if path == "/hang" { continue }
                         var response = respond(path, review[path: ["request"]] ?? .null)
                         if response["uid"] == nil { response["uid"] = review[path: ["request", "uid"]] ?? .null }
                         let answer: JSONValue = ["apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": .object(response)]
