@@ -7,12 +7,18 @@ import Logging
 extension APIHandler {
     static let admissionLogger = Logger(label: "kratix.apiserver.admission")
 
-    /// The webhooks that may apply to a write of `resource`; nil when none can (none configured,
-    /// or the admission configuration kinds themselves, which are exempt).
-    func webhooks(for resource: APIResource) -> AdmissionWebhookSet? {
-        let set = store.admissionWebhooks.current
-        if set.isEmpty || AdmissionAttributes.isExempt(resource) { return nil }
-        return set
+    /// The webhooks whose rules match the write `attributes` describe; nil when none do (none
+    /// configured, rules for other resources or operations, or the admission configuration kinds
+    /// themselves, which are exempt): the write then goes straight to the store, as without
+    /// webhooks. Selectors are left to the dispatcher (they may need the namespace).
+    func webhooks(for attributes: @autoclosure () -> AdmissionAttributes, resource: APIResource) -> AdmissionWebhookSet? {
+        let configured = store.admissionWebhooks.current
+        if configured.isEmpty || AdmissionAttributes.isExempt(resource) { return nil }
+        let attributes = attributes()
+        var candidates = AdmissionWebhookSet()
+        candidates.mutating = configured.mutating.filter { $0.rules.contains { $0.matches(attributes) } }
+        candidates.validating = configured.validating.filter { $0.rules.contains { $0.matches(attributes) } }
+        return candidates.isEmpty ? nil : candidates
     }
 
     var admissionDispatcher: AdmissionWebhookDispatcher {
@@ -32,7 +38,9 @@ extension APIHandler {
     /// accepted what would be stored. Returns the stored object and the webhooks' warnings.
     func admittedCreate(_ request: APIRequest, _ resource: APIResource, namespace: String?, object: JSONObject, dryRun: Bool,
                         manager: String?) async throws(APIError) -> (object: JSONObject, warnings: [String]) {
-        guard let webhooks = webhooks(for: resource) else {
+        guard let webhooks = webhooks(for: attributes(.create, request, resource, namespace: namespace, name: "", subresource: nil, object: nil, oldObject: nil,
+                                                      dryRun: dryRun, options: "CreateOptions"), resource: resource)
+        else {
             return (try await store.create(resource, namespace: namespace, object: object, dryRun: dryRun, manager: manager), [])
         }
         var sent = object
@@ -60,7 +68,9 @@ extension APIHandler {
     /// the stored object when the caller has read it already.
     func admittedUpdate(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String, object: JSONObject, subresource: String?,
                         dryRun: Bool, manager: String?, current: JSONObject? = nil) async throws(APIError) -> (object: JSONObject, warnings: [String]) {
-        guard let webhooks = webhooks(for: resource) else {
+        guard let webhooks = webhooks(for: attributes(.update, request, resource, namespace: namespace, name: name, subresource: subresource, object: nil,
+                                                      oldObject: nil, dryRun: dryRun, options: "UpdateOptions"), resource: resource)
+        else {
             let stored = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: subresource, dryRun: dryRun, manager: manager)
             return (stored, [])
         }
@@ -85,7 +95,9 @@ extension APIHandler {
     /// upstream calls them), validating ones the stored object as `oldObject`. Returns their
     /// warnings.
     func admitDelete(_ request: APIRequest, _ resource: APIResource, namespace: String?, name: String, options: JSONValue, dryRun: Bool) async throws(APIError) -> [String] {
-        guard let webhooks = webhooks(for: resource) else { return [] }
+        guard let webhooks = webhooks(for: attributes(.delete, request, resource, namespace: namespace, name: name, subresource: nil, object: nil,
+                                                      oldObject: nil, dryRun: dryRun, options: "DeleteOptions"), resource: resource)
+        else { return [] }
         var attributes = attributes(.delete, request, resource, namespace: namespace, name: name, subresource: nil,
                                     object: nil, oldObject: nil, dryRun: dryRun, options: "DeleteOptions")
         for (key, value) in options.objectValue ?? [:] where key != "kind" && key != "apiVersion" { attributes.options[key] = value }

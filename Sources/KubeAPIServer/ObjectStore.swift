@@ -42,7 +42,7 @@ public actor ObjectStore {
     var internedManagedFields: [String: JSONValue] = [:]
     /// The admission webhooks of the stored configurations, read by writes without waiting for
     /// the store (``AdmissionWebhookRegistry``).
-    let admissionWebhooks = AdmissionWebhookRegistry()
+    nonisolated let admissionWebhooks = AdmissionWebhookRegistry()
 
     struct StoredEvent {
         var revision: Int64

@@ -136,3 +136,39 @@ import Testing
         #expect(error?.warnings == ["careful", "careful"])
     }
 }
+
+/// The configurations are read into the registry when written, deleted, and when a durable store
+/// starts from its files.
+@Suite struct AdmissionWebhookRegistryTests {
+    @Test func theRegistryFollowsTheStoredConfigurations() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-webhooks-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let resource = BuiltinResources.all.first { $0.plural == "validatingwebhookconfigurations" }!
+        let configuration: JSONObject = [
+            "apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration", "metadata": ["name": "b"],
+            "webhooks": [[
+                "name": "kept.example.com", "clientConfig": ["url": "https://127.0.0.1:1/x"], "sideEffects": "None", "admissionReviewVersions": ["v1"],
+                "rules": [["apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["configmaps"]]],
+            ]],
+        ]
+        do {
+            let store = try ObjectStore(dataDirectory: directory)
+            #expect(store.admissionWebhooks.current.isEmpty)
+            _ = try await store.create(resource, namespace: nil, object: configuration, dryRun: false)
+            var other = configuration
+            other["metadata"] = ["name": "a"]
+            var hook = configuration["webhooks"]?.arrayValue?.first?.objectValue ?? [:]
+            hook["name"] = "first.example.com"
+            other["webhooks"] = [.object(hook)]
+            _ = try await store.create(resource, namespace: nil, object: other, dryRun: false)
+            // Sorted by configuration name, as the real server calls them.
+            #expect(store.admissionWebhooks.current.validating.map(\.name) == ["first.example.com", "kept.example.com"])
+            _ = try await store.delete(resource, namespace: nil, name: "a", dryRun: false)
+            #expect(store.admissionWebhooks.current.validating.map(\.name) == ["kept.example.com"])
+        }
+        let reopened = try ObjectStore(dataDirectory: directory)
+        let webhooks = reopened.admissionWebhooks.current.validating
+        #expect(webhooks.map(\.name) == ["kept.example.com"])
+        #expect(webhooks.first?.failurePolicy == .fail && webhooks.first?.timeoutSeconds == 10)
+    }
+}
