@@ -128,6 +128,21 @@ import Testing
         #expect(error?.warnings == ["saw 0 labels"])
     }
 
+    @Test func aNamespacesOwnLabelsAreMatchedByTheNamespaceSelector() async throws {
+        let allowing = Self.dispatcher { _ in .success(["allowed": true]) }
+        var selective = Self.webhook("ns.example.com", resources: ["namespaces"])
+        selective.namespaceSelector = LabelSelector(matchLabels: ["team": "a"])
+        let labelled = Self.attributes(resource: Self.namespaces, namespace: "team-a", object: ["metadata": ["name": "team-a", "labels": ["team": "a"]]])
+        #expect(try await allowing.applies(selective, to: labelled))
+        let unlabelled = Self.attributes(resource: Self.namespaces, namespace: "team-b", object: ["metadata": ["name": "team-b"]])
+        #expect(try await !allowing.applies(selective, to: unlabelled))
+        // A namespaced object in a namespace that does not exist: upstream's NotFound.
+        var podHook = Self.webhook("pods.example.com", resources: ["pods"])
+        podHook.namespaceSelector = LabelSelector(matchLabels: ["team": "a"])
+        let missing = await #expect(throws: APIError.self) { try await allowing.applies(podHook, to: Self.attributes(resource: Self.pods, namespace: "nowhere")) }
+        #expect(missing?.code == 404 && missing?.message == "namespaces \"nowhere\" not found")
+    }
+
     @Test func everyValidatingWebhookIsCalledAndTheFirstDenialIsReportedWithEveryWarning() async throws {
         let denying = Self.dispatcher { _ in .success(["allowed": false, "status": ["message": "no"], "warnings": ["careful"]]) }
         let hooks = [Self.webhook("a.example.com"), Self.webhook("b.example.com")]

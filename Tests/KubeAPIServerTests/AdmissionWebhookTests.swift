@@ -110,8 +110,20 @@ import Testing
         result = try await server.kubectl(["label", "configmap", "allowed", "deny=true"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("admission webhook \"deny.example.com\" denied the request: objects labelled deny=true are refused"), "\(result.stderr)")
+        // A validating webhook sees the object as it is stored: with its generated name and uid.
+        let generated = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          generateName: made-
+        """
+        result = try await server.kubectl(["create", "-f", "-", "-o", "jsonpath={.metadata.name} {.metadata.uid}"], stdin: generated)
+        #expect(result.status == 0, "\(result.stderr)")
         let reviews = await webhook.reviews()
-        #expect(reviews.map { $0.review[path: ["request", "operation"]]?.stringValue ?? "" } == ["CREATE", "CREATE", "UPDATE"])
+        #expect(reviews.map { $0.review[path: ["request", "operation"]]?.stringValue ?? "" } == ["CREATE", "CREATE", "UPDATE", "CREATE"])
+        let last = reviews.last?.review ?? .null
+        let seen = "\(last[path: ["request", "name"]]?.stringValue ?? "") \(last[path: ["request", "object", "metadata", "uid"]]?.stringValue ?? "")"
+        #expect(result.stdout.hasPrefix("made-") && seen == result.stdout, "stored \(result.stdout), validated \(seen)")
     }
 
     @Test func aMutatingWebhookBehindAServicePatchesTheObjectAndSeesTheUserAndTheOldObject() async throws {
@@ -180,6 +192,19 @@ import Testing
         #expect(update[path: ["request", "oldObject", "data", "value"]] == "one")
         #expect(update[path: ["request", "oldObject", "metadata", "labels", "mutated"]] == "yes")
         #expect(update[path: ["request", "options", "kind"]] == "UpdateOptions")
+        // A service account's token: its name, groups and uid.
+        result = try await server.kubectl(["create", "token", "default"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        result = try await server.kubectl(["--token", token, "create", "configmap", "by-account"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await server.kubectl(["get", "serviceaccount", "default", "-o", "jsonpath={.metadata.uid}"])
+        let accountUID = result.stdout
+        let byAccount = await webhook.reviews().last?.review ?? .null
+        #expect(byAccount[path: ["request", "userInfo"]] == [
+            "username": "system:serviceaccount:default:default", "uid": .string(accountUID),
+            "groups": ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"],
+        ])
     }
 
     @Test func rulesOperationsAndSelectorsChooseTheWebhooks() async throws {
