@@ -13,7 +13,7 @@ import Testing
     /// JSON patch; `/allow` allows.
     static func respond(_ path: String, _ request: JSONValue) -> JSONObject {
         switch path {
-        case "/deny":
+        case "/deny", "/validate-platform-kratix-io-v1alpha1-promise":
             let warnings: JSONValue = ["first warning", "second warning"]
             if request["operation"] == "DELETE" {
                 return ["allowed": false, "status": ["message": "deleting is not allowed"], "warnings": warnings]
@@ -341,6 +341,117 @@ import Testing
         try #require(reviews.count == 1)
         #expect(reviews[0].review[path: ["request", "dryRun"]] == true)
         #expect(reviews[0].review[path: ["request", "options", "dryRun"]] == ["All"])
+    }
+
+    /// Kratix's own configurations (spec §4.1: a Service in kratix-platform-system, port 443 to
+    /// 9443 in a cluster) are accepted, and a Promise, a custom resource, is refused at apply.
+    @Test func kratixsConfigurationsAreAcceptedAndACustomResourceIsRefusedAtApply() async throws {
+        try await TestServer.with(tls: true) { server in
+            try await TestWebhookServer.with(serviceHosts: ["kratix-platform-webhook-service.kratix-platform-system.svc"], respond: Self.respond) { webhook in
+                try await Self.checkKratixConfigurations(server, webhook)
+            }
+        }
+    }
+
+    static func checkKratixConfigurations(_ server: TestServer, _ webhook: TestWebhookServer) async throws {
+        let crd = TestServer.repositoryRoot.appendingPathComponent("manifests/crds/platform.kratix.io_promises.yaml").path
+        var result = try await server.kubectl(["apply", "-f", crd])
+        #expect(result.status == 0, "\(result.stderr)")
+        let service = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: kratix-platform-system
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: kratix-platform-webhook-service
+          namespace: kratix-platform-system
+        spec:
+          ports:
+          - port: 443
+            protocol: TCP
+            targetPort: \(webhook.port)
+          selector:
+            control-plane: controller-manager
+        """
+        result = try await server.kubectl(["apply", "-f", "-"], stdin: service)
+        #expect(result.status == 0, "\(result.stderr)")
+        func entry(_ name: String, _ path: String, _ resource: String, _ operations: [String]) -> String {
+            """
+            - admissionReviewVersions:
+              - v1
+              clientConfig:
+                caBundle: \(webhook.caBundle)
+                service:
+                  name: kratix-platform-webhook-service
+                  namespace: kratix-platform-system
+                  path: \(path)
+              failurePolicy: Fail
+              name: \(name)
+              rules:
+              - apiGroups:
+                - platform.kratix.io
+                apiVersions:
+                - v1alpha1
+                operations:
+            \(operations.map { "    - \($0)" }.joined(separator: "\n"))
+                resources:
+                - \(resource)
+              sideEffects: None
+            """
+        }
+        let configurations = """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata:
+          annotations:
+            cert-manager.io/inject-ca-from: kratix-platform-system/kratix-platform-serving-cert
+          name: kratix-platform-mutating-webhook-configuration
+        webhooks:
+        \(entry("mdestination.kb.io", "/mutate-platform-kratix-io-v1alpha1-destination", "destinations", ["CREATE", "UPDATE"]))
+        \(entry("mpromise.kb.io", "/mutate-platform-kratix-io-v1alpha1-promise", "promises", ["CREATE", "UPDATE"]))
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingWebhookConfiguration
+        metadata:
+          annotations:
+            cert-manager.io/inject-ca-from: kratix-platform-system/kratix-platform-serving-cert
+          name: kratix-platform-validating-webhook-configuration
+        webhooks:
+        \(entry("vbucketstatestore-v1alpha1.kb.io", "/validate-platform-kratix-io-v1alpha1-bucketstatestore", "bucketstatestores", ["CREATE", "UPDATE"]))
+        \(entry("vdestination.kb.io", "/validate-platform-kratix-io-v1alpha1-destination", "destinations", ["CREATE", "UPDATE"]))
+        \(entry("vpromise.kb.io", "/validate-platform-kratix-io-v1alpha1-promise", "promises", ["CREATE", "UPDATE"]))
+        \(entry("vpromiserelease.kb.io", "/validate-platform-kratix-io-v1alpha1-promiserelease", "promisereleases", ["CREATE", "UPDATE"]))
+        \(entry("vpromiserevision-v1alpha1.kb.io", "/validate-platform-kratix-io-v1alpha1-promiserevision", "promiserevisions", ["CREATE", "UPDATE", "DELETE"]))
+        """
+        result = try await server.kubectl(["apply", "-f", "-"], stdin: configurations)
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await server.kubectl(["get", "mutatingwebhookconfigurations,validatingwebhookconfigurations", "-o",
+                                           "jsonpath={range .items[*]}{.metadata.name}={.webhooks[*].name} {end}"])
+        #expect(result.stdout == "kratix-platform-mutating-webhook-configuration=mdestination.kb.io mpromise.kb.io "
+                + "kratix-platform-validating-webhook-configuration=vbucketstatestore-v1alpha1.kb.io vdestination.kb.io vpromise.kb.io vpromiserelease.kb.io vpromiserevision-v1alpha1.kb.io ",
+                "\(result.stderr)")
+        let promise = """
+        apiVersion: platform.kratix.io/v1alpha1
+        kind: Promise
+        metadata:
+          name: refused
+          labels:
+            deny: "true"
+        spec: {}
+        """
+        result = try await server.kubectl(["apply", "-f", "-"], stdin: promise)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(
+            "Error from server (Forbidden): error when creating \"STDIN\": admission webhook \"vpromise.kb.io\" denied the request: objects labelled deny=true are refused"),
+            "\(result.stderr)")
+        let paths = await webhook.reviews().map(\.path)
+        #expect(paths == ["/mutate-platform-kratix-io-v1alpha1-promise", "/validate-platform-kratix-io-v1alpha1-promise"])
+        let validated = await webhook.reviews().last?.review ?? .null
+        #expect(validated[path: ["request", "kind"]] == ["group": "platform.kratix.io", "version": "v1alpha1", "kind": "Promise"])
+        #expect(validated[path: ["request", "namespace"]] == nil, "a Promise is cluster-scoped")
     }
 
     @Test func webhookConfigurationsAreServedDefaultedAndValidated() async throws {

@@ -19,9 +19,10 @@ struct TestWebhookServer: Sendable {
     func reviews() async -> [(path: String, review: JSONValue)] { await log.all }
 
     /// Serves until `body` returns; the server is stopped then.
-    static func with<T>(respond: @escaping @Sendable (_ path: String, _ request: JSONValue) -> JSONObject,
+    /// - Parameter serviceHosts: more DNS names the certificate is valid for (`svc.namespace.svc`).
+    static func with<T>(serviceHosts: [String] = [], respond: @escaping @Sendable (_ path: String, _ request: JSONValue) -> JSONObject,
                         _ body: (TestWebhookServer) async throws -> T) async throws -> T {
-        let credentials = try ServerCredentials.generate(hosts: ["127.0.0.1", "localhost", "webhook.default.svc"])
+        let credentials = try ServerCredentials.generate(hosts: ["127.0.0.1", "localhost", "webhook.default.svc"] + serviceHosts)
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8)).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem)))
