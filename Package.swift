@@ -85,6 +85,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Calls admission webhooks over HTTPS as kube-apiserver does.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
@@ -244,7 +246,14 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeAPIServerTests",
-            dependencies: ["ChildProcesses", "KratixTestSupport", "KubeAPIServer", "KubeModel", "KratixAPI"],
+            dependencies: [
+                "ChildProcesses", "KratixTestSupport", "KubeAPIServer", "KubeModel", "KratixAPI",
+                // The admission webhook tests serve a webhook over HTTPS.
+                "HTTPServing",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,6 +7,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var reason: String
     public var message: String
     public var details: JSONObject?
+    /// `Warning` headers sent with the error (an admission webhook's, given with its denial).
+    public var warnings: [String] = []
 
     public init(code: Int, reason: String, message: String, details: JSONObject? = nil) {
         self.code = code
@@ -70,10 +72,20 @@ public struct APIError: Error, Sendable, Equatable {
     public var status: JSONValue {
         var o: JSONObject = [
             "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
-            "message": .string(message), "reason": .string(reason),
+            "message": .string(message),
         ]
+        // An admission webhook's denial may carry no reason; the real server omits it then.
+        if !reason.isEmpty { o["reason"] = .string(reason) }
         if let details { o["details"] = .object(details) }
         o["code"] = .int(Int64(code))
         return .object(o)
+    }
+}
+
+extension APIError {
+    /// 500 `InternalError`, worded as the API server's `NewInternalError`.
+    static func internalError(_ message: String) -> APIError {
+        APIError(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)",
+                 details: ["causes": [["message": .string(message)]]])
     }
 }

@@ -7,6 +7,8 @@ public struct APIHandler: Sendable {
     public let store: ObjectStore
     /// What `/version` reports; kubectl's dispatcher picks its client version from it.
     public var serverVersion = (major: "1", minor: "31", gitVersion: "v1.31.0")
+    /// How admission webhooks are called (HTTPS; tests may put another in).
+    var webhookTransport: any AdmissionWebhookTransport = HTTPSWebhookTransport()
 
     public init(store: ObjectStore) {
         self.store = store
@@ -219,15 +221,15 @@ public struct APIHandler: Sendable {
             let sent = try body(request)
             let warnings = try checkFieldValidation(request, resource, sent)
             try await preventEscalation(request, resource, namespace: namespace, object: sent)
-            let object = try await store.create(resource, namespace: namespace, object: sent, dryRun: dryRun, manager: fieldManager(request))
-            return .json(.object(object), status: 201).warning(warnings)
+            let (object, admission) = try await admittedCreate(request, resource, namespace: namespace, object: sent, dryRun: dryRun, manager: fieldManager(request))
+            return .json(.object(object), status: 201).warning(warnings + admission)
         case ("PUT", let name?):
             let sent = try body(request)
             let warnings = try checkFieldValidation(request, resource, sent)
             try await preventEscalation(request, resource, namespace: namespace, object: sent)
-            let object = try await store.update(resource, namespace: namespace, name: name, object: sent, subresource: target.subresource, dryRun: dryRun,
-                                                manager: fieldManager(request))
-            return .json(.object(object)).warning(warnings)
+            let (object, admission) = try await admittedUpdate(request, resource, namespace: namespace, name: name, object: sent, subresource: target.subresource,
+                                                               dryRun: dryRun, manager: fieldManager(request))
+            return .json(.object(object)).warning(warnings + admission)
         case ("PATCH", let name?) where (request.header("Content-Type") ?? "").hasPrefix("application/apply-patch"):
             return try await serverSideApply(request, resource, namespace: namespace, name: name, subresource: target.subresource, dryRun: dryRun)
         case ("PATCH", let name?):
@@ -243,9 +245,9 @@ public struct APIHandler: Sendable {
             }
             let warnings = try checkFieldValidation(request, resource, object)
             try await preventEscalation(request, resource, namespace: namespace, object: object)
-            let updated = try await store.update(resource, namespace: namespace, name: name, object: object, subresource: target.subresource, dryRun: dryRun,
-                                                 manager: fieldManager(request))
-            return .json(.object(updated)).warning(warnings)
+            let (updated, admission) = try await admittedUpdate(request, resource, namespace: namespace, name: name, object: object, subresource: target.subresource,
+                                                                dryRun: dryRun, manager: fieldManager(request), current: current)
+            return .json(.object(updated)).warning(warnings + admission)
         case ("DELETE", let name?):
             let options = (try? JSONParser.parse(request.body)) ?? .null
             let dryRunBody = options["dryRun"]?.arrayValue?.contains("All") ?? false
@@ -262,18 +264,23 @@ public struct APIHandler: Sendable {
                 let current = try await store.get(resource, namespace: namespace, name: name)
                 if current["metadata"]?["uid"]?.stringValue != precondition { throw APIError.conflict(resource.groupResource, name) }
             }
+            let admission = try await admitDelete(request, resource, namespace: namespace, name: name, options: options, dryRun: dryRun || dryRunBody)
             return .json(.object(try await store.delete(resource, namespace: namespace, name: name, propagation: policy, dryRun: dryRun || dryRunBody)))
+                .warning(admission)
         case ("DELETE", nil):
             // deletecollection: every object the selectors match.
             let listed = await store.list(resource, filter: try filter(request, target, resource))
             var deleted: [JSONValue] = []
+            var admission: [String] = []
             for item in listed.items {
                 let object = KubeObject(item)
+                admission += try await admitDelete(request, resource, namespace: object.namespace, name: object.name ?? "", options: .null, dryRun: dryRun)
                 if let removed = try? await store.delete(resource, namespace: object.namespace, name: object.name ?? "", dryRun: dryRun) {
                     deleted.append(.object(removed))
                 }
             }
             return .json(["apiVersion": .string(resource.apiVersion), "kind": .string(resource.kind + "List"), "metadata": [:], "items": .array(deleted)])
+                .warning(admission)
         default:
             throw APIError.methodNotAllowed(request.method)
         }
@@ -449,20 +456,27 @@ public struct APIHandler: Sendable {
         let warnings = try checkFieldValidation(request, resource, applied)
         let force = request.flag("force")
         let now = Timestamp.format(Date())
+        let existing: JSONObject?
         do {
-            let current = try await store.get(resource, namespace: namespace, name: name)
+            existing = try await store.get(resource, namespace: namespace, name: name)
+        } catch {
+            // Only a missing object is created; an admission webhook's 404 is the answer.
+            guard error.code == 404 else { throw error }
+            existing = nil
+        }
+        if let current = existing {
             var merged = try ServerSideApply.apply(applied, to: current, manager: manager, force: force, resource: resource, now: now)
             merged["metadata"]?["resourceVersion"] = applied["metadata"]?["resourceVersion"] ?? current["metadata"]?["resourceVersion"] ?? nil
             try await preventEscalation(request, resource, namespace: namespace, object: merged)
-            let updated = try await store.update(resource, namespace: namespace, name: name, object: merged, subresource: subresource, dryRun: dryRun)
-            return .json(.object(updated)).warning(warnings)
-        } catch let error where error.code == 404 {
-            var created = try ServerSideApply.apply(applied, to: nil, manager: manager, force: force, resource: resource, now: now)
-            created["metadata"]?["name"] = .string(name)
-            try await preventEscalation(request, resource, namespace: namespace, object: created)
-            let object = try await store.create(resource, namespace: namespace, object: created, dryRun: dryRun)
-            return .json(.object(object), status: 201).warning(warnings)
+            let (updated, admission) = try await admittedUpdate(request, resource, namespace: namespace, name: name, object: merged, subresource: subresource,
+                                                                dryRun: dryRun, manager: nil, current: current)
+            return .json(.object(updated)).warning(warnings + admission)
         }
+        var created = try ServerSideApply.apply(applied, to: nil, manager: manager, force: force, resource: resource, now: now)
+        created["metadata"]?["name"] = .string(name)
+        try await preventEscalation(request, resource, namespace: namespace, object: created)
+        let (object, admission) = try await admittedCreate(request, resource, namespace: namespace, object: created, dryRun: dryRun, manager: nil)
+        return .json(.object(object), status: 201).warning(warnings + admission)
     }
 
     func applyPatch(_ request: APIRequest, to current: JSONObject, resource: APIResource) throws(APIError) -> JSONObject {

@@ -45,7 +45,7 @@ public struct APIResponse: Sendable {
     }
 
     public static func error(_ error: APIError) -> APIResponse {
-        .json(error.status, status: error.code)
+        .json(error.status, status: error.code).warning(error.warnings)
     }
 
     public static func text(_ text: String, status: Int = 200) -> APIResponse {

@@ -16,6 +16,10 @@ enum BuiltinWriteRules {
         case ("", "services"): try service(&object, name: name)
         case ("batch", "jobs"): try job(&object, name: name)
         case ("apps", "deployments"): try deployment(&object, name: name)
+        case ("admissionregistration.k8s.io", "validatingwebhookconfigurations"):
+            try webhookConfiguration(&object, kind: resource.kind, mutating: false, name: name)
+        case ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"):
+            try webhookConfiguration(&object, kind: resource.kind, mutating: true, name: name)
         default: break
         }
     }

@@ -53,6 +53,12 @@ extension ObjectStore {
     /// The user a valid token issued here identifies (`system:serviceaccount:<ns>:<name>`); nil once
     /// it has expired or the objects it is bound to are gone.
     public func issuedTokenSubject(_ token: String) -> String? {
+        issuedTokenIdentity(token)?.subject
+    }
+
+    /// The user name a live token authenticates as, with its ServiceAccount's uid (the
+    /// `userInfo.uid` admission webhooks receive).
+    func issuedTokenIdentity(_ token: String) -> (subject: String, uid: String)? {
         guard let record = issuedTokens[token] else { return nil }
         let accountAlive = objects["serviceaccounts"]?[record.serviceAccount.key]?["metadata"]?["uid"]?.stringValue == record.serviceAccount.uid
         let podAlive = record.pod.map { objects["pods"]?[$0.key]?["metadata"]?["uid"]?.stringValue == $0.uid } ?? true
@@ -60,6 +66,6 @@ extension ObjectStore {
             issuedTokens[token] = nil
             return nil
         }
-        return record.subject
+        return (record.subject, record.serviceAccount.uid)
     }
 }

@@ -88,6 +88,22 @@ extension ObjectStore {
         if resource.group.isEmpty, resource.plural == "pods", let namespace { try admitPod(&object, namespace: namespace, name: name) }
         if resource.group.isEmpty, resource.plural == "services" { try allocateClusterIP(for: &object, name: name) }
         if dryRun { return object }
+        return try finishCreate(resource, namespace: namespace, name: name, object: object)
+    }
+
+    /// Stores an object ``applyCreate`` prepared, and what follows from it (a namespace's defaults,
+    /// a Deployment's ReplicaSet, a CRD's resource). The checks that can change while admission
+    /// webhooks are called are made again.
+    func finishCreate(_ resource: APIResource, namespace: String?, name: String, object: JSONObject) throws(APIError) -> JSONObject {
+        if resource.namespaced, let namespace {
+            guard let ns = objects["namespaces"]?[key(nil, namespace)] else { throw APIError.notFound("namespaces", namespace) }
+            if ns["metadata"]?["deletionTimestamp"] != nil {
+                throw APIError(code: 403, reason: "Forbidden", message: "\(resource.plural) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated")
+            }
+        }
+        if objects[resource.groupResource]?[key(resource.namespaced ? namespace : nil, name)] != nil {
+            throw APIError.alreadyExists(resource.groupResource, name)
+        }
         let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
         if resource.isCoreNamespace { try ensureNamespaceDefaults(name) }
         try recordWorkloadEvents(resource, old: nil, new: stored)
@@ -104,6 +120,20 @@ extension ObjectStore {
 
     func applyUpdate(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?, dryRun: Bool,
                      manager: String? = nil) throws(APIError) -> JSONObject {
+        let (existing, object) = try prepareUpdate(resource, namespace: namespace, name: name, object: input, subresource: subresource, manager: manager)
+        var comparable = object
+        comparable["metadata"]?["resourceVersion"] = existing["metadata"]?["resourceVersion"]
+        if JSONValue.object(comparable) == JSONValue.object(existing) {
+            return existing  // nothing changed: no new resourceVersion, as the real server does
+        }
+        if dryRun { return object }
+        return try finishUpdate(resource, namespace: namespace, name: name, existing: existing, object: object, subresource: subresource)
+    }
+
+    /// The stored object an update replaces and the object it would store: the update's rules,
+    /// with nothing stored.
+    func prepareUpdate(_ resource: APIResource, namespace: String?, name: String, object input: JSONObject, subresource: String?,
+                       manager: String? = nil) throws(APIError) -> (existing: JSONObject, object: JSONObject) {
         let storageKey = key(resource.namespaced ? namespace : nil, name)
         guard let existing = objects[resource.groupResource]?[storageKey] else {
             throw APIError.notFound(resource.groupResource, name)
@@ -157,12 +187,12 @@ extension ObjectStore {
         }
         object = try applySchema(resource, object, name: name)
         if let manager { recordManagedFields(&object, over: existing, by: manager, of: resource, subresource: subresource) }
-        var comparable = object
-        comparable["metadata"]?["resourceVersion"] = existing["metadata"]?["resourceVersion"]
-        if JSONValue.object(comparable) == JSONValue.object(existing) {
-            return existing  // nothing changed: no new resourceVersion, as the real server does
-        }
-        if dryRun { return object }
+        return (existing, object)
+    }
+
+    /// Stores an object ``prepareUpdate`` made over `existing`, and what follows from it.
+    func finishUpdate(_ resource: APIResource, namespace: String?, name: String, existing: JSONObject, object: JSONObject, subresource: String?) throws(APIError) -> JSONObject {
+        let storageKey = key(resource.namespaced ? namespace : nil, name)
         let meta = object["metadata"]?.objectValue ?? [:]
         // An object whose deletion waited for finalizers goes once the last one is removed.
         if meta["deletionTimestamp"] != nil, (meta["finalizers"]?.arrayValue ?? []).isEmpty {

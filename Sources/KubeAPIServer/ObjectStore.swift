@@ -40,6 +40,9 @@ public actor ObjectStore {
     var rootCAPEM = ""
     /// Shared managedFields entries and field trees, by their serialized form (bounded).
     var internedManagedFields: [String: JSONValue] = [:]
+    /// The admission webhooks of the stored configurations, read by writes without waiting for
+    /// the store (``AdmissionWebhookRegistry``).
+    nonisolated let admissionWebhooks = AdmissionWebhookRegistry()
 
     struct StoredEvent {
         var revision: Int64
@@ -106,6 +109,7 @@ public actor ObjectStore {
             self.revision = storedRevision
             self.compactedRevision = storedRevision
             self.deliveredRevision = storedRevision
+            admissionWebhooks.replace(with: AdmissionWebhookSet(objects: stored))
         } else {
             self.resources = resources
             var objects: [String: [String: JSONObject]] = ["namespaces": namespaces]
@@ -187,6 +191,7 @@ public actor ObjectStore {
             finishLogFollowers(podKey: key, pod: object == nil ? nil : stored)
         }
         undelivered.append(event)
+        refreshAdmissionWebhooks(after: groupResource)
         if journal == nil { deliver(upTo: rv) }
         return stored
     }

@@ -24,9 +24,10 @@ struct RequestAuthenticator: Sendable {
             let presented = String(header.dropFirst(7))
             if Self.constantTimeEqual(Array(presented.utf8), Array(adminToken.utf8)) {
                 user = .admin
-            } else if let subject = await handler.store.issuedTokenSubject(presented) {
+            } else if let (subject, uid) = await handler.store.issuedTokenIdentity(presented) {
                 if let account = UserInfo.parseServiceAccount(subject) {
                     user = .serviceAccount(namespace: account.namespace, name: account.name)
+                    user.uid = uid
                 } else {
                     user = UserInfo(name: subject, groups: [UserInfo.authenticatedGroup])
                 }
@@ -78,7 +79,7 @@ struct RequestAuthenticator: Sendable {
         } else if !impersonatedGroups.contains(UserInfo.authenticatedGroup) {
             impersonatedGroups.append(UserInfo.authenticatedGroup)
         }
-        return UserInfo(name: name, groups: impersonatedGroups)
+        return UserInfo(name: name, groups: impersonatedGroups, uid: uid)
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

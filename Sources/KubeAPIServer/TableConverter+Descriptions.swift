@@ -4,6 +4,8 @@
 extension TableConverter {
     enum Descriptions {
         static let name = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
+        // The webhook configurations' column (the printer's description in upstream's printers.go).
+        static let webhooks = "Webhooks indicates the number of webhooks registered in this configuration."
         static let podReady = "The aggregate readiness state of this pod for accepting traffic."
         static let podStatus = "The aggregate status of the containers in this pod."
         static let podRestarts = "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."

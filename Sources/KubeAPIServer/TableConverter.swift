@@ -179,6 +179,8 @@ enum TableConverter {
             ]
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             return [name, createdAt]
+        case ("admissionregistration.k8s.io", "validatingwebhookconfigurations"), ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"):
+            return [name, Column(name: "Webhooks", type: "integer", description: D.webhooks, cell: count("webhooks")), age]
         case ("coordination.k8s.io", "leases"):
             return [name, Column(name: "Holder", type: "string", description: D.leaseHolder, cell: path("spec", "holderIdentity")), age]
         case ("", "events"):

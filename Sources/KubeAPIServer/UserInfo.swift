@@ -3,10 +3,14 @@
 public struct UserInfo: Sendable, Equatable {
     public var name: String
     public var groups: [String]
+    /// The user's uid, when the authenticator knows one (a service account's); admission
+    /// webhooks receive it in `userInfo.uid`.
+    public var uid: String?
 
-    public init(name: String, groups: [String]) {
+    public init(name: String, groups: [String], uid: String? = nil) {
         self.name = name
         self.groups = groups
+        self.uid = uid
     }
 
     /// Members of this group are allowed everything without consulting RBAC, as upstream's

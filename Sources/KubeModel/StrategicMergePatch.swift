@@ -15,6 +15,8 @@ public enum StrategicMergePatch {
         "topologySpreadConstraints": "topologyKey", "resourceClaims": "name", "readinessGates": "conditionType",
         "secrets": "name", "ephemeralContainerStatuses": "name", "containerStatuses": "name",
         "initContainerStatuses": "name", "subsets": "", "allocatedResourceStatuses": "name",
+        // Validating and mutating webhook configurations' webhooks.
+        "webhooks": "name",
     ]
 
     /// Lists of scalars that merge as sets instead of being replaced.
