@@ -192,6 +192,13 @@ import Testing
         #expect(update[path: ["request", "oldObject", "data", "value"]] == "one")
         #expect(update[path: ["request", "oldObject", "metadata", "labels", "mutated"]] == "yes")
         #expect(update[path: ["request", "options", "kind"]] == "UpdateOptions")
+        // kubectl 1.33 sends `create configmap` as protobuf: the webhook gets it as JSON, and its
+        // patch applies to it.
+        let protobufKubectl = try #require(ProtobufBodyTests.versions.first { $0.hasSuffix("kubectl.1.33") }, "kubectl 1.33 is needed")
+        result = try await server.kubectl(["create", "configmap", "from-protobuf", "--from-literal=a=b"], executable: protobufKubectl)
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await server.kubectl(["get", "configmap", "from-protobuf", "-o", "jsonpath={.metadata.labels.mutated} {.data.a}"])
+        #expect(result.stdout == "yes b", "\(result.stderr)")
         // A service account's token: its name, groups and uid.
         result = try await server.kubectl(["create", "token", "default"])
         #expect(result.status == 0, "\(result.stderr)")
