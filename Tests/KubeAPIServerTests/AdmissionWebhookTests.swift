@@ -519,6 +519,8 @@ import Testing
           - {apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"]}
           sideEffects: Some
           timeoutSeconds: 31
+          objectSelector:
+            matchExpressions: [{key: a, operator: Equals, values: [b]}, {key: c, operator: In}]
         """
         result = try await server.kubectl(["apply", "-f", "-"], stdin: invalid)
         #expect(result.status != 0)
@@ -529,6 +531,8 @@ import Testing
             "webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds",
             "webhooks[0].clientConfig.url: Invalid value: \"http://127.0.0.1/x\": 'https' is the only allowed URL scheme",
             "webhooks[0].admissionReviewVersions: Required value: must specify one of v1, v1beta1",
+            "webhooks[0].objectSelector.matchExpressions[0].operator: Invalid value: \"Equals\": not a valid selector operator",
+            "webhooks[0].objectSelector.matchExpressions[1].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
         ] {
             #expect(result.stderr.contains(cause), "\(cause) in \(result.stderr)")
         }
