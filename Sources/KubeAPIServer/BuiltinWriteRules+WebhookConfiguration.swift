@@ -100,6 +100,9 @@ extension BuiltinWriteRules {
             causes.append(("\(path).timeoutSeconds", "Invalid value: \(timeout): the timeout value must be between 1 and 30 seconds"))
         }
         if mutating { supported("reinvocationPolicy", webhook["reinvocationPolicy"], ["IfNeeded", "Never"]) }
+        for selector in ["namespaceSelector", "objectSelector"] {
+            causes += selectorProblems(webhook[selector], path: "\(path).\(selector)")
+        }
         let clientConfig = webhook["clientConfig"]?.objectValue ?? [:]
         let url = clientConfig["url"]?.stringValue
         let service = clientConfig["service"]?.objectValue
@@ -126,6 +129,25 @@ extension BuiltinWriteRules {
             causes.append(("\(path).admissionReviewVersions", "Required value: must specify one of v1, v1beta1"))
         } else if !versions.contains("v1") && !versions.contains("v1beta1") {
             causes.append(("\(path).admissionReviewVersions", "Invalid value: []string{\(versions.map { "\"\($0)\"" }.joined(separator: ", "))}: must include at least one of v1, v1beta1"))
+        }
+        return causes
+    }
+
+    /// Upstream's `ValidateLabelSelector` for the operators and values of `matchExpressions`.
+    static func selectorProblems(_ selector: JSONValue?, path: String) -> [(field: String, message: String)] {
+        var causes: [(field: String, message: String)] = []
+        for (index, expression) in (selector?["matchExpressions"]?.arrayValue ?? []).enumerated() {
+            let expressionPath = "\(path).matchExpressions[\(index)]"
+            let op = expression["operator"]?.stringValue ?? ""
+            let values = expression["values"]?.arrayValue ?? []
+            switch op {
+            case "In", "NotIn":
+                if values.isEmpty { causes.append(("\(expressionPath).values", "Required value: must be specified when `operator` is 'In' or 'NotIn'")) }
+            case "Exists", "DoesNotExist":
+                if !values.isEmpty { causes.append(("\(expressionPath).values", "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")) }
+            default:
+                causes.append(("\(expressionPath).operator", "Invalid value: \"\(op)\": not a valid selector operator"))
+            }
         }
         return causes
     }

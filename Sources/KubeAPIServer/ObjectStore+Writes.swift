@@ -88,20 +88,20 @@ extension ObjectStore {
         if resource.group.isEmpty, resource.plural == "pods", let namespace { try admitPod(&object, namespace: namespace, name: name) }
         if resource.group.isEmpty, resource.plural == "services" { try allocateClusterIP(for: &object, name: name) }
         if dryRun { return object }
-        return try finishCreate(resource, namespace: namespace, name: name, object: object)
+        return try finishCreate(resource, namespace: namespace, name: name, object: object, recheck: false)
     }
 
     /// Stores an object ``applyCreate`` prepared, and what follows from it (a namespace's defaults,
-    /// a Deployment's ReplicaSet, a CRD's resource). The checks that can change while admission
-    /// webhooks are called are made again.
-    func finishCreate(_ resource: APIResource, namespace: String?, name: String, object: JSONObject) throws(APIError) -> JSONObject {
-        if resource.namespaced, let namespace {
+    /// a Deployment's ReplicaSet, a CRD's resource). With `recheck`, what can have changed while
+    /// admission webhooks were called (the namespace, the name taken) is checked again.
+    func finishCreate(_ resource: APIResource, namespace: String?, name: String, object: JSONObject, recheck: Bool = true) throws(APIError) -> JSONObject {
+        if recheck, resource.namespaced, let namespace {
             guard let ns = objects["namespaces"]?[key(nil, namespace)] else { throw APIError.notFound("namespaces", namespace) }
             if ns["metadata"]?["deletionTimestamp"] != nil {
                 throw APIError(code: 403, reason: "Forbidden", message: "\(resource.plural) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated")
             }
         }
-        if objects[resource.groupResource]?[key(resource.namespaced ? namespace : nil, name)] != nil {
+        if recheck, objects[resource.groupResource]?[key(resource.namespaced ? namespace : nil, name)] != nil {
             throw APIError.alreadyExists(resource.groupResource, name)
         }
         let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)

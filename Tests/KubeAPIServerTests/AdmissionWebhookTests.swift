@@ -192,6 +192,13 @@ import Testing
         #expect(update[path: ["request", "oldObject", "data", "value"]] == "one")
         #expect(update[path: ["request", "oldObject", "metadata", "labels", "mutated"]] == "yes")
         #expect(update[path: ["request", "options", "kind"]] == "UpdateOptions")
+        // kubectl 1.33 sends `create configmap` as protobuf: the webhook gets it as JSON, and its
+        // patch applies to it.
+        let protobufKubectl = try #require(ProtobufBodyTests.versions.first { $0.hasSuffix("kubectl.1.33") }, "kubectl 1.33 is needed")
+        result = try await server.kubectl(["create", "configmap", "from-protobuf", "--from-literal=a=b"], executable: protobufKubectl)
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await server.kubectl(["get", "configmap", "from-protobuf", "-o", "jsonpath={.metadata.labels.mutated} {.data.a}"])
+        #expect(result.stdout == "yes b", "\(result.stderr)")
         // A service account's token: its name, groups and uid.
         result = try await server.kubectl(["create", "token", "default"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -512,6 +519,8 @@ import Testing
           - {apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"]}
           sideEffects: Some
           timeoutSeconds: 31
+          objectSelector:
+            matchExpressions: [{key: a, operator: Equals, values: [b]}, {key: c, operator: In}]
         """
         result = try await server.kubectl(["apply", "-f", "-"], stdin: invalid)
         #expect(result.status != 0)
@@ -522,6 +531,8 @@ import Testing
             "webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds",
             "webhooks[0].clientConfig.url: Invalid value: \"http://127.0.0.1/x\": 'https' is the only allowed URL scheme",
             "webhooks[0].admissionReviewVersions: Required value: must specify one of v1, v1beta1",
+            "webhooks[0].objectSelector.matchExpressions[0].operator: Invalid value: \"Equals\": not a valid selector operator",
+            "webhooks[0].objectSelector.matchExpressions[1].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
         ] {
             #expect(result.stderr.contains(cause), "\(cause) in \(result.stderr)")
         }
