@@ -17,8 +17,9 @@ struct ManagerCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-bind-address"), help: "Address for /metrics; 0 disables.") var metricsBindAddress = ":8080"
     @Option(name: .customLong("health-probe-bind-address"), help: "Address for /healthz and /readyz.") var healthProbeBindAddress = ":8081"
     @Flag(name: .customLong("leader-elect"), help: "Use leader election so only one manager is active.") var leaderElect = false
-    @Option(name: .customLong("kube-api-qps"), help: "Client-side request rate limit.") var kubeAPIQPS: Double = 5
-    @Option(name: .customLong("kube-api-burst"), help: "Client-side request burst.") var kubeAPIBurst: Int = 10
+    @Option(name: .customLong("kube-api-qps"), help: "Client-side request rate limit; 0 means 20, controller-runtime's default, as upstream.")
+    var kubeAPIQPS: Double = 0
+    @Option(name: .customLong("kube-api-burst"), help: "Client-side request burst; 0 means 30.") var kubeAPIBurst: Int = 0
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "json"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
     @Option(name: .customLong("workers"), help: "Reconciles at once per controller.") var workers = KratixPlatform.Tuning.defaultWorkers
@@ -28,7 +29,12 @@ struct ManagerCommand: AsyncParsableCommand {
         "Serve the webhooks with tls.crt/tls.key from this directory (cert-manager's mounted Secret, upstream's way) instead of a certificate the manager makes, keeps in Secret webhook-server-cert and writes the CA of into its webhook configurations."))
     var webhookCertDir: String?
 
+    /// What `0` (the default) means for `--kube-api-qps` and `--kube-api-burst` (revisions spec §3).
+    static let defaultQPS: Double = 20
+    static let defaultBurst = 30
+
     func validate() throws {
+        guard kubeAPIQPS >= 0, kubeAPIBurst >= 0 else { throw ValidationError("--kube-api-qps and --kube-api-burst cannot be negative") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be json or text") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be trace, debug, info, warning or error") }
         guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
@@ -40,8 +46,8 @@ struct ManagerCommand: AsyncParsableCommand {
         let metrics = MetricsRegistry()
         MetricsSystem.bootstrap(metrics.factory)
         var clientConfiguration = try ClientConfiguration.load(kubeconfig: kubeconfig, context: context)
-        clientConfiguration.qps = kubeAPIQPS
-        clientConfiguration.burst = kubeAPIBurst
+        clientConfiguration.qps = kubeAPIQPS > 0 ? kubeAPIQPS : Self.defaultQPS
+        clientConfiguration.burst = kubeAPIBurst > 0 ? kubeAPIBurst : Self.defaultBurst
         clientConfiguration.userAgent = "kratix-manager/\(KratixVersion.current)"
         clientConfiguration.dropsManagedFields = true
         let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)

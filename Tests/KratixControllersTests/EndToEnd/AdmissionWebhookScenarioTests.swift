@@ -17,40 +17,11 @@ import Testing
     }
 
     static func promise(_ name: String, scope: String = "Namespaced", kind: String = "Thing", extra: String = "", metadata: String = "") -> String {
-        """
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata:
-          name: \(name)
-        \(metadata)
-        spec:
-          api:
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata: {name: \(kind.lowercased())s.test.kratix.io}
-            spec:
-              group: test.kratix.io
-              names: {kind: \(kind), plural: \(kind.lowercased())s, singular: \(kind.lowercased())}
-              scope: \(scope)
-              versions:
-                - name: v1alpha1
-                  served: true
-                  storage: true
-                  schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-        \(extra)
-        """
+        TestPromises.promise(name, kind: kind, scope: scope, extra: extra, metadata: metadata)
     }
 
     static func pipelines(_ names: [String], restartPolicy: String? = nil) -> String {
-        "  workflows:\n    resource:\n      configure:\n" + names.map { name in
-            """
-                    - apiVersion: platform.kratix.io/v1alpha1
-                      kind: Pipeline
-                      metadata: {name: \(name)}
-                      spec: {\(restartPolicy.map { "restartPolicy: \($0), " } ?? "")containers: [{name: c, image: busybox}]}
-
-            """
-        }.joined()
+        TestPromises.resourcePipelines(names, restartPolicy: restartPolicy)
     }
 
     @Test func badObjectsAreRefusedAtApply() async throws {

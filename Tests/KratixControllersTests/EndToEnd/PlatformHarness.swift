@@ -167,6 +167,19 @@ final class PlatformHarness: Sendable {
         })
     }
 
+    /// Writes the `kratix` ConfigMap's `config` (read when the manager starts), given as YAML lines.
+    func kratixConfig(_ lines: String) async throws {
+        let indented = lines.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+        try await kubectl(["apply", "-f", "-"], stdin: """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: kratix, namespace: \(KratixGroup.systemNamespace)}
+            data:
+              config: |
+            \(indented)
+            """)
+    }
+
     /// Stops the manager as a crash would: its task is cancelled, nothing is released or flushed.
     func stopManager() async {
         await manager.stop()

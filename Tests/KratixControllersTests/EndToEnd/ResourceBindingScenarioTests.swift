@@ -340,14 +340,7 @@ import Testing
     /// latest when it is made. (A Promise without workflows: its requests are reconciled at once.)
     @Test func pinnedStrategyPinsNewBindings() async throws {
         try await PlatformHarness.with { platform in
-            try await platform.kubectl(["apply", "-f", "-"], stdin: """
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: kratix, namespace: kratix-platform-system}
-                data:
-                  config: |
-                    resourceBindingVersionStrategy: pinned
-                """)
+            try await platform.kratixConfig("resourceBindingVersionStrategy: pinned")
             try await platform.startManager()
             try await platform.kubectl(["apply", "-f", "-"], stdin: """
                 apiVersion: platform.kratix.io/v1alpha1

@@ -11,15 +11,7 @@ import Testing
 @Suite(.serialized) struct WorkflowJobPodCleanupTests {
     @Test func podsOfFinishedJobsGoAfterTheTTLAndTheJobStays() async throws {
         try await PlatformHarness.with { platform in
-            try await platform.kubectl(["apply", "-f", "-"], stdin: """
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: kratix, namespace: kratix-platform-system}
-                data:
-                  config: |
-                    workflows:
-                      jobOptions: {podTTLSecondsAfterFinished: 2}
-                """)
+            try await platform.kratixConfig("workflows:\n  jobOptions: {podTTLSecondsAfterFinished: 2}")
             try await platform.startManager()
             try await platform.kubectl(["apply", "-f", "-"], stdin: """
                 apiVersion: platform.kratix.io/v1alpha1
