@@ -30,7 +30,8 @@ extension BucketStateStore {
             ("insecure", .boolean("Use plain HTTP instead of HTTPS.")),
             ("path", KratixCRDs.stateStorePath),
             ("secretRef", .secretReference("The Secret with accessKeyID and secretAccessKey (authMethod accessKey).")),
-            ("useDualStack", .boolean("Use the dual-stack endpoint (Amazon endpoints only).")),
+            // Upstream's field has no `omitempty`, so every write stores `false`: a default does the same.
+            ("useDualStack", .boolean("Use the dual-stack endpoint (Amazon endpoints only).", default: false)),
         ])
         var b = KratixCRDs.builder(
             BucketStateStore.self, properties: [("spec", spec), ("status", KratixCRDs.stateStoreStatus)],

@@ -93,6 +93,11 @@ import Testing
         // 9.
         result = try await apply("apiVersion: platform.kratix.io/v1alpha1\nkind: BucketStateStore\nmetadata: {name: b}\nspec: {bucketName: x, endpoint: e, authMethod: accessKey}\n", platform)
         #expect(result.output.contains(denied("vbucketstatestore-v1alpha1.kb.io", "spec.secretRef must be set when using authentication method accessKey")), "\(result.output)")
+        // §3 scenario 4: a valid store without useDualStack reads back with it false.
+        result = try await apply("apiVersion: platform.kratix.io/v1alpha1\nkind: BucketStateStore\nmetadata: {name: b}\nspec: {bucketName: x, endpoint: e, secretRef: {name: s, namespace: default}}\n", platform)
+        #expect(result.status == 0, "\(result.output)")
+        let bucket = await platform.get(BucketStateStore.groupVersionResource, "b")
+        #expect(bucket?[at: ["spec", "useDualStack"]] == false)
         // 10.
         result = try await apply("apiVersion: platform.kratix.io/v1alpha1\nkind: PromiseRelease\nmetadata: {name: r}\nspec: {version: v1, sourceRef: {type: http, url: \"\"}}\n", platform)
         #expect(result.output.contains(denied("vpromiserelease.kb.io", "sourceRef.url must be set")), "\(result.output)")
