@@ -39,6 +39,7 @@ public actor EventRecorder {
     private let component: String
     private let host: String?
     private let aggregationWindow: Duration
+    private let seriesSeconds: Double
     private let logger: Logger
     private let now: @Sendable () -> Date
 
@@ -54,18 +55,24 @@ public actor EventRecorder {
         var namespace: String
         var count: Int64
         var lastSeen: Date
+        /// When the count was last written to the server.
+        var lastWritten: Date
     }
 
     private var recent: LRUCache<Key, Recorded>
 
+    /// - Parameter seriesInterval: repeats of an Event within this long of its last write only
+    ///   count, and the next repeat after it writes the count (events.k8s.io's series, whose
+    ///   recorder writes repeats on a heartbeat); zero writes every repeat.
     public init(client: KubeClient, component: String, host: String? = nil, aggregationWindow: Duration = .seconds(600), capacity: Int = 4096,
-                delivery: Delivery = .immediate) {
+                delivery: Delivery = .immediate, seriesInterval: Duration = .zero) {
         self.init(client: client, component: component, host: host, aggregationWindow: aggregationWindow, capacity: capacity,
-                  delivery: delivery, now: { Date() })
+                  delivery: delivery, seriesInterval: seriesInterval, now: { Date() })
     }
 
     init(client: KubeClient, component: String, host: String?, aggregationWindow: Duration, capacity: Int, delivery: Delivery = .immediate,
-         now: @escaping @Sendable () -> Date) {
+         seriesInterval: Duration = .zero, now: @escaping @Sendable () -> Date) {
+        self.seriesSeconds = Double(seriesInterval.components.seconds) + Double(seriesInterval.components.attoseconds) * 1e-18
         self.client = client
         self.component = component
         self.host = host
@@ -137,6 +144,11 @@ public actor EventRecorder {
         if var previous = recent.get(key), time.timeIntervalSince(previous.lastSeen) < windowSeconds {
             previous.count += 1
             previous.lastSeen = time
+            if time.timeIntervalSince(previous.lastWritten) < seriesSeconds {
+                recent.set(key, previous)
+                return
+            }
+            previous.lastWritten = time
             let patch: JSONValue = ["count": .int(previous.count), "lastTimestamp": .string(RFC3339.format(time))]
             do throws(ClientError) {
                 _ = try await client.patch(.events, name: previous.name, namespace: previous.namespace, .merge(patch))
@@ -153,7 +165,7 @@ public actor EventRecorder {
         let event = makeEvent(object, namespace: namespace, type: type, reason: reason, message: message, time: time)
         do {
             let created = try await client.create(.events, event, namespace: namespace)
-            recent.set(key, Recorded(name: created.name ?? event.name ?? "", namespace: namespace, count: 1, lastSeen: time))
+            recent.set(key, Recorded(name: created.name ?? event.name ?? "", namespace: namespace, count: 1, lastSeen: time, lastWritten: time))
         } catch {
             // Events cut short by shutdown are not worth a warning.
             logger.log(level: Task.isCancelled ? .debug : .warning, "cannot record event",

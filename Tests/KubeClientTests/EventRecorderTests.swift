@@ -1,5 +1,7 @@
+import Foundation
+import Synchronization
 import KratixTestSupport
-import KubeClient
+@testable import KubeClient
 import KubeModel
 import Testing
 
@@ -88,6 +90,20 @@ import Testing
         }
     }
 
+    @Test func repeatsWithinTheSeriesIntervalOnlyCount() async throws {
+        try await withClient { _, client in
+            let object = try await client.create(.configMaps, configMap("series"))
+            let clock = TestNow()
+            let recorder = EventRecorder(client: client, component: "c", host: nil, aggregationWindow: .seconds(600), capacity: 16,
+                                         seriesInterval: .seconds(60), now: { clock.value })
+            for _ in 0..<3 { await recorder.record(object, type: .normal, reason: "Started", message: "m") }
+            #expect(try await events(client, about: object).first?.json["count"] == 1, "repeats within the interval are not written")
+            clock.advance(61)
+            await recorder.record(object, type: .normal, reason: "Started", message: "m")
+            #expect(try await events(client, about: object).first?.json["count"] == 4, "the next repeat writes every one counted")
+        }
+    }
+
     @Test func aFullQueueDropsAndCounts() async throws {
         try await withClient { _, client in
             let object = try await client.create(.configMaps, configMap("full"))
@@ -110,4 +126,11 @@ import Testing
         }
         #expect(capture.all.contains { $0.hasPrefix("warning") && $0.contains("cannot record event") })
     }
+}
+
+/// A settable clock for the recorder's `now`.
+final class TestNow: Sendable {
+    private let seconds = Mutex<Double>(1_800_000_000)
+    var value: Date { Date(timeIntervalSince1970: seconds.withLock { $0 }) }
+    func advance(_ by: Double) { seconds.withLock { $0 += by } }
 }

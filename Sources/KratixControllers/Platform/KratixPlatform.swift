@@ -65,8 +65,9 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         self.tuning = tuning
         self.logger = logger
         // Queued: a reconcile does not wait for its Events (a request's first pass records four).
+        // Repeats (`ReconcileStarted` comes with every pass) update their count at most once a minute.
         self.events = EventRecorder(client: manager.client, component: "kratix-platform-controller",
-                                    delivery: .queued(capacity: 4096, writers: 4))
+                                    delivery: .queued(capacity: 4096, writers: 4), seriesInterval: .seconds(60))
         self.registry = StateStoreRegistry()
         self.reader = CachedReader(client: manager.client)
         self.engine = WorkflowEngine(client: manager.client, events: events, logger: logger, pauseAfterStart: tuning.pauseAfterStart,
@@ -210,8 +211,16 @@ public final class KratixPlatform: ResourceControllers, Sendable {
         let bindingReconciler = ResourceBindingReconciler(client: manager.client, reader: reader)
         let binding = controller("resourcebinding") { key in try await bindingReconciler.reconcile(key) }
         // Its decisions read the binding's spec and labels; status-only writes (the request
-        // controller's bookkeeping) need no pass.
-        await binding.watch(bindings, filter: .specOrLifecycleChanged)
+        // controller's bookkeeping) need no pass. Nor does a new binding: it is either the request
+        // controller's own, made as that request runs with its version, or made before its
+        // request, which then runs with it; a new one asking for a manual reconciliation does.
+        await binding.watch(bindings, filter: EventFilter { event in
+            switch event {
+            case .added(let new): new.labels[KratixLabels.manualReconciliation] == "true"
+            case .deleted: false
+            case .updated(let old, let new): EventFilter.specOrLifecycleChanged.accepts(.updated(old: old, new: new))
+            }
+        })
 
         let releaseReconciler = PromiseReleaseReconciler(client: manager.client, events: events)
         let release = controller("promiserelease") { key in try await releaseReconciler.reconcile(key) }
