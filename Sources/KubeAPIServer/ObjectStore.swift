@@ -40,6 +40,9 @@ public actor ObjectStore {
     var rootCAPEM = ""
     /// Shared managedFields entries and field trees, by their serialized form (bounded).
     var internedManagedFields: [String: JSONValue] = [:]
+    /// Stored Events in the order they expire (``expireEvents(afterCommitting:key:type:)``).
+    var eventExpiry = Deque<ExpiringEvent>()
+    var maximumEvents = ObjectStore.defaultMaximumEvents
     /// The admission webhooks of the stored configurations, read by writes without waiting for
     /// the store (``AdmissionWebhookRegistry``).
     nonisolated let admissionWebhooks = AdmissionWebhookRegistry()
@@ -106,6 +109,7 @@ public actor ObjectStore {
             }
             self.resources = resources
             self.objects = stored
+            self.eventExpiry = Self.eventExpiryOrder(stored)
             self.revision = storedRevision
             self.compactedRevision = storedRevision
             self.deliveredRevision = storedRevision
@@ -193,6 +197,7 @@ public actor ObjectStore {
         undelivered.append(event)
         refreshAdmissionWebhooks(after: groupResource)
         if journal == nil { deliver(upTo: rv) }
+        if groupResource == "events" { expireEvents(afterCommitting: groupResource, key: key, type: type) }
         return stored
     }
 
