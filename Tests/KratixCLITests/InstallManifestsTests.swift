@@ -1,4 +1,5 @@
 import Foundation
+import KratixTestSupport
 import Testing
 
 @testable import KratixAPI
@@ -83,6 +84,48 @@ import KratixWebhooks
         let deployment = try #require(objects.first { $0["kind"] == "Deployment" })
         let args = (deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["args"]?.arrayValue ?? []).compactMap(\.stringValue)
         #expect(try ManagerCommand.parse(args).webhookBindAddress == ":9443")
+    }
+
+    /// `kratix manifests install` is the same objects as `kubectl kustomize manifests/`, in apply order.
+    @Test func oneFileInstallEqualsTheKustomizeSource() async throws {
+        let rendered = try await Self.rendered()
+        let install = try InstallManifests.objects()
+        func key(_ object: JSONValue) -> String {
+            "\(object["kind"]?.stringValue ?? "")/\(object[path: ["metadata", "namespace"]]?.stringValue ?? "")/\(object[path: ["metadata", "name"]]?.stringValue ?? "")"
+        }
+        #expect(install.map(key).sorted() == rendered.map(key).sorted())
+        for object in rendered {
+            let ours = install.first { key($0) == key(object) }
+            #expect(ours == object, "\(key(object)) differs between manifests/ and kratix manifests install (run scripts/generate-install-manifests)")
+        }
+        // What others refer to comes first.
+        let kinds = install.compactMap { $0["kind"]?.stringValue }
+        #expect(kinds.first == "Namespace")
+        #expect(kinds.lastIndex(of: "CustomResourceDefinition")! < kinds.firstIndex(of: "Deployment")!)
+        #expect(kinds.lastIndex(of: "ServiceAccount")! < kinds.firstIndex(of: "Deployment")!)
+        #expect(kinds.last == "ValidatingWebhookConfiguration")
+    }
+
+    /// The printed stream is accepted by a server's dry run, and `--image`/`--namespace` retarget it.
+    @Test func installIsAcceptedByAServerDryRunAndRetargets() async throws {
+        let kratix = Support.kratixBinary.path
+        let printed = try await Support.run(kratix, ["manifests", "install", "--image", "registry.local/kratix:9", "--namespace", "kratix-x"])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let objects = try YAMLReader.documents(in: printed.stdout, source: "kratix manifests install").map(\.value)
+        let deployment = try #require(objects.first { $0["kind"] == "Deployment" })
+        #expect(deployment[path: ["metadata", "namespace"]] == "kratix-x")
+        #expect(deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"] == "registry.local/kratix:9")
+        #expect(objects.first { $0["kind"] == "ConfigMap" && $0[path: ["data", "PIPELINE_ADAPTER_IMG"]] != nil }?[path: ["data", "PIPELINE_ADAPTER_IMG"]] == "registry.local/kratix:9")
+        #expect(objects.first { $0["kind"] == "Namespace" }?[path: ["metadata", "name"]] == "kratix-x")
+        #expect(!printed.stdout.contains("namespace: kratix-platform-system"))
+        try await TestAPIServer.with(tls: true) { server in
+            // As on any cluster, a server-side dry run cannot create objects in a namespace the
+            // same dry run only pretends to create: the namespace exists first.
+            _ = try await server.kubectl(["create", "namespace", "kratix-platform-system"])
+            let applied = try await server.kubectl(["apply", "--dry-run=server", "-f", "-"], stdin: try InstallManifests.yaml())
+            #expect(applied.status == 0, "\(applied.stderr)")
+            #expect(applied.stdout.split(separator: "\n").filter { $0.hasSuffix("(server dry run)") }.count == 24, "\(applied.stdout)")
+        }
     }
 
     @Test func everyManifestIsStructurallyValid() async throws {
