@@ -22,6 +22,10 @@ public enum KratixLabels {
     public static let workflowSuspended = "kratix.io/workflow-suspended"
     public static let paused = "kratix.io/paused"
     public static let dryRun = "kratix.io/dry-run"
+    /// The DryRun an ephemeral request or summary Work belongs to.
+    public static let dryRunOwner = "kratix.io/dry-run-owner"
+    public static let dryRunSummary = "kratix.io/dry-run-summary"
+    public static let dryRunParent = "kratix.io/dry-run-parent"
     public static let work = "kratix.io/work"
     public static let workloadGroupID = "kratix.io/workload-group-id"
     public static let targetDestinationName = "kratix.io/targetDestinationName"
@@ -30,6 +34,9 @@ public enum KratixLabels {
 
 /// Annotation keys Kratix reads and writes.
 public enum KratixAnnotations {
+    /// On a DryRun's ephemeral request: the live request it previews.
+    public static let dryRunResourceName = "kratix.io/dry-run-resource-name"
+    public static let dryRunResourceNamespace = "kratix.io/dry-run-resource-namespace"
     public static let jobResourceNamespace = "kratix.io/job-resource-namespace"
     public static let jobResourceName = "kratix.io/job-resource-name"
     public static let jobResourceKind = "kratix.io/job-resource-kind"

@@ -25,12 +25,13 @@ public enum PipelineAdapter {
     public static func reader(client: KubeClient, environment env: PipelineAdapterEnvironment)
         async throws(PipelineAdapterError) -> (path: String, text: String)
     {
-        let object: KubeObject
+        var object: KubeObject
         do {
             object = try await client.get(env.resource, name: env.name, namespace: env.objectNamespace)
         } catch {
             throw PipelineAdapterError(.request, file: env.describedObject, message: "cannot be read: \(error)")
         }
+        if env.dryRun { object = await dryRunInput(object, client: client, resource: env.resource) }
         let text = YAMLWriter().write(object.value)
         let path = env.objectFile
         do {
@@ -40,6 +41,31 @@ public enum PipelineAdapter {
             throw PipelineAdapterError(.io, file: path, message: "cannot be written: \(error.localizedDescription)")
         }
         return (path, text)
+    }
+
+    /// A DryRun's ephemeral request is shown to the pipeline as the request it previews (revisions
+    /// spec §2.3): the live request with the proposed spec, or, when there is none yet, the
+    /// ephemeral one under the intended name and namespace.
+    static func dryRunInput(_ ephemeral: KubeObject, client: KubeClient, resource: GroupVersionResource) async -> KubeObject {
+        guard let name = ephemeral.annotations[KratixAnnotations.dryRunResourceName], !name.isEmpty else { return ephemeral }
+        let namespace = ephemeral.annotations[KratixAnnotations.dryRunResourceNamespace] ?? ephemeral.namespace ?? ""
+        do {
+            if var live = try await client.getOptional(resource, name: name, namespace: namespace) {
+                live.spec = ephemeral.spec
+                print("dry-run: using real resource \(namespace)/\(name) metadata with proposed spec")
+                return live
+            }
+            var renamed = ephemeral
+            var metadata = renamed.json["metadata"]?.objectValue ?? [:]
+            metadata["name"] = .string(name)
+            metadata["namespace"] = .string(namespace)
+            renamed.json["metadata"] = .object(metadata)
+            print("dry-run: real resource \(namespace)/\(name) not found; using intended name with proposed spec")
+            return renamed
+        } catch {
+            print("dry-run: failed to fetch real resource \(namespace)/\(name): \(error); using ephemeral RR")
+            return ephemeral
+        }
     }
 
     // MARK: work-creator

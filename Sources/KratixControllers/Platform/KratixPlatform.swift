@@ -228,6 +228,13 @@ public final class KratixPlatform: ResourceControllers, Sendable {
 
         var all: [any RunnableController] = [promise, work, placement, destination, git, bucket, health, release, revision, binding,
                                              EventDelivery(recorder: events)]
+        // DryRuns (revisions spec §2), behind `featureFlags.dryRun`: without it they are accepted and ignored.
+        if configuration.dryRunEnabled {
+            let dryRunReconciler = DryRunReconciler(client: manager.client, reader: reader)
+            let dryRun = controller(Self.dryRunControllerName) { key in try await dryRunReconciler.reconcile(key) }
+            await dryRun.watch(await informer(DryRun.groupVersionResource), filter: .specOrLifecycleChanged)
+            all.append(dryRun)
+        }
         // Pods of finished workflow Jobs, removed after a TTL when one is configured (revisions spec §3).
         if let ttl = configuration.workflows.podTTLSecondsAfterFinished, ttl > 0 {
             let cleanup = WorkflowJobPodCleanup(client: manager.client, reader: reader, ttlSeconds: ttl)
@@ -252,6 +259,7 @@ public final class KratixPlatform: ResourceControllers, Sendable {
     }
 
     static func resourceControllerName(_ promise: String) -> String { "resource:\(promise)" }
+    static let dryRunControllerName = "dryrun"
 
     // MARK: ResourceControllers (§7.6)
 
@@ -296,6 +304,13 @@ public final class KratixPlatform: ResourceControllers, Sendable {
             guard revision.labels[KratixLabels.promiseName] == promise else { return [] }
             return requests.cache.list().filter { ($0.status?["promiseVersion"]?.stringValue ?? "").isEmpty }.map { ObjectKey($0) }
         }, filter: .on(added: true, deleted: false) { old, new in old.status?["latest"] != new.status?["latest"] })
+        // A DryRun's ephemeral request changed: its DryRun looks again (rather than at its next requeue).
+        if let dryRuns = manager.controller(named: Self.dryRunControllerName) as? Controller<ObjectKey> {
+            await dryRuns.watch(requests, trigger: .map { request in
+                guard request.labels[KratixLabels.dryRun] == "true", let owner = request.labels[KratixLabels.dryRunOwner] else { return [] }
+                return [ObjectKey(namespace: request.namespace, name: owner)]
+            }, filter: .all)
+        }
         await manager.add(controller)
         logger.info("started resource controller", metadata: ["promise": "\(promise)", "resource": "\(api.resource)"])
     }

@@ -119,7 +119,7 @@ public struct ResourceRequestReconciler: Sendable {
 
         // 14. The pipeline list in status (written together with the engine's status below).
         let runs = try PipelineRun.all(promise: promise, workflowType: .resource, action: .configure, object: request,
-                                       configuration: configuration)
+                                       configuration: configuration, dryRun: isDryRun(request))
         let pipelines = try PipelineResources.build(for: runs)
         let names = pipelines.map(\.pipelineName)
         var pipelinesReset = false
@@ -190,7 +190,9 @@ public struct ResourceRequestReconciler: Sendable {
         status.setCondition("WorksSucceeded", worksCondition.0, reason: worksCondition.1, message: worksCondition.2, now: now())
         let configure = status.condition(WorkflowPlanner.Conditions.configureWorkflowCompleted)
         var reconciledNow = false
-        if let reconciled = ReconciledRule.evaluate(configure: configure, works: worksCondition) {
+        if var reconciled = ReconciledRule.evaluate(configure: configure, works: worksCondition) {
+            // A dry run says what it was (revisions spec §2.3).
+            if reconciled.0 == .true, isDryRun(request) { reconciled = (.true, "DryRunSucceeded", "Dry run completed") }
             reconciledNow = status.setCondition("Reconciled", reconciled.0, reason: reconciled.1, message: reconciled.2, now: now())
                 && reconciled.0 == .true
         }
@@ -227,6 +229,12 @@ public struct ResourceRequestReconciler: Sendable {
             out.append(("ResourceBindingVersionUpdated", "Resource binding version updated to \(bindingVersion)"))
         }
         return out
+    }
+
+    /// A request whose workflows run as a preview (revisions spec §2): labelled `kratix.io/dry-run`
+    /// while the `dryRun` feature flag is on (the label means nothing without it).
+    func isDryRun(_ request: KubeObject) -> Bool {
+        configuration.dryRunEnabled && request.labels[KratixLabels.dryRun] == "true"
     }
 
     /// How many times one pass runs the engine while it only updates its own bookkeeping.
@@ -278,7 +286,7 @@ public struct ResourceRequestReconciler: Sendable {
 
         if request.finalizers.contains(KratixFinalizers.deleteWorkflows) {
             let runs = try PipelineRun.all(promise: promise, workflowType: .resource, action: .delete, object: request,
-                                           configuration: configuration)
+                                           configuration: configuration, dryRun: isDryRun(request))
             let pipelines = try PipelineResources.build(for: runs)
             let outcome = try await engine.reconcileDelete(object: request, resource: api.resource, pipelines: pipelines)
             request = try await engine.writeStatus(outcome, resource: api.resource)

@@ -198,7 +198,7 @@ final class PlatformHarness: Sendable {
             spec: {url: "file://\(repository.path)", branch: main}
             """]
         for (name, labels) in destinations.sorted(by: { $0.key < $1.key }) {
-            let labelText = labels.sorted(by: { $0.key < $1.key }).map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            let labelText = labels.sorted(by: { $0.key < $1.key }).map { "\($0.key): \"\($0.value)\"" }.joined(separator: ", ")
             documents.append("""
                 apiVersion: platform.kratix.io/v1alpha1
                 kind: Destination
