@@ -140,13 +140,7 @@ public struct DryRunReconciler: Sendable {
             KratixLabels.promiseName: promise, KratixLabels.resourceName: request, KratixLabels.workType: "resource",
             KratixLabels.dryRun: "true", KratixLabels.dryRunSummary: "true", KratixLabels.dryRunOwner: dryRun.name ?? "",
         ]
-        work.spec = [
-            "promiseName": .string(promise), "resourceName": .string(request),
-            "workloadGroups": [[
-                "id": .string(KratixHash.md5Hex("dry-run-summary")), "directory": ".",
-                "workloads": [["filepath": "kratix-dry-run-summary.md", "content": .string(WorkloadContent.encode(document))]],
-            ]],
-        ]
+        work.spec = Self.summarySpec(document, promise: promise, request: request)
         if var existing = try await client.getOptional(Self.works, name: name, namespace: namespace) {
             existing.labels = work.labels
             existing.spec = work.spec
@@ -154,6 +148,17 @@ public struct DryRunReconciler: Sendable {
         } else {
             _ = try await client.create(Self.works, work, namespace: namespace)
         }
+    }
+
+    /// A summary Work's spec: one group of one file, `kratix-dry-run-summary.md`.
+    static func summarySpec(_ document: String, promise: String, request: String) -> JSONValue {
+        [
+            "promiseName": .string(promise), "resourceName": .string(request),
+            "workloadGroups": [[
+                "id": .string(KratixHash.md5Hex("dry-run-summary")), "directory": ".",
+                "workloads": [["filepath": "kratix-dry-run-summary.md", "content": .string(WorkloadContent.encode(document))]],
+            ]],
+        ]
     }
 
     private func complete(_ dryRun: KubeObject, _ status: inout WorkflowStatusDocument, _ conditionStatus: Condition.Status,

@@ -108,6 +108,9 @@ public struct ResourceRequestReconciler: Sendable {
 
         // 11. A Promise being deleted runs no configure workflows.
         if promiseObject.deletionTimestamp != nil { return .done }
+        // A preview whose label went: its Works go and the real workflow runs again (§2.6).
+        // (Looked at again shortly: the Works' deletions may not have reached the cache yet.)
+        if try await removeStalePreview(request) { return .requeueAfter(.seconds(1)) }
 
         // 12. Periodic reconciliation.
         status = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
@@ -210,6 +213,7 @@ public struct ResourceRequestReconciler: Sendable {
             for event in versionEvents { await events.record(request, type: .normal, reason: event.reason, message: event.message) }
             if reconciledNow { await events.record(request, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
         }
+        try await writeLabelOnlySummary(request, worksSucceeded: worksCondition.0 == .true)
         if configure?.status == .true, configure?.reason == "PipelinesExecutedSuccessfully" {
             try await updateBindingStatus(binding) { $0.workflowSucceeded(applied: choice.version, attempted: choice.version, now: now()) }
         }

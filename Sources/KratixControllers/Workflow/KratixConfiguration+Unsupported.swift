@@ -7,7 +7,7 @@ extension KratixConfiguration {
     public var unsupportedSettings: [String] {
         var out: [String] = []
         if dryRunEnabled {
-            out.append("featureFlags.dryRun: previews of compound Promises' components and the label-only dry run (no DryRun object) are not supported yet: a compound DryRun summarises its own pipelines only, and a request labelled kratix.io/dry-run gets no summary Work")
+            out.append("featureFlags.dryRun: previews of compound Promises' components are not made yet: a compound DryRun summarises its own pipelines only")
         }
         if let telemetry, !telemetry.isNull {
             out.append("telemetry: not supported: ignored")

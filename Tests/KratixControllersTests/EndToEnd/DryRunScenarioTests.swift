@@ -138,8 +138,12 @@ import Testing
         let summary = try #require(try await summary(of: "preview-my-redis", platform))
         #expect(summary.hasPrefix("# Kratix Dry Run Summary\n\n## Pipeline: `instance`\n\n**0 added · 1 modified · 0 removed**\n"), "\(summary)")
         #expect(summary.contains("-data: {size: small}\n+data: {size: large}\n"), "\(summary)")
+        // The summary reaches the dry-run Destination's part of the store once its placement is written.
+        let pushed = await platform.eventually(timeout: .seconds(60)) {
+            try await repository.files().contains { $0.hasPrefix("dry-run/") && $0.hasSuffix("/kratix-dry-run-summary.md") }
+        }
         let files = try await repository.files()
-        #expect(files.contains { $0.hasPrefix("dry-run/") && $0.hasSuffix("/kratix-dry-run-summary.md") }, "\(files)")
+        #expect(pushed, "\(files)")
         // Scenario 7: the live request's Work is on prod only, never on the dry-run Destination.
         #expect(!files.contains { $0.hasPrefix("dry-run/") && $0.contains("/my-redis/") }, "\(files)")
     }
@@ -172,5 +176,58 @@ import Testing
             return request == nil && works.isEmpty && !files.contains { $0.contains(ephemeralName) }
         }
         #expect(gone)
+    }
+
+    /// §2.6: a live request labelled `kratix.io/dry-run` previews itself; its pipelines'
+    /// `kratix-diff.md` files make the summary; removing the label removes the preview and runs the
+    /// real workflow again.
+    @Test func aLabelledRequestPreviewsItselfUntilTheLabelGoes() async throws {
+        try await PlatformHarness.with { platform in
+            try await platform.kratixConfig("featureFlags: {dryRun: true}")
+            _ = try await platform.gitDestinations(["dry-run": ["kratix.io/dry-run": "true"], "prod": ["env": "prod"]])
+            try await platform.startManager()
+            try await platform.kubectl(["apply", "-f", "-"], stdin: """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Promise
+                metadata: {name: diffy}
+                spec:
+                  api:
+                \(PlatformHarness.openAPI(plural: "diffies", kind: "Diffy"))
+                  workflows:
+                    resource:
+                      configure:
+                        - apiVersion: platform.kratix.io/v1alpha1
+                          kind: Pipeline
+                          metadata: {name: p}
+                          spec:
+                            containers:
+                              - name: c
+                                image: busybox
+                                command: [/bin/sh, -c]
+                                args:
+                                  - |
+                                    echo 'kind: ConfigMap' > /kratix/output/cm.yaml
+                                    if [ "${KRATIX_DRY_RUN:-}" = true ]; then echo 'would change cm.yaml' > /kratix/output/kratix-diff.md; fi
+                """)
+            try await platform.kubectl(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: Diffy\nmetadata: {name: d, namespace: default, labels: {kratix.io/dry-run: \"true\"}}\nspec: {}\n")
+            let summarised = await platform.eventually(timeout: .seconds(90)) {
+                let summary = try await platform.list(Work.groupVersionResource, namespace: "default", labels: "kratix.io/dry-run-summary=true,kratix.io/resource-name=d").first
+                return try summary.map { try DryRunReconciler.files($0)["kratix-dry-run-summary.md"] } == "# Kratix Dry Run Summary\n\n## Pipeline: `p`\n\nwould change cm.yaml\n"
+            }
+            await platform.reportFailedPods(namespace: "default")
+            #expect(summarised)
+            let jobsBefore = try await platform.list(.jobs, namespace: "default", labels: "kratix.io/resource-name=d").count
+            try await platform.kubectl(["label", "diffies", "d", "-n", "default", "kratix.io/dry-run-"])
+            let real = await platform.eventually(timeout: .seconds(90)) {
+                let previews = try await platform.list(Work.groupVersionResource, namespace: "default", labels: "kratix.io/resource-name=d,kratix.io/dry-run=true")
+                let works = try await platform.list(Work.groupVersionResource, namespace: "default", labels: "kratix.io/resource-name=d")
+                let jobs = try await platform.list(.jobs, namespace: "default", labels: "kratix.io/resource-name=d").count
+                return previews.isEmpty && works.count == 1 && jobs > jobsBefore
+            }
+            let works = try await platform.list(Work.groupVersionResource, namespace: "default", labels: "kratix.io/resource-name=d")
+                .map { "\($0.name ?? "") \($0.labels)" }
+            let request = await platform.get(GroupVersionResource(group: "test.kratix.io", version: "v1alpha1", resource: "diffies"), "d", namespace: "default")
+            #expect(real, "works: \(works); request: \(request?.labels ?? [:]) \(request?.status ?? .null)")
+        }
     }
 }
