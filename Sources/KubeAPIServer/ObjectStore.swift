@@ -101,11 +101,15 @@ public actor ObjectStore {
                     resources["\(served.group)/\(served.plural)"] = served
                 }
             }
+            var stored = stored
+            var revision = storedRevision
+            let added = Self.addBootstrapPolicy(to: &stored, revision: &revision, now: Timestamp.format(clock()))
+            if added { try journal.compact(objects: stored, revision: revision) }
             self.resources = resources
             self.objects = stored
-            self.revision = storedRevision
-            self.compactedRevision = storedRevision
-            self.deliveredRevision = storedRevision
+            self.revision = revision
+            self.compactedRevision = revision
+            self.deliveredRevision = revision
         } else {
             self.resources = resources
             var objects: [String: [String: JSONObject]] = ["namespaces": namespaces]
@@ -116,6 +120,7 @@ public actor ObjectStore {
                 account["metadata"]?["resourceVersion"] = .string(String(revision))
                 objects["serviceaccounts", default: [:]]["\(namespace)/default"] = account
             }
+            _ = Self.addBootstrapPolicy(to: &objects, revision: &revision, now: Timestamp.format(clock()))
             self.objects = objects
             self.revision = revision
             self.deliveredRevision = revision
