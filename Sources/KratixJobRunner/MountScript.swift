@@ -68,7 +68,12 @@ enum MountScript {
             lines.append("[ ! -d \(path) ] || \(mount) -t tmpfs -o ro,mode=000,size=4k kratix-hidden \(path) || fail \(quote("cannot cover \(hidden)"))")
         }
         let directory = quote(view.workingDirectory)
-        lines.append("[ -d \(directory) ] || \(mkdir) -p \(directory) || fail \(quote("cannot create the working directory \(view.workingDirectory)"))")
+        // A working directory the runner creates in the pod's own /tmp or home belongs to the
+        // container's user, as a container runtime makes one an image lacks for its root. (One
+        // elsewhere is made on the host's filesystem: it stays root's, so not writable.)
+        let inPrivate = view.privateDirectories.contains { view.workingDirectory != $0.target && isSameOrBelow(view.workingDirectory, $0.target) }
+        let owner = view.user.flatMap { inPrivate ? " && chown \($0.hostUID):\($0.hostGID) \(directory)" : nil } ?? ""
+        lines.append("[ -d \(directory) ] || { \(mkdir) -p \(directory)\(owner); } || fail \(quote("cannot create the working directory \(view.workingDirectory)"))")
         if let user = view.user, let setpriv = namespace.setpriv {
             // The host's root made the mount and PID namespaces (nothing inside can unmount what
             // covers the host); the program runs in a user namespace of an unprivileged host id.

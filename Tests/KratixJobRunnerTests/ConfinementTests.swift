@@ -111,6 +111,23 @@ import Testing
         #expect(hostID >= HostIDRange.default.first)
     }
 
+    /// A working directory the image names but the pod's /tmp lacks is made for the container's user.
+    @Test func aWorkingDirectoryInThePodsOwnTmpIsTheContainers() async throws {
+        guard try await Self.requireConfinement() else { return }
+        let directory = try Fixtures.temporaryDirectory("workdir")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sink = MemoryLogSink()
+        let executor = try await Fixtures.executor(directory: directory, sink: sink)
+        let pod = try Fixtures.pod("workdir", spec: """
+            restartPolicy: Never
+            containers: [{name: main, image: test/shell, workingDir: /tmp/build/out, args: ["-c", "echo built > result && pwd && cat result"]}]
+            """)
+        let status = await executor.run(pod, reporter: StatusRecorder())
+        #expect(status.phase == .succeeded, "\(status)")
+        #expect(sink.text("workdir", "main") == "/tmp/build/out\nbuilt\n")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/build/out/result"))
+    }
+
     @Test func podDirectoriesAreTheRunnersAloneAndTheTokenTheContainers() async throws {
         guard try await Self.requireConfinement() else { return }
         let directory = try Fixtures.temporaryDirectory("modes")
