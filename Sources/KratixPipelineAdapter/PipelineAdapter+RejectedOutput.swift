@@ -1,3 +1,4 @@
+import Foundation
 import KratixAPI
 import KubeClient
 import KubeModel
@@ -6,8 +7,8 @@ extension PipelineAdapter {
     /// The error a failed Work write becomes. When the API server refuses the Work for good (413:
     /// the pipeline's output is larger than a request may be), retrying the pipeline cannot help,
     /// so the reason also goes at once onto the status of the object the pipeline ran for
-    /// (`status.message`, what `kubectl get` shows), instead of that object saying "Pending"
-    /// while its Job retries and then only "A Configure Pipeline has failed".
+    /// (`status.message`, what `kubectl get` shows, and the pipeline's entry), instead of that
+    /// object saying "Pending" while its Job retries and then only "A Configure Pipeline has failed".
     static func rejection(_ error: ClientError, client: KubeClient, options: WorkCreatorOptions, work: String, verb: String) async
         -> PipelineAdapterError
     {
@@ -23,23 +24,58 @@ extension PipelineAdapter {
         return PipelineAdapterError(.invalidPipelineOutput, file: file, message: message)
     }
 
-    /// Sets `status.message` of the Promise or resource request the pipeline ran for; best effort
-    /// (the pod's log has the reason in any case).
+    /// Marks the pipeline `Failed` with the reason as its message (`PipelineStatus.message`) in the
+    /// status of the Promise or resource request it ran for, and sets `status.message`; best effort
+    /// (the pod's log has the reason in any case). The controller then fails the workflow and
+    /// suspends the Job rather than retry what cannot succeed.
     static func reportOnObject(client: KubeClient, options: WorkCreatorOptions, message: String) async {
-        let patch = Patch.merge(["status": ["message": .string(message)]])
+        let target: (resource: GroupVersionResource, name: String, namespace: String?)
         do {
             if options.workflowType == "promise" {
-                _ = try await client.patch(Promise.groupVersionResource, name: options.promiseName, patch, subresource: "status")
-                return
+                target = (Promise.groupVersionResource, options.promiseName, nil)
+            } else {
+                guard let name = options.resourceName else { return }
+                let promise = try await client.get(Promise.groupVersionResource, name: options.promiseName)
+                guard let resource = requestResource(ofPromise: promise) else { return }
+                target = (resource, name, options.resourceNamespace ?? options.namespace)
             }
-            guard let name = options.resourceName else { return }
-            let promise = try await client.get(Promise.groupVersionResource, name: options.promiseName)
-            guard let resource = requestResource(ofPromise: promise) else { return }
-            _ = try await client.patch(resource, name: name, namespace: options.resourceNamespace ?? options.namespace, patch,
-                                       subresource: "status")
         } catch {
             return
         }
+        for _ in 0..<conflictAttempts {
+            do {
+                var object = try await client.get(target.resource, name: target.name, namespace: target.namespace)
+                var status = object.status?.objectValue ?? [:]
+                status["message"] = .string(message)
+                markFailed(&status, pipeline: options.pipelineName, message: message)
+                object.status = .object(status)
+                _ = try await client.updateStatus(target.resource, object)
+                return
+            } catch let error where error.code == 409 {
+                continue
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// The pipeline's entry in `status.kratix.workflows.pipelines` (which the controller wrote
+    /// before starting its Job) becomes `Failed` with the message (only the fields of the CRDs'
+    /// status schema survive: an extra `reason` would be pruned).
+    static func markFailed(_ status: inout JSONObject, pipeline: String, message: String, now: Date = Date()) {
+        guard var kratix = status["kratix"]?.objectValue, var workflows = kratix["workflows"]?.objectValue,
+              var entries = workflows["pipelines"]?.arrayValue,
+              let index = entries.firstIndex(where: { $0["name"]?.stringValue == pipeline }),
+              var entry = entries[index].objectValue else { return }
+        if entry["phase"]?.stringValue != PipelineStatus.Phase.failed.rawValue {
+            entry["lastTransitionTime"] = .string(Timestamp.format(now))
+        }
+        entry["phase"] = .string(PipelineStatus.Phase.failed.rawValue)
+        entry["message"] = .string(message)
+        entries[index] = .object(entry)
+        workflows["pipelines"] = .array(entries)
+        kratix["workflows"] = .object(workflows)
+        status["kratix"] = .object(kratix)
     }
 
     /// The resource of a Promise's requests, from the CRD in its `spec.api` (its storage version).

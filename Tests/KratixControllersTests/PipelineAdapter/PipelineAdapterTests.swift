@@ -83,6 +83,12 @@ import Testing
     @Test func outputTooLargeForTheAPIServerIsReportedOnTheRequest() async throws {
         try await WorkflowCluster.with { cluster in
             _ = try await cluster.createCoreFixture()
+            // The engine's view before the Job ran: the pipeline Running.
+            var before = try await cluster.client.get(WorkflowCluster.testBundles, name: "kratix-test", namespace: "default")
+            before.status = ["message": "Pending", "kratix": ["workflows": ["pipelines": [
+                ["name": "resource-pipeline0", "phase": "Running"], ["name": "resource-pipeline1", "phase": "Pending"],
+            ]]]]
+            _ = try await cluster.client.updateStatus(WorkflowCluster.testBundles, before)
             try await AdapterScratch.with { scratch in
                 // Random bytes do not compress: far above the server's 3 MiB body limit once gzipped and base64-encoded.
                 var generator = SystemRandomNumberGenerator()
@@ -101,6 +107,11 @@ import Testing
                 let request = try await cluster.client.get(WorkflowCluster.testBundles, name: "kratix-test", namespace: "default")
                 let message = request.status?["message"]?.stringValue ?? ""
                 #expect(message.hasPrefix("Pipeline resource-pipeline0 failed: the pipeline's output is too large"), "\(message)")
+                // The pipeline's entry says it failed for good, which stops the controller retrying it.
+                let entry = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
+                #expect(entry.phase(of: "resource-pipeline0") == "Failed")
+                #expect(entry.message(of: "resource-pipeline0")?.contains("too large") == true)
+                #expect(entry.phase(of: "resource-pipeline1") == "Pending")
             }
         }
     }
