@@ -50,10 +50,12 @@ public final class ChildProcess: Sendable {
 
     /// Starts `argv` (the first element an absolute path) with exactly `environment`, its stdout and
     /// stderr on the given descriptors (the same one to interleave them, as a container log does),
-    /// stdin from `stdinFD` or `/dev/null`, in `workingDirectory` or this process's.
+    /// stdin from `stdinFD` or `/dev/null`, in `workingDirectory` or this process's. `inheritedFD`
+    /// becomes the child's descriptor 3 (a pod's lifeline: see `ContainerLifeline` in the runner);
+    /// nothing else crosses over.
     public static func spawn(_ argv: [String], environment: [String: String], stdoutFD: Int32, stderrFD: Int32,
                              stdinFD: Int32? = nil, workingDirectory: String? = nil,
-                             ownProcessGroup: Bool = false) throws(SpawnError) -> ChildProcess {
+                             ownProcessGroup: Bool = false, inheritedFD: Int32? = nil) throws(SpawnError) -> ChildProcess {
         guard let executable = argv.first else { throw SpawnError(executable: "", code: ENOENT) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -69,7 +71,12 @@ public final class ChildProcess: Sendable {
         // Nothing else crosses into the child: a descriptor another thread opened without
         // close-on-exec at this moment (a file being written, then executed) would otherwise stay
         // open in the child for its whole life ("Text file busy" for whoever executes that file).
-        kratix_spawn_file_actions_addclosefrom(&actions, 3)
+        if let inheritedFD {
+            posix_spawn_file_actions_adddup2(&actions, inheritedFD, 3)
+            kratix_spawn_file_actions_addclosefrom(&actions, 4)
+        } else {
+            kratix_spawn_file_actions_addclosefrom(&actions, 3)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -248,6 +248,9 @@ public struct PipelineStatus: Codable, Sendable, Equatable {
 
     public var name: String?
     public var phase: Phase?
+    /// Why the pipeline is `Suspended`, or `Failed` for good: the pipeline adapter marks a pipeline
+    /// whose output cannot be stored `Failed` with a message while its Job still runs, and the
+    /// controller then fails the workflow and suspends the Job instead of letting it retry.
     public var message: String?
     public var nextRetryAt: String?
     public var attempts: Int64?

@@ -34,6 +34,7 @@ struct APIServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try DataDirectory.prepare(dataDir)
         var configuration = APIServer.Configuration(host: bindAddress, port: port)
         configuration.authorizationMode = AuthorizationMode(rawValue: authorizationMode) ?? .alwaysAllow
         if !insecureHTTP {

@@ -24,6 +24,7 @@ struct DevCommand: AsyncParsableCommand {
     var repairStorage = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "text"
+    @Option(help: "Pipeline pods run at the same time (default: twice the processors, at least 4).") var parallelism: Int?
     @Option(name: .customLong("authorization-mode"),
             help: "AlwaysAllow, or RBAC to hold pipelines to the permissions their Promise grants, as a real cluster does.")
     var authorizationMode = AuthorizationMode.alwaysAllow.rawValue
@@ -38,7 +39,7 @@ struct DevCommand: AsyncParsableCommand {
         let logSettings = LogFormat.bootstrap(LogFormat(rawValue: logFormat) ?? .text, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "kratix.dev")
         let directory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try DataDirectory.prepare(directory)
 
         // The API server.
         let apiDirectory = "\(directory)/apiserver"
@@ -80,10 +81,12 @@ struct DevCommand: AsyncParsableCommand {
             let exampleImages = "\(TerminalPaths.examples)/images.yaml"
             let additional = FileManager.default.fileExists(atPath: exampleImages) ? [exampleImages] : []
             let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, additionalImageMapPaths: additional,
-                                                        parallelism: 4, pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods",
+                                                        parallelism: parallelism ?? JobRunner.Configuration.defaultParallelism,
+                                                        pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods",
                                                         apiQPS: 50, apiBurst: 100,
                                                         inProcessPrograms: [PipelineAdapterCommand.inProcessProgram(
-                                                            kratixExecutable: JobRunner.Configuration.currentExecutable)]),
+                                                            kratixExecutable: JobRunner.Configuration.currentExecutable)],
+                                                        hiddenPaths: [directory]),
                                    client: client, logger: Logger(label: "kratix.runner"))
             // The admission webhooks, registered with this API server as a cluster registers them:
             // a Service (resolved to this loopback port) and the two webhook configurations.

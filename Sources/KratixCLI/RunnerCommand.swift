@@ -11,13 +11,14 @@ struct RunnerCommand: AsyncParsableCommand {
         commandName: "runner", abstract: "Run workflow Jobs as local processes.",
         discussion: """
             Stands in for the kubelet and the Job controller: watches Jobs through the API and runs their \
-            pods as processes on this machine, each container in a private mount namespace (needs root \
-            or user namespaces). Images map to programs through --images.
+            pods as processes on this machine, each container in namespaces of its own (needs root or user \
+            namespaces; as root, a container runs as an unprivileged host user and sees only its volumes, \
+            see README). Images map to programs through --images.
             """)
 
     @Option(help: "Path to a kubeconfig.") var kubeconfig: String?
     @Option(help: "The image map file.") var images: String?
-    @Option(help: "Pods run at the same time.") var parallelism = 4
+    @Option(help: "Pods run at the same time (default: twice the processors, at least 4).") var parallelism = JobRunner.Configuration.defaultParallelism
     @Flag(name: .customLong("all-jobs"), help: "Run every Job, not only those managed by Kratix.") var allJobs = false
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "text"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"

@@ -32,8 +32,8 @@ enum FileSystem {
         }
     }
 
-    /// `mkdir -p`, then the mode on the last component.
-    static func createDirectory(_ path: String, mode: mode_t) throws(Failure) {
+    /// `mkdir -p`, then the mode (and owner, when given) on the last component.
+    static func createDirectory(_ path: String, mode: mode_t, owner: UInt32? = nil) throws(Failure) {
         var prefix = ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             prefix += "/" + component
@@ -41,13 +41,16 @@ enum FileSystem {
         }
         guard kind(of: path) == .directory else { throw Failure(operation: "mkdir", path: path, code: ENOTDIR) }
         if chmod(path, mode) != 0 { throw Failure(operation: "chmod", path: path, code: errno) }
+        if let owner, chown(path, owner, owner) != 0 { throw Failure(operation: "chown", path: path, code: errno) }
     }
 
     /// Creates or replaces a regular file (never following a symbolic link at `path`).
-    static func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(Failure) {
+    /// `owner` (user and group id) is given to the file before anything is written into it.
+    static func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t, owner: UInt32? = nil) throws(Failure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Failure(operation: "open", path: path, code: errno) }
         defer { close(fd) }
+        if let owner, fchown(fd, owner, owner) != 0 { throw Failure(operation: "chown", path: path, code: errno) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer -> Int in

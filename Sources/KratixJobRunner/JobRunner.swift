@@ -25,7 +25,8 @@ public struct JobRunner: Service {
         public var imageMapPath: String?
         /// More image maps consulted after ``imageMapPath`` (`kratix dev`: `examples/images.yaml`).
         public var additionalImageMapPaths: [String]
-        /// Pods running at once (`--parallelism`); the others wait as `Pending`.
+        /// Pods running at once (`--parallelism`, by default ``defaultParallelism``); the others
+        /// wait as `Pending` with the reason `WaitingForRunnerSlot`.
         public var parallelism: Int
         /// Run every Job, not only those labelled `app.kubernetes.io/managed-by=Kratix` (`--all-jobs`).
         public var allJobs: Bool
@@ -52,15 +53,21 @@ public struct JobRunner: Service {
         /// Programs run in the runner's process instead of as a container's process; `kratix dev`
         /// and `kratix runner` give the pipeline adapter (``InProcessProgram``).
         public var inProcessPrograms: [InProcessProgram]
+        /// Paths confined containers must not see besides the work directory: the platform's data
+        /// directory (`kratix dev` gives its own).
+        public var hiddenPaths: [String]
+        /// The unprivileged host ids confined containers run as.
+        public var hostIDs: HostIDRange
 
         public init(
             kubeconfig: String? = nil, context: String? = nil, imageMapPath: String? = nil, additionalImageMapPaths: [String] = [],
-            parallelism: Int = 4,
+            parallelism: Int = JobRunner.Configuration.defaultParallelism,
             allJobs: Bool = false, kratixExecutable: String = JobRunner.Configuration.currentExecutable,
             pipelineAdapterImage: String? = ProcessInfo.processInfo.environment["PIPELINE_ADAPTER_IMG"],
             workDirectory: String? = nil, nodeName: String = "kratix-runner", maximumGracePeriod: Duration = .seconds(30),
             retryBackoff: Backoff = .podRetry, restartBackoff: Backoff = .podRetry, keepPodDirectories: Bool = false,
-            apiQPS: Double = 50, apiBurst: Int = 100, inProcessPrograms: [InProcessProgram] = []
+            apiQPS: Double = 50, apiBurst: Int = 100, inProcessPrograms: [InProcessProgram] = [],
+            hiddenPaths: [String] = [], hostIDs: HostIDRange = .default
         ) {
             self.kubeconfig = kubeconfig
             self.context = context
@@ -79,6 +86,15 @@ public struct JobRunner: Service {
             self.apiQPS = apiQPS
             self.apiBurst = apiBurst
             self.inProcessPrograms = inProcessPrograms
+            self.hiddenPaths = hiddenPaths
+            self.hostIDs = hostIDs
+        }
+
+        /// Pods run at once unless `--parallelism` says otherwise: two per processor, at least 4.
+        /// Pipelines mostly wait (on the API server, Git, Terraform providers), so a pipeline that
+        /// never ends takes one slot of many rather than a quarter of the runner.
+        public static var defaultParallelism: Int {
+            max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
         }
 
         /// This process's executable (`/proc/self/exe`), which is `kratix` when the CLI runs the runner.
@@ -107,7 +123,12 @@ public struct JobRunner: Service {
         guard FileManager.default.isExecutableFile(atPath: configuration.kratixExecutable) else {
             throw JobRunnerError.invalidConfiguration("the kratix executable \(configuration.kratixExecutable) does not exist or is not executable")
         }
-        let mountNamespace = try await MountNamespace.detect()
+        let mountNamespace = try await MountNamespace.detect(hostIDs: configuration.hostIDs)
+        if let reason = mountNamespace.fallbackReason {
+            logger.warning("containers are not confined as well as they could be: they run as \(mountNamespace.mode)", metadata: [
+                "why": "\(reason)",
+            ])
+        }
         if let client {
             try await serve(client: client, mountNamespace: mountNamespace)
         } else {
@@ -133,7 +154,8 @@ public struct JobRunner: Service {
         let workDirectory = configuration.workDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("kratix-runner-\(getpid())").path
         do {
-            try FileSystem.createDirectory(workDirectory, mode: 0o755)
+            // The runner's alone: containers see their volumes through their mounts only.
+            try FileSystem.createDirectory(workDirectory, mode: 0o700)
         } catch {
             throw JobRunnerError.invalidConfiguration("cannot create the work directory: \(error)")
         }
@@ -141,7 +163,17 @@ public struct JobRunner: Service {
         try await serve(client: client, mountNamespace: mountNamespace, workDirectory: workDirectory)
     }
 
+    /// Where the running containers are recorded: beside the pods of a configured work directory,
+    /// else one directory of the machine's, shared by the runners that use temporary ones.
+    private var processRecordDirectory: String {
+        configuration.workDirectory.map { $0 + "/.processes" }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("kratix-runner-processes").path
+    }
+
     private func serve(client: KubeClient, mountNamespace: MountNamespace, workDirectory: String) async throws {
+        // Before anything runs: what a runner that died left running must not run beside its rerun.
+        let records = ProcessRecords(directory: processRecordDirectory)
+        await records.killLeftovers(logger: logger)
         let images = ImageCatalog(
             configuration: .init(
                 mapPath: configuration.imageMapPath, additionalMapPaths: configuration.additionalImageMapPaths,
@@ -156,12 +188,14 @@ public struct JobRunner: Service {
         // the pods report back to.
         let informers = SharedInformers(client: client, logger: logger)
         let configMaps = await informers.informer(for: .configMaps)
+        var executorConfiguration = PodExecutor.Configuration(
+            workDirectory: workDirectory, nodeName: configuration.nodeName, apiServer: endpoint,
+            maximumGracePeriod: configuration.maximumGracePeriod, restartBackoff: configuration.restartBackoff,
+            keepPodDirectories: configuration.keepPodDirectories, inProcessPrograms: configuration.inProcessPrograms,
+            inProcessClient: client, hiddenPaths: configuration.hiddenPaths)
+        executorConfiguration.processRecords = records
         let executor = PodExecutor(
-            configuration: .init(
-                workDirectory: workDirectory, nodeName: configuration.nodeName, apiServer: endpoint,
-                maximumGracePeriod: configuration.maximumGracePeriod, restartBackoff: configuration.restartBackoff,
-                keepPodDirectories: configuration.keepPodDirectories, inProcessPrograms: configuration.inProcessPrograms,
-                inProcessClient: client),
+            configuration: executorConfiguration,
             images: images, mountNamespace: mountNamespace, dataSource: APIPodDataSource(client: client, configMaps: configMaps),
             logSink: APIContainerLogSink(client: client, logger: logger), logger: logger)
 

@@ -32,12 +32,18 @@ public struct PodExecutor: Sendable {
         public var inProcessPrograms: [InProcessProgram]
         /// Handed to in-process programs (the runner's client).
         public var inProcessClient: KubeClient?
+        /// Paths a confined container must not see (the platform's data directory), besides the
+        /// work directory, which is never visible.
+        public var hiddenPaths: [String]
+        /// Where the running containers' processes are recorded, so that a runner started after
+        /// this one died kills them first (``ProcessRecords``); `nil` records nothing.
+        var processRecords: ProcessRecords?
 
         public init(
             workDirectory: String, nodeName: String = "kratix-runner", apiServer: APIServerEndpoint? = nil,
             maximumGracePeriod: Duration = .seconds(30), restartBackoff: Backoff = .podRetry,
             keepPodDirectories: Bool = false, home: String? = nil, inProcessPrograms: [InProcessProgram] = [],
-            inProcessClient: KubeClient? = nil
+            inProcessClient: KubeClient? = nil, hiddenPaths: [String] = []
         ) {
             self.workDirectory = workDirectory
             self.nodeName = nodeName
@@ -48,6 +54,7 @@ public struct PodExecutor: Sendable {
             self.home = home ?? ProcessInfo.processInfo.environment["HOME"] ?? "/root"
             self.inProcessPrograms = inProcessPrograms
             self.inProcessClient = inProcessClient
+            self.hiddenPaths = hiddenPaths
         }
     }
 

@@ -70,32 +70,69 @@ struct PodRun: Sendable {
         var serviceAccount: ServiceAccountFiles?
         var environment: [String: String]
         var fields: PodFieldValues
+        var privateDirectories: [BindMount]
+        /// The pod's unprivileged host id when confined.
+        var hostID: UInt32?
     }
 
     private func prepare(_ fields: PodFieldValues) async throws(ContainerStartError) -> Prepared {
+        // Only the runner (root) may enter a pod's directory: containers reach their volumes
+        // through their mounts, never through the host path.
         do {
-            try FileSystem.createDirectory(directory, mode: 0o755)
+            try FileSystem.createDirectory(directory, mode: 0o700)
         } catch {
             throw .create("cannot create the pod directory: \(error)")
         }
+        var hostID: UInt32?
+        if case .confined(let range) = executor.mountNamespace.mode { hostID = range.hostID(forPod: identity.uid) }
+        let privateDirectories = try makePrivateDirectories(owner: hostID)
         let writesServiceAccount = configuration.apiServer != nil && spec.automountServiceAccountToken != false
         // The token volume the API server's ServiceAccount admission adds is what the runner's own
         // service-account files provide (a longer-lived token, and no second TokenRequest).
-        let volumes = try await PodVolumes(podDirectory: directory, fields: fields, source: executor.dataSource)
+        let volumes = try await PodVolumes(podDirectory: directory, fields: fields, source: executor.dataSource, fileOwner: hostID)
             .prepare((spec.volumes ?? []).filter { !(writesServiceAccount && Self.isAdmissionTokenVolume($0.name)) })
         var environment = ["PATH": PodExecutor.defaultPath, "HOME": configuration.home, "HOSTNAME": identity.name]
         var serviceAccount: ServiceAccountFiles?
         if let endpoint = configuration.apiServer {
             environment.merge(endpoint.serviceEnvironment) { _, new in new }
             if spec.automountServiceAccountToken != false {
+                // Confined, the pod's own home holds the kubeconfig where kubectl looks by default.
+                let home = privateDirectories.first { $0.target == configuration.home }
                 let files = try await ServiceAccountFiles.write(
                     podDirectory: directory, namespace: identity.namespace, serviceAccount: spec.effectiveServiceAccountName,
-                    endpoint: endpoint, source: executor.dataSource)
+                    endpoint: endpoint, source: executor.dataSource,
+                    kubeconfig: home.map { ($0.source + "/.kube/config", configuration.home + "/.kube/config") }, owner: hostID)
                 environment["KUBECONFIG"] = files.kubeconfigPath
                 serviceAccount = files
             }
         }
-        return Prepared(volumes: volumes, serviceAccount: serviceAccount, environment: environment, fields: fields)
+        return Prepared(volumes: volumes, serviceAccount: serviceAccount, environment: environment, fields: fields,
+                        privateDirectories: privateDirectories, hostID: hostID)
+    }
+
+    /// The pod's own `/tmp`, `/var/tmp`, `/dev/shm` and home (confined mode only): directories of
+    /// the pod directory, world-writable with the sticky bit as on a host, the home owned by the
+    /// pod's host id.
+    private func makePrivateDirectories(owner: UInt32?) throws(ContainerStartError) -> [BindMount] {
+        guard let owner else { return [] }
+        var directories: [BindMount] = []
+        func add(_ name: String, target: String, mode: mode_t, owned: Bool) throws(ContainerStartError) {
+            guard target.hasPrefix("/"), target != "/", FileSystem.kind(of: target) == .directory,
+                  !directories.contains(where: { $0.target == target }) else { return }
+            let source = directory + "/private/" + name
+            do {
+                try FileSystem.createDirectory(source, mode: mode)
+                if owned, chown(source, owner, owner) != 0 { throw FileSystem.Failure(operation: "chown", path: source, code: errno) }
+            } catch {
+                throw .create("cannot create the pod's \(target): \(error)")
+            }
+            directories.append(BindMount(source: source, target: target, readOnly: false, isFile: false))
+        }
+        try add("tmp", target: "/tmp", mode: 0o1777, owned: false)
+        try add("var-tmp", target: "/var/tmp", mode: 0o1777, owned: false)
+        try add("shm", target: "/dev/shm", mode: 0o1777, owned: false)
+        try add("home", target: configuration.home, mode: 0o700, owned: true)
+        return directories
     }
 
     /// Setup failed: every container shows why (as `state.waiting`), and the pod fails.
@@ -169,7 +206,18 @@ struct PodRun: Sendable {
                                       environment: environment, mounts: mounts)
         }
         let workingDirectory = container.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image.workingDir ?? "/"
-        let script = MountScript.render(mounts: mounts, workingDirectory: workingDirectory, namespace: executor.mountNamespace)
+        let lifeline = ContainerLifeline.shared
+        // A volume mounted at /tmp (or the home) takes the place of the pod's own directory.
+        let privateDirectories = prepared.privateDirectories.filter { own in !mounts.contains { $0.target == own.target } }
+        let view = ContainerView(
+            mounts: mounts + Self.imageMounts(image, program: command.argv.first, coveredBy: privateDirectories,
+                                              hidden: [configuration.workDirectory] + configuration.hiddenPaths),
+            workingDirectory: workingDirectory,
+            privateDirectories: privateDirectories,
+            hiddenPaths: [configuration.workDirectory] + configuration.hiddenPaths,
+            user: prepared.hostID.map { ContainerUser(pod: spec.securityContext, container: container.securityContext, hostID: $0) },
+            watchesLifeline: lifeline != nil)
+        let script = MountScript.render(view, namespace: executor.mountNamespace)
         let argv = executor.mountNamespace.argv(script: script, program: command.argv)
 
         let process: ChildProcess
@@ -179,7 +227,7 @@ struct PodRun: Sendable {
             do {
                 // A process group of its own: stopping the container reaches everything it started.
                 process = try ChildProcess.spawn(argv, environment: environment, stdoutFD: channel.write, stderrFD: channel.write,
-                                                 ownProcessGroup: true)
+                                                 ownProcessGroup: true, inheritedFD: lifeline?.containerEnd)
             } catch {
                 close(channel.read)
                 close(channel.write)
@@ -200,7 +248,10 @@ struct PodRun: Sendable {
         let handler = cancellation.onCancel { process.terminate(gracePeriod: grace) }
 
         async let output = Self.forward(reader, to: executor.logSink, pod: identity, container: container.name)
+        let records = configuration.processRecords
+        records?.add(process.pid)
         let status = await process.wait()
+        records?.remove(process.pid)
         cancellation.removeHandler(handler)
         // Close the log when the process group has gone and the output has not, so one escaped
         // process cannot keep the container "running".
@@ -249,6 +300,24 @@ struct PodRun: Sendable {
             await sink.append(batch, pod: pod, container: container)
         }
         return tail
+    }
+
+    /// The image map's programs are the container's image: the directories of its `path` and of
+    /// its program stay visible, read-only, where the pod's own `/tmp` or home would cover them.
+    /// Never inside a hidden path: programs do not belong in the platform's data directory.
+    static func imageMounts(_ image: ImageMap.Entry, program: String?, coveredBy privateDirectories: [BindMount],
+                            hidden: [String]) -> [BindMount] {
+        var directories = (image.path ?? "").split(separator: ":").map(String.init)
+        if let program, program.hasPrefix("/") { directories.append(FileSystem.parent(of: program)) }
+        var mounts: [BindMount] = []
+        for directory in directories where directory.hasPrefix("/") && directory != "/" {
+            guard privateDirectories.contains(where: { MountScript.isSameOrBelow(directory, $0.target) }),
+                  !hidden.contains(where: { MountScript.isSameOrBelow(directory, $0) }),
+                  FileSystem.kind(of: directory) == .directory,
+                  !mounts.contains(where: { $0.target == directory }) else { continue }
+            mounts.append(BindMount(source: directory, target: directory, readOnly: true, isFile: false))
+        }
+        return mounts
     }
 
     /// `kube-api-access-xxxxx`: the projected volume the ServiceAccount admission plugin adds.

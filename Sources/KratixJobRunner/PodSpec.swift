@@ -16,6 +16,7 @@ struct PodSpec: Decodable, Sendable {
     var terminationGracePeriodSeconds: Int64?
     var activeDeadlineSeconds: Int64?
     var nodeName: String?
+    var securityContext: SecurityContext?
 
     var effectiveServiceAccountName: String {
         if let name = serviceAccountName, !name.isEmpty { return name }
@@ -35,6 +36,7 @@ struct Container: Decodable, Sendable {
     var env: [EnvVar]?
     var envFrom: [EnvFromSource]?
     var volumeMounts: [VolumeMount]?
+    var securityContext: SecurityContext?
 }
 
 struct EnvVar: Decodable, Sendable {

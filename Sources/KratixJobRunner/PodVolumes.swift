@@ -16,6 +16,9 @@ struct PodVolumes: Sendable {
     var podDirectory: String
     var fields: PodFieldValues
     var source: any PodDataSource
+    /// A confined pod's host id: it owns the files of Secret, ConfigMap and projected volumes, so a
+    /// key mode such as 0400 still lets the container's user read them.
+    var fileOwner: UInt32?
 
     static let supportedTypes = "emptyDir, secret, configMap, projected, downwardAPI, hostPath"
 
@@ -105,7 +108,7 @@ struct PodVolumes: Sendable {
             let target = directory + "/" + file.path
             do {
                 try FileSystem.createDirectory(FileSystem.parent(of: target), mode: 0o755)
-                try FileSystem.writeFile(target, file.content, mode: mode_t(file.mode))
+                try FileSystem.writeFile(target, file.content, mode: mode_t(file.mode), owner: fileOwner)
             } catch {
                 throw .create("\(error)")
             }

@@ -129,7 +129,7 @@ public enum PipelineAdapter {
                 } catch .alreadyExists {
                     continue
                 } catch {
-                    throw PipelineAdapterError(.request, file: "Work \(options.effectiveNamespace)/\(work.name)", message: "cannot be created: \(error)")
+                    throw await rejection(error, client: client, options: options, work: work.name, verb: "created")
                 }
             case 1:
                 var work = existing[0]
@@ -144,7 +144,7 @@ public enum PipelineAdapter {
                 } catch .conflict {
                     continue
                 } catch {
-                    throw PipelineAdapterError(.request, file: "Work \(options.effectiveNamespace)/\(work.name)", message: "cannot be updated: \(error)")
+                    throw await rejection(error, client: client, options: options, work: work.name, verb: "updated")
                 }
             default:
                 let names = existing.map(\.name).sorted().joined(separator: ", ")

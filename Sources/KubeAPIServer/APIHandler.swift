@@ -424,16 +424,26 @@ public struct APIHandler: Sendable {
         ], status: 201)
     }
 
-    /// `fieldValidation` for custom resources, as the API server does it: fields the schema does not
-    /// declare are an error with `Strict` (what kubectl sends by default), a `Warning` header with
-    /// `Warn` (the default) and silently pruned with `Ignore`.
+    /// `fieldValidation`, as the API server does it: fields the kind does not declare (a custom
+    /// resource's schema, a built-in kind's Go type in ``FieldSchema``) are an error with `Strict`
+    /// (what kubectl sends by default), a `Warning` header with `Warn` (the default) and silently
+    /// dropped (custom resources) or kept (built-in kinds, which store what they are sent here) with `Ignore`.
     private func checkFieldValidation(_ request: APIRequest, _ resource: APIResource, _ object: JSONObject) throws(APIError) -> [String] {
         let mode = request.query["fieldValidation"] ?? "Warn"
-        guard mode != "Ignore", let schema = resource.schema else { return [] }
+        guard mode != "Ignore" else { return [] }
+        let fields: [String]
+        if let schema = resource.schema {
+            fields = SchemaValidator(schema: schema).unknownFields(in: .object(object))
+        } else if resource.group != "apiextensions.k8s.io", let type = FieldSchema.rootType(apiVersion: resource.apiVersion, kind: resource.kind) {
+            // (CustomResourceDefinition's table holds only what shapes its managedFields.)
+            fields = FieldSchema.unknownFields(in: .object(object), type: type)
+        } else {
+            return []
+        }
         guard mode == "Strict" || mode == "Warn" else {
             throw APIError.badRequest("fieldValidation must be one of \"Ignore\", \"Warn\" or \"Strict\", not \"\(mode)\"")
         }
-        let unknown = SchemaValidator(schema: schema).unknownFields(in: .object(object)).map { "unknown field \"\($0)\"" }
+        let unknown = fields.map { "unknown field \"\($0)\"" }
         if mode == "Strict", !unknown.isEmpty {
             throw APIError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): strict decoding error: \(unknown.joined(separator: ", "))")
         }

@@ -76,6 +76,7 @@ extension ObjectStore {
     /// What removing an object implies: its dependents are collected, a foreground-deleting owner may
     /// now go, a terminating namespace may now go, and a CRD takes its resource and objects with it.
     func afterRemoval(_ resource: APIResource, _ object: JSONObject) throws(APIError) {
+        if resource.groupResource == Self.clusterRolesResource { try aggregateClusterRoles() }
         if resource.plural == "pods", resource.group.isEmpty {
             let prefix = "\(object["metadata"]?["namespace"]?.stringValue ?? "")/\(object["metadata"]?["name"]?.stringValue ?? "")/"
             for key in logs.keys where key.hasPrefix(prefix) { logs[key] = nil }

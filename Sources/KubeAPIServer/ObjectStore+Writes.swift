@@ -106,6 +106,7 @@ extension ObjectStore {
         }
         let stored = try commit(resource.groupResource, key: key(resource.namespaced ? namespace : nil, name), object: object, previous: nil)
         if resource.isCoreNamespace { try ensureNamespaceDefaults(name) }
+        if resource.groupResource == Self.clusterRolesResource { try aggregateClusterRoles() }
         try recordWorkloadEvents(resource, old: nil, new: stored)
         if resource.group == "apps", resource.plural == "deployments" { try syncDeployment(stored) }
         if let served = CustomResourceDefinitions.servedResource(stored) {
@@ -201,6 +202,7 @@ extension ObjectStore {
             return removed
         }
         let stored = try commit(resource.groupResource, key: storageKey, object: object, previous: existing)
+        if resource.groupResource == Self.clusterRolesResource { try aggregateClusterRoles() }
         if let served = CustomResourceDefinitions.servedResource(stored) { register(served) }
         try recordWorkloadEvents(resource, old: existing, new: stored)
         if resource.group == "apps", resource.plural == "deployments", subresource != "status" { try syncDeployment(stored) }

@@ -107,12 +107,16 @@ public actor ObjectStore {
                     resources["\(served.group)/\(served.plural)"] = served
                 }
             }
+            var stored = stored
+            var revision = storedRevision
+            let added = Self.addBootstrapPolicy(to: &stored, revision: &revision, now: Timestamp.format(clock()))
+            if added { try journal.compact(objects: stored, revision: revision) }
             self.resources = resources
             self.objects = stored
             self.eventExpiry = Self.eventExpiryOrder(stored)
-            self.revision = storedRevision
-            self.compactedRevision = storedRevision
-            self.deliveredRevision = storedRevision
+            self.revision = revision
+            self.compactedRevision = revision
+            self.deliveredRevision = revision
             admissionWebhooks.replace(with: AdmissionWebhookSet(objects: stored))
         } else {
             self.resources = resources
@@ -124,6 +128,7 @@ public actor ObjectStore {
                 account["metadata"]?["resourceVersion"] = .string(String(revision))
                 objects["serviceaccounts", default: [:]]["\(namespace)/default"] = account
             }
+            _ = Self.addBootstrapPolicy(to: &objects, revision: &revision, now: Timestamp.format(clock()))
             self.objects = objects
             self.revision = revision
             self.deliveredRevision = revision

@@ -44,10 +44,10 @@ import Testing
 
     @Test func theMountScriptQuotesAndOrdersMounts() {
         let namespace = MountNamespace(mode: .root, unshare: "/usr/bin/unshare", mount: "/bin/mount", mkdir: "/bin/mkdir", shell: "/bin/sh")
-        let script = MountScript.render(mounts: [
+        let script = MountScript.render(ContainerView(mounts: [
             BindMount(source: "/pod/vol/b", target: "/kratix/output/sub", readOnly: true, isFile: false),
             BindMount(source: "/pod/it's", target: "/kratix/output", readOnly: false, isFile: false),
-        ], workingDirectory: "/", namespace: namespace)
+        ], workingDirectory: "/"), namespace: namespace)
         let parent = script.range(of: "'/bin/mount' --rbind '/pod/it'")?.lowerBound
         let child = script.range(of: "'/bin/mount' --rbind '/pod/vol/b'")?.lowerBound
         #expect(parent != nil && child != nil && (parent ?? script.endIndex) < (child ?? script.startIndex))
@@ -56,6 +56,34 @@ import Testing
         #expect(script.hasSuffix("exec \"$@\""))
         #expect(namespace.argv(script: "s", program: ["/bin/echo", "hi"]) == [
             "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", "s", "kratix-runner", "/bin/echo", "hi",
+        ])
+    }
+
+    /// Confined, a volume under /tmp is mounted inside the pod's own /tmp first, and the private
+    /// /tmp (whose host directory lies under the host's /tmp) goes last: once it covers /tmp, no
+    /// source under the host's /tmp could be found.
+    @Test func privateDirectoriesGoAfterTheMountsTheyHold() {
+        let privateTmp = BindMount(source: "/tmp/w/pod/private/tmp", target: "/tmp", readOnly: false, isFile: false)
+        let home = BindMount(source: "/tmp/w/pod/private/home", target: "/root", readOnly: false, isFile: false)
+        let output = BindMount(source: "/tmp/w/pod/volumes/out", target: "/kratix/output", readOnly: false, isFile: false)
+        let cache = BindMount(source: "/tmp/w/pod/volumes/cache", target: "/tmp/cache", readOnly: true, isFile: false)
+        let placed = MountScript.order([output, cache, privateTmp, home], privateDirectories: [privateTmp, home])
+        #expect(placed.last?.mount == privateTmp)
+        #expect(placed.first { $0.mount == cache }?.mountPoint == "/tmp/w/pod/private/tmp/cache")
+        #expect(placed.first { $0.mount == output }?.mountPoint == "/kratix/output")
+        let namespace = MountNamespace(mode: .confined(.default), unshare: "/usr/bin/unshare", mount: "/bin/mount", mkdir: "/bin/mkdir",
+                                       shell: "/bin/sh", setpriv: "/usr/bin/setpriv")
+        let script = MountScript.render(ContainerView(
+            mounts: [output, cache], workingDirectory: "/work", privateDirectories: [privateTmp, home], hiddenPaths: ["/srv/data", "/tmp/w"],
+            user: ContainerUser(insideUID: 0, insideGID: 0, hostUID: 1_000_000_123, hostGID: 1_000_000_123), watchesLifeline: true),
+            namespace: namespace)
+        // The read-only remount is where the container sees the volume, after its /tmp is in place.
+        #expect(script.contains("remount,bind,ro '/tmp/cache'"))
+        #expect(script.contains("kratix-hidden '/srv/data'") && !script.contains("kratix-hidden '/tmp/w'"))
+        #expect(script.contains("'--reuid=1000000123'") && script.contains("'--map-user=0'"))
+        #expect(script.contains("read -r _ <&3; kill -KILL -1;"))
+        #expect(namespace.argv(script: "s", program: ["/bin/true"]).prefix(7) == [
+            "/usr/bin/unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc",
         ])
     }
 }

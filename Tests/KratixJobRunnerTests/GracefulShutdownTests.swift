@@ -14,8 +14,8 @@ import Testing
         try await TestAPIServer.with(tls: true) { server in
             let directory = try Fixtures.temporaryDirectory("shutdown")
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let host = directory + "/host"
-            try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+            let host = try Fixtures.writableHostDirectory(directory + "/host")
+            let marker = uniqueMarker("shutdown")
             let client = try RunnerHarness.makeClient(server)
             let harness = RunnerHarness(server: server, client: client, directory: directory)
             let runner = JobRunner(configuration: try RunnerHarness.makeConfiguration(directory: directory), client: client, logger: RunnerHarness.logger)
@@ -30,17 +30,17 @@ import Testing
                         containers:
                           - name: main
                             image: test/shell
-                            args: ["-c", "trap 'echo got SIGTERM; exit 0' TERM; echo $$$$ > /host/pid; while true; do sleep 0.1; done"]
+                            args: ["-c", "trap 'echo got SIGTERM; exit 0' TERM; echo started > /host/pid; while true; do sleep 0.1; done", "\(marker)"]
                             volumeMounts: [{name: host, mountPath: /host}]
                         """)
                     #expect(try await eventually { FileManager.default.fileExists(atPath: host + "/pid") })
-                    let pid = try await waitForPID(host + "/pid")
+                    #expect(!hostProcesses(containing: marker).isEmpty)
                     #expect(try await eventually { try await harness.pods(ofJob: "long").first?.status?["phase"] == "Running" })
                     let started = ContinuousClock.now
                     await group.triggerGracefulShutdown()
                     try await tasks.next()
                     #expect(ContinuousClock.now - started < .seconds(10))
-                    #expect(!processExists(pid))
+                    #expect(hostProcesses(containing: marker).isEmpty)
                 }
                 let pod = try #require(try await harness.pods(ofJob: "long").first)
                 #expect(pod.status?["phase"] == "Failed")

@@ -95,26 +95,26 @@ import Testing
 
     @Test func deletingARunningJobStopsItsProcesses() async throws {
         try await RunnerHarness.with { runner in
-            let host = runner.directory + "/host"
-            try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+            let host = try Fixtures.writableHostDirectory(runner.directory + "/host")
+            let marker = uniqueMarker("sleeper")
             try await runner.createJob("sleeper", podSpec: """
                 restartPolicy: Never
                 volumes: [{name: host, hostPath: {path: \(host)}}]
                 containers:
                   - name: main
                     image: test/shell
-                    args: ["-c", "echo $$$$ > /host/pid; exec sleep 300"]
+                    args: ["-c", "echo started > /host/pid; exec sleep 300", "\(marker)"]
                     volumeMounts: [{name: host, mountPath: /host}]
                 """)
             #expect(try await eventually { FileManager.default.fileExists(atPath: host + "/pid") })
-            let pid = try await waitForPID(host + "/pid")
-            #expect(processExists(pid))
+            #expect(!hostProcesses(containing: marker).isEmpty)
             let pods = try await runner.pods(ofJob: "sleeper")
             #expect(try await eventually { try await runner.pods(ofJob: "sleeper").first?.status?["phase"] == "Running" })
             #expect(try await runner.job("sleeper").status?["active"] == 1)
             let deleted = try await runner.server.kubectl(["delete", "job", "sleeper", "--wait=false"])
             #expect(deleted.status == 0, "\(deleted.stderr)")
-            #expect(try await eventually(timeout: .seconds(10)) { !processExists(pid) }, "process \(pid) still runs")
+            #expect(try await eventually(timeout: .seconds(10)) { hostProcesses(containing: marker).isEmpty },
+                    "processes \(hostProcesses(containing: marker)) still run")
             #expect(pods.count == 1)
             // The pod goes after its process (a kubelet kills, then the pod is removed).
             #expect(try await eventually(timeout: .seconds(10)) { try await runner.pods(ofJob: "sleeper").isEmpty })
@@ -314,8 +314,7 @@ import Testing
 
     @Test func atMostParallelismPodsRunAtOnce() async throws {
         try await RunnerHarness.with(parallelism: 1) { runner in
-            let host = runner.directory + "/host"
-            try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+            let host = try Fixtures.writableHostDirectory(runner.directory + "/host")
             for name in ["one", "two", "three"] {
                 try await runner.createJob(name, podSpec: """
                     restartPolicy: Never

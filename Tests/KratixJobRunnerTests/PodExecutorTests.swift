@@ -165,8 +165,7 @@ import Testing
     @Test func secretConfigMapProjectedAndHostPathVolumesAreMounted() async throws {
         let directory = try Fixtures.temporaryDirectory("volumes")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let host = directory + "/host"
-        try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+        let host = try Fixtures.writableHostDirectory(directory + "/host")
         try "from the host\n".write(toFile: host + "/note", atomically: true, encoding: .utf8)
         let sink = MemoryLogSink()
         let source = StaticDataSource(secrets: ["creds": ["password": "s3cret", "user": "admin"]], configMaps: ["settings": ["config.yaml": "mode: fast\n"]])
@@ -226,10 +225,10 @@ import Testing
     @Test func cancellingStopsTheProcessGroup() async throws {
         let directory = try Fixtures.temporaryDirectory("cancel")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let host = directory + "/host"
-        try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+        let host = try Fixtures.writableHostDirectory(directory + "/host")
         let executor = try await Fixtures.executor(directory: directory)
-        // `$$$$` is `$$` after Kubernetes' expansion: the shell's pid, and a child it leaves behind.
+        // The shell, and a child it leaves behind (which carries a marker of its own).
+        let marker = uniqueMarker("cancel"), childMarker = uniqueMarker("child")
         let pod = try Fixtures.pod("cancel", spec: """
             restartPolicy: Never
             terminationGracePeriodSeconds: 2
@@ -237,22 +236,20 @@ import Testing
             containers:
               - name: main
                 image: test/shell
-                args: ["-c", "sleep 300 & echo $! > /host/child; echo $$$$ > /host/pid; wait"]
+                args: ["-c", "sh -c 'sleep 300' \(childMarker) & echo started > /host/pid; wait", "\(marker)"]
                 volumeMounts: [{name: host, mountPath: /host}]
             """)
         let cancellation = PodCancellation()
         async let result = executor.run(pod, reporter: StatusRecorder(), cancellation: cancellation)
-        #expect(try await eventually { FileManager.default.fileExists(atPath: host + "/pid") && FileManager.default.fileExists(atPath: host + "/child") })
-        let pid = try await waitForPID(host + "/pid")
-        let child = try await waitForPID(host + "/child")
-        #expect(processExists(pid) && processExists(child))
+        #expect(try await eventually { FileManager.default.fileExists(atPath: host + "/pid") && !hostProcesses(containing: childMarker).isEmpty })
+        #expect(!hostProcesses(containing: marker).isEmpty)
         cancellation.cancel(.deadlineExceeded)
         let status = await result
         #expect(status.phase == .failed)
         #expect(status.reason == "DeadlineExceeded")
         let termination = try #require(status.containerStatuses[0].termination)
         #expect(termination.exitCode == 128 + SIGTERM && termination.reason == "Error")
-        #expect(try await eventually(timeout: .seconds(5)) { !processExists(pid) && !processExists(child) })
+        #expect(try await eventually(timeout: .seconds(5)) { hostProcesses(containing: marker).isEmpty && hostProcesses(containing: childMarker).isEmpty })
     }
 
     @Test func activeDeadlineSecondsStopsThePod() async throws {
@@ -274,8 +271,7 @@ import Testing
     @Test func onFailureRestartsTheContainerInPlace() async throws {
         let directory = try Fixtures.temporaryDirectory("restart")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let host = directory + "/state"
-        try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+        let host = try Fixtures.writableHostDirectory(directory + "/state")
         let sink = MemoryLogSink()
         let executor = try await Fixtures.executor(directory: directory, sink: sink)
         let pod = try Fixtures.pod("restart", spec: """

@@ -73,13 +73,13 @@ enum Fixtures {
 
     static func executor(
         directory: String, dataSource: StaticDataSource = StaticDataSource(), apiServer: APIServerEndpoint? = nil,
-        extraImages: String = "", sink: MemoryLogSink = MemoryLogSink()
+        extraImages: String = "", sink: MemoryLogSink = MemoryLogSink(), hiddenPaths: [String] = []
     ) async throws -> PodExecutor {
         let images = ImageCatalog(configuration: .init(mapPath: try imageMap(in: directory, extra: extraImages), kratixExecutable: "/bin/true"))
         return PodExecutor(
             configuration: .init(
                 workDirectory: directory + "/pods", apiServer: apiServer, maximumGracePeriod: .seconds(5),
-                restartBackoff: Backoff(initial: .milliseconds(100), maximum: .milliseconds(400))),
+                restartBackoff: Backoff(initial: .milliseconds(100), maximum: .milliseconds(400)), hiddenPaths: hiddenPaths),
             images: images, mountNamespace: try await mountNamespace.value, dataSource: dataSource, logSink: sink)
     }
 
@@ -108,16 +108,32 @@ func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -
     return try await condition()
 }
 
-func processExists(_ pid: Int32) -> Bool {
-    kill(pid, 0) == 0 || errno != ESRCH
+/// The host's live (not zombie) processes whose command line contains `marker`. A confined
+/// container has a PID namespace of its own, so the pid it sees (`$$`) is not the host's; a test
+/// finds its processes by a word of their command line instead (every process of the container,
+/// from `unshare` to the program, carries the program's arguments).
+func hostProcesses(containing marker: String) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")"),
+              stat[stat.index(after: close)...].split(separator: " ").first != "Z",
+              let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(marker)
+    }
 }
 
-/// The pid a container wrote to `path`, once the file has it (the shell creates the file first).
-func waitForPID(_ path: String) async throws -> Int32 {
-    var pid: Int32?
-    _ = try await eventually {
-        pid = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int32($0.trimmingWhitespace()) }
-        return pid != nil
+/// A word no other test's process carries.
+func uniqueMarker(_ label: String) -> String {
+    "marker-\(label)-\(UUID().uuidString.prefix(8).lowercased())"
+}
+
+extension Fixtures {
+    /// A host directory for a `hostPath` volume the pod writes to. A confined container is an
+    /// unprivileged host user, so it writes only where the host's permissions let anyone write.
+    static func writableHostDirectory(_ path: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: path)
+        return path
     }
-    return try #require(pid, "no pid in \(path)")
 }

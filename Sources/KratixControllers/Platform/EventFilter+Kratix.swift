@@ -6,6 +6,19 @@ import KubeRuntime
 /// controller reads, so a pipeline's Job or a request's Work costs its owner one pass, not one per
 /// status write.
 extension EventFilter {
+    /// The pipeline adapter marked a pipeline of the object failed for good (its output cannot be
+    /// stored): the controller fails the workflow and suspends the Job now, without waiting for
+    /// the Job to exhaust its retries.
+    public static let pipelineOutputRejected = onUpdate { old, new in
+        rejectedPipelines(old) != rejectedPipelines(new)
+    }
+
+    static func rejectedPipelines(_ object: KubeObject) -> [String] {
+        WorkflowStatusDocument(object.status, conditionStyle: .clusterAPI).pipelines
+            .filter { $0["phase"]?.stringValue == PipelineStatus.Phase.failed.rawValue && $0["message"] != nil }
+            .compactMap { $0["name"]?.stringValue }
+    }
+
     /// A workflow Job finished (succeeded, failed or suspended), was resumed, or went. Its creation
     /// is the controller's own doing.
     public static let jobFinishedOrGone = on(added: false, deleted: true) { old, new in

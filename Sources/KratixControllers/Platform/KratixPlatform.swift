@@ -274,8 +274,8 @@ public final class KratixPlatform: ResourceControllers, Sendable {
             try await reconciler.reconcile(request)
         }
         // Status is written by this controller and the pipelines; neither needs another pass (a
-        // pipeline's end arrives as its Job's).
-        await controller.watch(requests, filter: .specOrLifecycleChanged)
+        // pipeline's end arrives as its Job's), but for a pipeline the adapter failed for good.
+        await controller.watch(requests, filter: .any([.specOrLifecycleChanged, .pipelineOutputRejected]))
         // The Promise's requirements or availability changed: its Pending requests are looked at now,
         // not at their next 60 s requeue.
         await controller.watch(await informer(Promise.groupVersionResource), trigger: .map { changed in

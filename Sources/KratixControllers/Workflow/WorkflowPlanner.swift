@@ -188,6 +188,13 @@ public enum WorkflowPlanner {
                 plan.jobsToSuspend = [JobReference(job)]
                 return plan
             }
+            // The pipeline adapter found this pipeline's output unusable (too large to store):
+            // no retry can help, so the workflow fails now and the Job is suspended.
+            if belongs, status.phase(of: pipeline.name) == PipelineStatus.Phase.failed.rawValue, status.message(of: pipeline.name) != nil {
+                var plan = fail(input, pipeline: pipeline.name, &status)
+                plan.jobsToSuspend = [JobReference(job)]
+                return plan
+            }
             return WorkflowPlan(decision: .waitForJob(job.name), state: .inProgress)
         }
         guard belongs, let job else {

@@ -100,6 +100,12 @@ public struct WorkflowStatusDocument: Sendable, Equatable {
         pipelines.first { $0["name"]?.stringValue == pipeline }?["phase"]?.stringValue
     }
 
+    /// The message of `pipeline`'s entry: why it is `Suspended`, or why the pipeline adapter
+    /// marked it `Failed` for good (the controller's own `Failed` has none).
+    public func message(of pipeline: String) -> String? {
+        pipelines.first { $0["name"]?.stringValue == pipeline }?["message"]?.stringValue
+    }
+
     /// Index of the first entry in phase `Suspended`, or `nil`.
     public var suspendedPipelineIndex: Int? {
         pipelines.firstIndex { $0["phase"]?.stringValue == PipelineStatus.Phase.suspended.rawValue }
@@ -139,8 +145,8 @@ public struct WorkflowStatusDocument: Sendable, Equatable {
         workflows = w
     }
 
-    /// Moves `pipeline` to `phase`, stamping `lastTransitionTime`; leaving `Suspended` drops the
-    /// message. A missing entry is appended. Returns whether anything changed.
+    /// Moves `pipeline` to `phase`, stamping `lastTransitionTime`; leaving `Suspended` or `Failed`
+    /// drops the message. A missing entry is appended. Returns whether anything changed.
     @discardableResult
     public mutating func setPhase(_ phase: PipelineStatus.Phase, of pipeline: String, now: Date) -> Bool {
         var entries = pipelines
@@ -151,7 +157,9 @@ public struct WorkflowStatusDocument: Sendable, Equatable {
         }
         let current = entries[i]["phase"]?.stringValue
         guard current != phase.rawValue else { return false }
-        if current == PipelineStatus.Phase.suspended.rawValue { entries[i]["message"] = nil }
+        if current == PipelineStatus.Phase.suspended.rawValue || current == PipelineStatus.Phase.failed.rawValue {
+            entries[i]["message"] = nil
+        }
         entries[i]["phase"] = .string(phase.rawValue)
         entries[i]["lastTransitionTime"] = .string(Timestamp.format(now))
         setPipelines(entries)

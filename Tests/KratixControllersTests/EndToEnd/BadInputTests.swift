@@ -133,4 +133,39 @@ import Testing
             #expect(try await platform.events(about: "one").contains { $0.hasPrefix("Warning ConfigureWorkflowFailed") }, "an Event on the request")
         }
     }
+
+    /// Output larger than the API server takes (413 on the Work) cannot succeed on a retry: the
+    /// request says why at once, its workflow fails, and the Job is suspended instead of retrying.
+    @Test func outputTooLargeFailsTheWorkflowAtOnceWithTheReason() async throws {
+        try await PlatformHarness.with { platform in try await Self.outputTooLarge(platform) }
+    }
+
+    /// (A static func: the compiler crashed on this body inside the test's closure.)
+    static func outputTooLarge(_ platform: PlatformHarness) async throws {
+            _ = try await platform.gitDestinations(["worker-1": ["environment": "dev"]])
+            try await platform.startManager()
+            try await platform.kubectl(["apply", "-f", "-"], stdin: promise(
+                "huge", api: PlatformHarness.openAPI(plural: "huges", kind: "Huge"),
+                resourcePipelines: pipeline("make", script: "head -c 4194304 /dev/urandom | base64 > /kratix/output/big.txt")))
+            #expect(await platform.eventually { await platform.get(.customResourceDefinitions, "huges.test.kratix.io") != nil })
+            try await platform.kubectl(["apply", "-f", "-"], stdin: """
+                apiVersion: test.kratix.io/v1alpha1
+                kind: Huge
+                metadata: {name: one, namespace: default}
+                """)
+            let huges = GroupVersionResource(group: "test.kratix.io", version: "v1alpha1", resource: "huges")
+            var request: KubeObject?
+            let failed = await platform.eventually(timeout: .seconds(60)) {
+                request = await platform.get(huges, "one", namespace: "default")
+                return request?.condition("ConfigureWorkflowCompleted")?["reason"] == "ConfigureWorkflowFailed"
+            }
+            #expect(failed, "\(request?.status ?? .null)")
+            let message = request?[at: ["status", "message"]]?.stringValue ?? ""
+            #expect(message.hasPrefix("Pipeline make failed: the pipeline's output is too large"), "\(message)")
+            #expect(message.contains("413"), "\(message)")
+            // The Job is suspended, not left to retry to its backoff limit.
+            let jobs = try await platform.list(.jobs, namespace: "default", labels: "kratix.io/promise-name=huge")
+            #expect(jobs.count == 1 && jobs.first?[at: ["spec", "suspend"]] == true, "\(jobs.map { $0.status ?? .null }) \(request?.status ?? .null)")
+            #expect(try await platform.list(Work.groupVersionResource, namespace: "default", labels: "kratix.io/promise-name=huge").isEmpty)
+    }
 }

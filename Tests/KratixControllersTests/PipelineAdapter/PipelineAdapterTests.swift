@@ -78,6 +78,44 @@ import Testing
         }
     }
 
+    /// Output larger than the API server takes (413) fails the step with that reason, and the
+    /// request says so at once instead of "Pending" while its Job retries.
+    @Test func outputTooLargeForTheAPIServerIsReportedOnTheRequest() async throws {
+        try await WorkflowCluster.with { cluster in
+            _ = try await cluster.createCoreFixture()
+            // The engine's view before the Job ran: the pipeline Running.
+            var before = try await cluster.client.get(WorkflowCluster.testBundles, name: "kratix-test", namespace: "default")
+            before.status = ["message": "Pending", "kratix": ["workflows": ["pipelines": [
+                ["name": "resource-pipeline0", "phase": "Running"], ["name": "resource-pipeline1", "phase": "Pending"],
+            ]]]]
+            _ = try await cluster.client.updateStatus(WorkflowCluster.testBundles, before)
+            try await AdapterScratch.with { scratch in
+                // Random bytes do not compress: far above the server's 3 MiB body limit once gzipped and base64-encoded.
+                var generator = SystemRandomNumberGenerator()
+                let noise = (0..<(4 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                try scratch.write("input/big.txt", Data(noise).base64EncodedString())
+                var failure: PipelineAdapterError?
+                do {
+                    _ = try await PipelineAdapter.workCreator(client: cluster.client, options: options(scratch))
+                } catch {
+                    failure = error as? PipelineAdapterError
+                }
+                let error = try #require(failure, "a Work larger than the body limit was accepted")
+                #expect(error.kind == .invalidPipelineOutput)
+                #expect(error.message.contains("too large") && error.message.contains("413"), "\(error)")
+                #expect(try await works(cluster).isEmpty)
+                let request = try await cluster.client.get(WorkflowCluster.testBundles, name: "kratix-test", namespace: "default")
+                let message = request.status?["message"]?.stringValue ?? ""
+                #expect(message.hasPrefix("Pipeline resource-pipeline0 failed: the pipeline's output is too large"), "\(message)")
+                // The pipeline's entry says it failed for good, which stops the controller retrying it.
+                let entry = WorkflowStatusDocument(request.status, conditionStyle: .clusterAPI)
+                #expect(entry.phase(of: "resource-pipeline0") == "Failed")
+                #expect(entry.message(of: "resource-pipeline0")?.contains("too large") == true)
+                #expect(entry.phase(of: "resource-pipeline1") == "Pending")
+            }
+        }
+    }
+
     /// As upstream: a `.yaml` file that does not parse is stored as written (a marketplace Promise
     /// with one malformed dependency file becomes Available upstream), with a warning in the log.
     @Test func invalidYAMLIsStoredAsWrittenWithAWarning() async throws {

@@ -91,6 +91,20 @@ import Testing
         Case(name: "running Job under manual reconciliation: suspend it",
              labels: [KratixLabels.manualReconciliation: "true"], jobs: [job("j0", "p0", .running, age: 5)],
              decision: .suspendJob("j0"), suspend: ["j0"], statusWritten: false),
+        Case(name: "the adapter rejected the running pipeline's output: fail now, suspend the Job",
+             status: status(phases: ["Failed", "Pending"]) { o in
+                 o["kratix"] = ["workflows": ["pipelines": [
+                     ["name": "p0", "phase": "Failed", "message": "too large",
+                      "lastTransitionTime": "2023-01-01T00:00:00Z"],
+                     ["name": "p1", "phase": "Pending", "lastTransitionTime": "2023-01-01T00:00:00Z"],
+                 ]]]
+             },
+             jobs: [job("j0", "p0", .running, age: 5)],
+             decision: .failed(pipeline: "p0", reason: "ConfigureWorkflowFailed"), state: .failed, suspend: ["j0"],
+             events: ["Warning ConfigureWorkflowFailed A resource/configure Pipeline has failed: p0"]),
+        Case(name: "a Failed phase the controller wrote does not stop a running Job",
+             status: status(failed: 1, phases: ["Failed", "Pending"]), jobs: [job("j0", "p0", .running, age: 5)],
+             decision: .waitForJob("j0"), statusWritten: false),
         Case(name: "pipeline 0 done: record progress", jobs: [job("j0", "p0", .complete, age: 5)], decision: .recordProgress),
         Case(name: "pipeline 0 done and recorded: start pipeline 1", status: status(succeeded: 1, phases: ["Succeeded", "Pending"]),
              jobs: [job("j0", "p0", .complete, age: 5)], decision: .startPipeline(index: 1), start: 1,
