@@ -34,7 +34,7 @@ import Testing
                         let b = Self.manager(second, "b")
                         let runA = Task { try await a.run() }
                         let runB = Task { try await b.run() }
-                        #expect(await eventually { a.isLeading || b.isLeading })
+                        #expect(await eventually(timeout: .seconds(30)) { a.isLeading || b.isLeading })
                         try await Task.sleep(for: .milliseconds(600))
                         #expect(a.isLeading != b.isLeading, "exactly one manager leads")
                         let (leader, leaderTask, standby, standbyTask) = a.isLeading ? (a, runA, b, runB) : (b, runB, a, runA)

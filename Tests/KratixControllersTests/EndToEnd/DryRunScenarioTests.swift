@@ -54,6 +54,14 @@ import Testing
         """
     }
 
+    /// Whether the Promise serves its API (its requests can be applied): kubectl validates them
+    /// against the API's schema.
+    static func available(_ promise: String, _ platform: PlatformHarness) async -> Bool {
+        await platform.eventually(timeout: .seconds(60)) {
+            await platform.get(Promise.groupVersionResource, promise)?.condition("Available")?["status"] == "True"
+        }
+    }
+
     static func completed(_ name: String, _ platform: PlatformHarness) async -> JSONValue? {
         await platform.get(dryRuns, name, namespace: "default")?.condition("Completed")
     }
@@ -86,6 +94,7 @@ import Testing
             let repository = try await platform.gitDestinations(["dry-run": ["kratix.io/dry-run": "true", "env": "prod"], "prod": ["env": "prod"]])
             try await platform.startManager()
             try await platform.kubectl(["apply", "-f", "-"], stdin: Self.promise)
+            #expect(await Self.available("redis", platform))
             try await platform.kubectl(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: Redis\nmetadata: {name: my-redis, namespace: default}\nspec: {size: small}\n")
             let live = await platform.eventually(timeout: .seconds(90)) {
                 await platform.get(Self.redises, "my-redis", namespace: "default")?.condition("Reconciled")?["status"] == "True"
@@ -209,6 +218,7 @@ import Testing
                                     echo 'kind: ConfigMap' > /kratix/output/cm.yaml
                                     if [ "${KRATIX_DRY_RUN:-}" = true ]; then echo 'would change cm.yaml' > /kratix/output/kratix-diff.md; fi
                 """)
+            #expect(await Self.available("diffy", platform))
             try await platform.kubectl(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: Diffy\nmetadata: {name: d, namespace: default, labels: {kratix.io/dry-run: \"true\"}}\nspec: {}\n")
             let summarised = await platform.eventually(timeout: .seconds(90)) {
                 let summary = try await platform.list(Work.groupVersionResource, namespace: "default", labels: "kratix.io/dry-run-summary=true,kratix.io/resource-name=d").first
