@@ -191,7 +191,13 @@ import Testing
                 return files[dest1] != nil && files[dest1] != beforePromiseUpdate
             }, "the resource pipelines re-ran after the Promise changed")
 
-            // 13. Deleting the request removes its Works, WorkPlacements and files.
+            // 13. Deleting the request removes its Works, WorkPlacements and files. (Once its workflow has
+            // settled: a configure Job cut short by the deletion retries with the Job backoff first,
+            // which can outlast the wait below on a loaded machine.)
+            #expect(await platform.eventually {
+                let jobs = try await platform.list(.jobs, namespace: "default", labels: "kratix.io/resource-name=kratix-test")
+                return jobs.allSatisfy { job in ["Complete", "Failed"].contains { job.condition($0)?["status"] == "True" } }
+            }, "the request's workflow settles")
             try await platform.kubectl(["delete", "testbundle", "kratix-test", "-n", "default", "--wait=false"])
             #expect(await platform.eventually {
                 files = try await moto.contents()
