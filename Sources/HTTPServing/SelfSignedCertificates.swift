@@ -68,6 +68,12 @@ public struct SelfSignedCertificates: Sendable {
                        notValidAfter: notValidAfter)
     }
 
+    /// The PEM certificates of a bundle, each ending with its END line and a newline.
+    public static func certificateBlocks(in pem: String) -> [String] {
+        let end = "-----END CERTIFICATE-----"
+        return pem.components(separatedBy: end).dropLast().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + end + "\n" }
+    }
+
     /// When the first certificate in `pem` stops being valid, or nil when it does not parse.
     public static func notValidAfter(_ pem: String) -> Date? {
         try? Certificate(pemEncoded: pem).notValidAfter

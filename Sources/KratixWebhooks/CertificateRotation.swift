@@ -63,9 +63,6 @@ struct CertificateRotation: Sendable, Equatable {
 
     /// The PEM blocks of `pem` that have not expired.
     static func stillValid(_ pem: String, now: Date) -> String {
-        let end = "-----END CERTIFICATE-----"
-        return pem.components(separatedBy: end).dropLast().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + end + "\n" }
-            .filter { (SelfSignedCertificates.notValidAfter($0) ?? .distantPast) > now }
-            .joined()
+        SelfSignedCertificates.certificateBlocks(in: pem).filter { (SelfSignedCertificates.notValidAfter($0) ?? .distantPast) > now }.joined()
     }
 }

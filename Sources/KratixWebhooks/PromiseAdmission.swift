@@ -148,9 +148,8 @@ struct PromiseValidation: AdmissionHandler {
                 continue
             }
             guard !version.isEmpty else { continue }
-            let revisions = (try? await reader.list(PromiseRevision.groupVersionResource, namespace: nil,
-                                                    labels: [KratixLabels.promiseName: required.name ?? name])) ?? []
-            if !revisions.contains(where: { $0.spec?["version"]?.stringValue == version }) {
+            let versions = (try? await PromiseRevisionLookup(promiseName: required.name ?? name, reader: reader).versions()) ?? []
+            if !versions.contains(version) {
                 warnings.append("Required Promise \"\(name)\" installed, but no revision found at version \"\(version)\"")
             }
         }

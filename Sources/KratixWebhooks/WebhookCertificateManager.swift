@@ -135,13 +135,11 @@ public struct WebhookCertificateManager: Service {
         }
         guard let bundle = text("ca.crt"), let caKey = text("ca.key"), let cert = text("tls.crt"), let key = text("tls.key") else { return nil }
         // The bundle starts with the current CA; the rest are replaced CAs still trusted.
-        let end = "-----END CERTIFICATE-----"
-        guard let firstEnd = bundle.range(of: end) else { return nil }
-        let current = String(bundle[..<firstEnd.upperBound]) + "\n"
-        let previous = String(bundle[firstEnd.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let blocks = SelfSignedCertificates.certificateBlocks(in: bundle)
+        guard let current = blocks.first else { return nil }
         let hosts = (secret.annotations[hostsAnnotation] ?? "").split(separator: ",").map(String.init)
         return CertificateRotation.Stored(authority: .init(certificatePEM: current, privateKeyPEM: caKey), certificatePEM: cert,
-                                          privateKeyPEM: key, hosts: hosts, previousAuthorities: previous.isEmpty ? "" : previous + "\n")
+                                          privateKeyPEM: key, hosts: hosts, previousAuthorities: blocks.dropFirst().joined())
     }
 
     /// Writes the CA bundle into every webhook of both configurations (those not installed yet are

@@ -47,22 +47,9 @@ struct AdmissionWebhook: Sendable, Equatable {
         reviewVersion = versions.first { $0 == "v1" || $0 == "v1beta1" } ?? "v1"
     }
 
-    /// A `metav1.LabelSelector` as stored; a malformed one (refused on write) matches nothing.
+    /// A `metav1.LabelSelector` as stored (a malformed one is refused on write); none selects everything.
     static func selector(_ value: JSONValue?) -> LabelSelector {
-        guard let value, let object = value.objectValue else { return LabelSelector() }
-        var selector = LabelSelector()
-        if let labels = object["matchLabels"]?.objectValue {
-            selector.matchLabels = labels.reduce(into: [:]) { $0[$1.key] = $1.value.stringValue ?? "" }
-        }
-        if let expressions = object["matchExpressions"]?.arrayValue {
-            selector.matchExpressions = expressions.map { expression in
-                let op = LabelSelector.Requirement.Operator(rawValue: expression["operator"]?.stringValue ?? "") ?? .in
-                return LabelSelector.Requirement(
-                    key: expression["key"]?.stringValue ?? "", operator: op,
-                    values: expression["values"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            }
-        }
-        return selector
+        value.flatMap { try? JSONValueDecoder().decode(LabelSelector.self, from: $0) } ?? LabelSelector()
     }
 }
 

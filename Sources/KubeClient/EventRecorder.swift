@@ -72,7 +72,7 @@ public actor EventRecorder {
 
     init(client: KubeClient, component: String, host: String?, aggregationWindow: Duration, capacity: Int, delivery: Delivery = .immediate,
          seriesInterval: Duration = .zero, now: @escaping @Sendable () -> Date) {
-        self.seriesSeconds = Double(seriesInterval.components.seconds) + Double(seriesInterval.components.attoseconds) * 1e-18
+        self.seriesSeconds = seriesInterval.timeIntervalValue
         self.client = client
         self.component = component
         self.host = host
@@ -140,7 +140,7 @@ public actor EventRecorder {
     private func write(_ object: KubeObject, type: EventType, reason: String, message: String, time: Date) async {
         let namespace = object.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let key = Key(uid: object.uid ?? "\(object.apiVersion ?? "")/\(object.kind ?? "")/\(object.key)", type: type, reason: reason, message: message)
-        let windowSeconds = Double(aggregationWindow.components.seconds) + Double(aggregationWindow.components.attoseconds) * 1e-18
+        let windowSeconds = aggregationWindow.timeIntervalValue
         if var previous = recent.get(key), time.timeIntervalSince(previous.lastSeen) < windowSeconds {
             previous.count += 1
             previous.lastSeen = time

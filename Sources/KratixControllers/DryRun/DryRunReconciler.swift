@@ -135,30 +135,38 @@ public struct DryRunReconciler: Sendable {
     private func writeSummaryWork(_ document: String, promise: String, request: String, of dryRun: KubeObject) async throws {
         let namespace = dryRun.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? KratixGroup.systemNamespace
         let name = KratixObjectName.deterministic("\(promise)-\(dryRun.name ?? "")-dry-run-summary")
-        var work = KubeObject(apiVersion: KratixGroup.apiVersion, kind: Work.apiKind, name: name, namespace: namespace)
-        work.labels = [
-            KratixLabels.promiseName: promise, KratixLabels.resourceName: request, KratixLabels.workType: "resource",
-            KratixLabels.dryRun: "true", KratixLabels.dryRunSummary: "true", KratixLabels.dryRunOwner: dryRun.name ?? "",
-        ]
-        work.spec = Self.summarySpec(document, promise: promise, request: request)
-        if var existing = try await client.getOptional(Self.works, name: name, namespace: namespace) {
-            existing.labels = work.labels
-            existing.spec = work.spec
-            _ = try await client.update(Self.works, existing)
-        } else {
-            _ = try await client.create(Self.works, work, namespace: namespace)
-        }
+        try await Self.writeSummaryWork(document, name: name, namespace: namespace, promise: promise, request: request,
+                                        owner: dryRun.name, client: client, reader: reader)
     }
 
-    /// A summary Work's spec: one group of one file, `kratix-dry-run-summary.md`.
-    static func summarySpec(_ document: String, promise: String, request: String) -> JSONValue {
-        [
+    /// Creates or brings up to date a summary Work (§2.4, and §2.6's label-only one): labelled as
+    /// the preview's Works plus `dry-run-summary` (and `dry-run-owner` for a DryRun's), one group
+    /// of one file, `kratix-dry-run-summary.md`.
+    static func writeSummaryWork(_ document: String, name: String, namespace: String, promise: String, request: String, owner: String?,
+                                 client: KubeClient, reader: any ObjectReader) async throws {
+        var labels = [
+            KratixLabels.promiseName: promise, KratixLabels.resourceName: request, KratixLabels.workType: "resource",
+            KratixLabels.dryRun: "true", KratixLabels.dryRunSummary: "true",
+        ]
+        if let owner { labels[KratixLabels.dryRunOwner] = owner }
+        let spec: JSONValue = [
             "promiseName": .string(promise), "resourceName": .string(request),
             "workloadGroups": [[
                 "id": .string(KratixHash.md5Hex("dry-run-summary")), "directory": ".",
                 "workloads": [["filepath": "kratix-dry-run-summary.md", "content": .string(WorkloadContent.encode(document))]],
             ]],
         ]
+        guard var existing = try await reader.get(works, name: name, namespace: namespace) else {
+            var work = KubeObject(apiVersion: KratixGroup.apiVersion, kind: Work.apiKind, name: name, namespace: namespace)
+            work.labels = labels
+            work.spec = spec
+            _ = try await client.create(works, work, namespace: namespace)
+            return
+        }
+        guard existing.spec != spec || existing.labels != labels else { return }
+        existing.labels = labels
+        existing.spec = spec
+        _ = try await client.update(works, existing)
     }
 
     private func complete(_ dryRun: KubeObject, _ status: inout WorkflowStatusDocument, _ conditionStatus: Condition.Status,

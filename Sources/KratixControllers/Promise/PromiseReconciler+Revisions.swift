@@ -93,7 +93,6 @@ extension PromiseReconciler {
 
     /// The versions a Promise has revisions at (§1.11: any of them meets a requirement).
     func revisionVersions(of promise: String) async throws -> Set<String> {
-        let revisions = try await reader.list(Self.revisions, namespace: nil, labels: [KratixLabels.promiseName: promise])
-        return Set(revisions.compactMap { $0.spec?["version"]?.stringValue })
+        try await PromiseRevisionLookup(promiseName: promise, reader: reader).versions()
     }
 }

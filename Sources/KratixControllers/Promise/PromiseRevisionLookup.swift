@@ -4,10 +4,21 @@ import KubeModel
 import KubeRuntime
 
 /// Finds a Promise's revisions as the request and binding controllers need them (revisions spec
-/// §1.7): the latest, or the one at a version. Reads go through the informer cache.
-struct PromiseRevisionLookup: Sendable {
+/// §1.7): the latest, or the one at a version; and (§1.11, the Promise webhook's warnings) the
+/// versions it has revisions at. Reads go through the reader given (the informer cache in the manager).
+public struct PromiseRevisionLookup: Sendable {
     var promiseName: String
     var reader: any ObjectReader
+
+    public init(promiseName: String, reader: any ObjectReader) {
+        self.promiseName = promiseName
+        self.reader = reader
+    }
+
+    /// The versions the Promise has revisions at (any of them meets a requirement on it).
+    public func versions() async throws -> Set<String> {
+        Set(try await all().compactMap { $0.spec?["version"]?.stringValue })
+    }
 
     /// A lookup that found no revision, or too many; the text is upstream's.
     struct LookupError: Error, CustomStringConvertible {
@@ -36,7 +47,8 @@ struct PromiseRevisionLookup: Sendable {
         return revision
     }
 
-    private func all() async throws -> [KubeObject] {
+    /// Every revision of the Promise.
+    func all() async throws -> [KubeObject] {
         try await reader.list(PromiseRevision.groupVersionResource, namespace: nil, labels: [KratixLabels.promiseName: promiseName])
     }
 }

@@ -41,20 +41,8 @@ extension ResourceRequestReconciler {
         guard !sections.isEmpty else { return }
         let document = "# Kratix Dry Run Summary\n\n" + sections.sorted { $0.0 < $1.0 }
             .map { "## Pipeline: `\($0.0)`\n\n\($0.1)" }.joined(separator: "\n---\n\n")
-        let summaryName = KratixObjectName.deterministic("\(promiseName)-\(name)-dry-run-summary")
-        var work = KubeObject(apiVersion: KratixGroup.apiVersion, kind: Work.apiKind, name: summaryName, namespace: namespace)
-        work.labels = [
-            KratixLabels.promiseName: promiseName, KratixLabels.resourceName: name, KratixLabels.workType: "resource",
-            KratixLabels.dryRun: "true", KratixLabels.dryRunSummary: "true",
-        ]
-        work.spec = DryRunReconciler.summarySpec(document, promise: promiseName, request: name)
-        if var existing = try await reader.get(Work.groupVersionResource, name: summaryName, namespace: namespace) {
-            guard existing.spec != work.spec || existing.labels != work.labels else { return }
-            existing.labels = work.labels
-            existing.spec = work.spec
-            _ = try await client.update(Work.groupVersionResource, existing)
-        } else {
-            _ = try await client.create(Work.groupVersionResource, work, namespace: namespace)
-        }
+        try await DryRunReconciler.writeSummaryWork(
+            document, name: KratixObjectName.deterministic("\(promiseName)-\(name)-dry-run-summary"), namespace: namespace,
+            promise: promiseName, request: name, owner: nil, client: client, reader: reader)
     }
 }

@@ -29,9 +29,9 @@ public struct WorkflowJobPodCleanup: Sendable {
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         guard let job = try await reader.get(.jobs, name: key.name, namespace: key.namespace),
               let finished = Self.terminalTime(job) else { return .done }
-        let due = finished.addingTimeInterval(Double(ttl.components.seconds))
-        let remaining = due.timeIntervalSince(now())
-        if remaining > 0 { return .requeueAfter(.milliseconds(Int64((remaining * 1000).rounded(.up)))) }
+        let remaining = finished.addingTimeInterval(ttl.timeIntervalValue).timeIntervalSince(now())
+        // A huge TTL is scheduled a year ahead at most (in milliseconds it would overflow).
+        if remaining > 0 { return .requeueAfter(.scheduled(seconds: remaining)) }
         let name = job.name ?? ""
         let pods = try await client.listAll(.pods, namespace: job.namespace,
                                             options: ListOptions(labelSelector: "batch.kubernetes.io/job-name=\(name)")).items
