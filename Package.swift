@@ -172,6 +172,13 @@ let package = Package(
             dependencies: ["ChildProcesses", "KubeModel", "KratixAPI"],
             swiftSettings: strictSettings
         ),
+        // The Promise author's tools of kratix-cli: init, add, update, build, platform get, plugins,
+        // and the pipeline stages those Promises run.
+        .target(
+            name: "KratixAuthoring",
+            dependencies: ["ChildProcesses", "KubeModel", "KubeClient", "KratixAPI", "KratixTerraform"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "KratixWebhooks",
             dependencies: [
@@ -200,6 +207,7 @@ let package = Package(
                 "KubeAPIServer",
                 "KratixStateStore",
                 "KratixTerraform",
+                "KratixAuthoring",
                 "KubeClient",
                 "KubeRuntime",
                 "KratixJobRunner",
@@ -239,6 +247,11 @@ let package = Package(
         .testTarget(
             name: "KratixStateStoreTests",
             dependencies: ["ChildProcesses", "KratixTestSupport", "KratixStateStore", "KratixAPI", "KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixAuthoringTests",
+            dependencies: ["ChildProcesses", "KratixTestSupport", "KratixAuthoring", "KratixAPI", "KubeModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(
