@@ -5,9 +5,19 @@
 public struct YAMLWriter: Sendable {
     /// Sort mapping keys byte-wise, as Go's YAML encoders do for maps. Off keeps the value's order.
     public var sortedKeys: Bool
+    /// Fold long scalars as go-yaml v2 does at its `best_width` (80): a space met once the line is
+    /// past this column becomes a line break plus the scalar's indentation. `nil` never folds, which
+    /// reads the same; byte-exact output of Go tools (kratix-cli's goldens) needs `80`.
+    public var lineWidth: Int?
+    /// Quote strings holding `,` `[` `]` `{` `}` anywhere. go-yaml v2 quotes them only as a first
+    /// character (elsewhere they matter in flow context alone); quoting them everywhere is this
+    /// writer's long-standing output, which committed manifests show, so it stays the default.
+    public var quotesInnerFlowIndicators: Bool
 
-    public init(sortedKeys: Bool = false) {
+    public init(sortedKeys: Bool = false, lineWidth: Int? = nil, quotesInnerFlowIndicators: Bool = true) {
         self.sortedKeys = sortedKeys
+        self.lineWidth = lineWidth
+        self.quotesInnerFlowIndicators = quotesInnerFlowIndicators
     }
 
     /// One document, ending in a newline.
@@ -18,8 +28,11 @@ public struct YAMLWriter: Sendable {
             writeMapping(o, indent: 0, into: &out)
         case .array(let a) where !a.isEmpty:
             writeSequence(a, indent: 0, into: &out)
+        case .string(let s) where Self.wantsLiteralBlock(s):
+            // go-yaml indents a top-level scalar by its best indent, two spaces.
+            out += literalBlock(s, indent: 2)
         default:
-            out += scalar(value) + "\n"
+            out += folded(scalar(value), column: 0, indent: 2) + "\n"
         }
         return out
     }
@@ -74,8 +87,51 @@ public struct YAMLWriter: Sendable {
         case .string(let s) where Self.wantsLiteralBlock(s):
             out += " " + literalBlock(s, indent: indent + 2)
         default:
-            out += " " + scalar(value) + "\n"
+            out += " " + folded(scalar(value), column: Self.column(of: out) + 1, indent: indent + 2) + "\n"
         }
+    }
+
+    /// The column the next character of `out` goes to, in characters as go-yaml counts them.
+    private static func column(of out: String) -> Int {
+        var count = 0
+        for scalar in out.unicodeScalars.reversed() {
+            if scalar == "\n" { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// `token` (a plain, single- or double-quoted scalar as written) broken where go-yaml v2's
+    /// emitter breaks it: at a single space (not a run of them, nor a quoted scalar's first or last
+    /// character) reached once the line is longer than ``lineWidth``.
+    private func folded(_ token: String, column start: Int, indent: Int) -> String {
+        guard let width = lineWidth, token.contains(" ") else { return token }
+        let chars = Array(token.unicodeScalars)
+        let quoted = chars.first == "'" || chars.first == "\""
+        var out = String.UnicodeScalarView()
+        var column = start
+        var previousWasSpace = false
+        for i in chars.indices {
+            let c = chars[i]
+            if c == " " {
+                let inner = !quoted || (i > 1 && i < chars.count - 2)
+                // (A double-quoted scalar also breaks before a second space, escaping it; not here.)
+                let nextIsSpace = i + 1 < chars.count && chars[i + 1] == " "
+                if inner, !previousWasSpace, column > width, !nextIsSpace {
+                    out.append("\n")
+                    out.append(contentsOf: String(repeating: " ", count: indent).unicodeScalars)
+                    column = indent
+                    previousWasSpace = true
+                    continue
+                }
+                previousWasSpace = true
+            } else {
+                previousWasSpace = false
+            }
+            out.append(c)
+            column += 1
+        }
+        return String(out)
     }
 
     private func scalar(_ value: JSONValue) -> String {
@@ -138,7 +194,7 @@ public struct YAMLWriter: Sendable {
         // itself: Ruby's Psych, for one, refuses an unquoted timestamp ("unspecified class: Time").
         if YAMLTimestamp.normalize(s) != nil || Self.isBase60Float(s) { return Self.doubleQuoted(s) }
         if Self.needsEscapes(s) { return Self.doubleQuoted(s) }
-        if Self.isPlainSafe(s) { return s }
+        if Self.isPlainSafe(s, quotingInnerFlowIndicators: quotesInnerFlowIndicators) { return s }
         return "'" + s.replacingAll("'", with: "''") + "'"
     }
 
@@ -183,7 +239,7 @@ public struct YAMLWriter: Sendable {
         return false
     }
 
-    private static func isPlainSafe(_ s: String) -> Bool {
+    private static func isPlainSafe(_ s: String, quotingInnerFlowIndicators: Bool) -> Bool {
         let chars = Array(s.unicodeScalars)
         guard let first = chars.first, let last = chars.last else { return false }
         if first == " " || last == " " { return false }
@@ -201,8 +257,8 @@ public struct YAMLWriter: Sendable {
             if c == ":" && i + 1 < chars.count && chars[i + 1] == " " { return false }
             if c == "#" && i > 0 && chars[i - 1] == " " { return false }
             if c == "\t" { return false }
-            // Flow indicators are harmless in block context but go-yaml quotes them; so do we.
-            if c == "," || c == "[" || c == "]" || c == "{" || c == "}" { return false }
+            // Flow indicators are harmless in block context; see ``quotesInnerFlowIndicators``.
+            if quotingInnerFlowIndicators, c == "," || c == "[" || c == "]" || c == "{" || c == "}" { return false }
         }
         return true
     }
