@@ -4,7 +4,7 @@ import KratixTerraform
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Generate Promises.", subcommands: [TFModulePromise.self])
+        commandName: "init", abstract: "Generate Promises.", subcommands: [TFModulePromise.self] + authoringInitCommands)
 
     /// `kratix init tf-module-promise`: a Promise whose API is a Terraform module's variables.
     struct TFModulePromise: AsyncParsableCommand {

@@ -21,7 +21,7 @@ public struct KratixCommand: AsyncParsableCommand {
             TerraformGenerateCommand.self,
             ManifestsCommand.self,
             ValidateCommand.self,
-        ]
+        ] + authoringCommands
     )
 
     public init() {}
@@ -33,6 +33,7 @@ public struct KratixCommand: AsyncParsableCommand {
         if let program = arguments.first, program.split(separator: "/").last == "pipeline-adapter" {
             args.insert("pipeline-adapter", at: 0)
         }
+        runPluginIfNamed(args)
         await main(args)
     }
 }

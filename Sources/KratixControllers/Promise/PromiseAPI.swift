@@ -79,6 +79,9 @@ public struct PromiseAPI: Sendable, Equatable {
         crd["kind"] = "CustomResourceDefinition"
         var metadata = crd["metadata"]?.objectValue ?? [:]
         metadata["name"] = .string(expectedName)
+        // A CRD is cluster-scoped: the API server clears a namespace given to one, as it does for
+        // upstream (`kratix init operator-promise` writes `namespace: default` into the API).
+        metadata.removeValue(forKey: "namespace")
         var labels = metadata["labels"]?.objectValue ?? [:]
         labels[KratixLabels.promiseName] = .string(promise.name)
         metadata["labels"] = .object(labels)

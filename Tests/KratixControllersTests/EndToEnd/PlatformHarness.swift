@@ -84,6 +84,10 @@ final class PlatformHarness: Sendable {
                     command: ["/bin/sh"]
                   - image: alpine
                     command: ["/bin/sh"]
+                  - image: ghcr.io/syntasso/kratix-cli/from-api-to-operator
+                    command: ["\(kratix)", "from-api-to-operator"]
+                  - image: ghcr.io/syntasso/kratix-cli/from-api-to-crossplane-claim
+                    command: ["\(kratix)", "from-api-to-crossplane-claim"]
 
                 """.write(toFile: images, atomically: true, encoding: .utf8)
             let runner = JobRunner(

@@ -1,3 +1,4 @@
+import Foundation
 import KratixAPI
 import KubeModel
 import Testing
@@ -52,5 +53,15 @@ import Testing
         #expect(spec["JSONPath"]?["default"] == ["Keep": "Me"])
         #expect(spec["engine"]?["enum"] == ["Postgres", "MySQL"])
         #expect(crd[path: ["metadata", "labels", "Team"]] == "Data")
+    }
+
+    /// A CRD is cluster-scoped: a namespace in `spec.api` (kratix-cli's operator Promises carry
+    /// `namespace: default`) is dropped, as the API server drops it for upstream.
+    @Test func aNamespaceInTheAPIIsDropped() throws {
+        let text = Self.promise.replacingOccurrences(of: "metadata: {name: databases.marketplace.kratix.io, labels: {Team: Data}}",
+                                                     with: "metadata: {name: databases.marketplace.kratix.io, namespace: default}")
+        let api = try #require(try PromiseAPI.make(for: try Promise(from: try YAMLReader.singleDocument(in: text))))
+        #expect(JSONValue.object(api.crd.json)[path: ["metadata", "namespace"]] == nil)
+        #expect(api.crd.name == "databases.marketplace.kratix.io")
     }
 }
