@@ -45,6 +45,8 @@ public struct APIUpdater: Sendable {
             lines.append("Example resource updated")
         }
         try updateProperties(&crd)
+        // Marshalled from the typed CRD after the edit: a `properties` emptied by `a-` goes.
+        crd = GoTypedShape.crd(crd)
         if split {
             try directory.write("api.yaml", GoYAML.marshal(crd))
         } else {

@@ -99,6 +99,13 @@ public enum GoTypedShape {
         for key in ["api", "dependencies", "destinationSelectors", "requiredPromises"] {
             if let field = spec[key], isEmpty(field) { spec.removeValue(forKey: key) }
         }
+        if let selectors = spec["destinationSelectors"]?.arrayValue {
+            // `PromiseScheduling.matchLabels` is `omitempty`.
+            spec["destinationSelectors"] = .array(selectors.map { selector in
+                guard case .object(let fields) = selector else { return selector }
+                return .object(fields.filter { !($0.key == "matchLabels" && isEmpty($0.value)) })
+            })
+        }
         var workflows = spec["workflows"]?.objectValue ?? [:]
         workflows["config"] = workflows["config"] ?? .object([:])
         for lifecycle in ["promise", "resource"] {

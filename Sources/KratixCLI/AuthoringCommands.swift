@@ -144,6 +144,8 @@ struct PlatformCommand: AsyncParsableCommand {
         @Argument(help: "The Promise name.") var promise: String
         @Option(help: "The kubeconfig file (else KUBECONFIG, ~/.kube/config, in-cluster).") var kubeconfig: String?
         @Option(help: "The kubeconfig context.") var context: String?
+        @Option(name: [.customShort("n"), .long], help: "Accepted for kubectl's flag set; requests are listed in every namespace, as upstream lists them.")
+        var namespace: String?
 
         func run() async throws {
             let client = try KubeClient(configuration: ClientConfiguration.load(kubeconfig: kubeconfig, context: context))

@@ -79,6 +79,9 @@ import Testing
         _ = try APIUpdater(directory: directory.path, properties: ["service-"]).run()
         #expect(try spec()?[path: ["properties", "service"]] == nil)
         #expect(try spec()?[path: ["properties", "name", "type"]] == "string")
+        _ = try APIUpdater(directory: directory.path, properties: ["name-", "absent.path-"]).run()
+        #expect(try spec() == ["type": "object"], "an emptied properties map is omitted, as Go's omitempty does")
+        _ = try APIUpdater(directory: directory.path, properties: ["name:string"]).run()
         #expect(throws: AuthoringError("unsupported property type: float")) { try APIUpdater(directory: directory.path, properties: ["x:float"]).run() }
         #expect(throws: AuthoringError("invalid property format: x")) { try APIUpdater(directory: directory.path, properties: ["x"]).run() }
         // As upstream: a field without properties is replaced by an object on the way down...
@@ -130,6 +133,8 @@ import Testing
         _ = try DestinationSelectorUpdater(directory: directory.path, argument: "zone=eu").run()
         _ = try DestinationSelectorUpdater(directory: directory.path, argument: "env-").run()
         #expect(try Self.yaml(directory, "promise.yaml")[path: ["spec", "destinationSelectors"]] == [["matchLabels": ["zone": "eu"]]])
+        _ = try DestinationSelectorUpdater(directory: directory.path, argument: "zone-").run()
+        #expect(try Self.yaml(directory, "promise.yaml")[path: ["spec", "destinationSelectors"]] == [.object([:])])
         #expect(throws: AuthoringError("invalid destination key: env")) { try DestinationSelectorUpdater(directory: directory.path, argument: "env").run() }
         let empty = try TemporaryDirectory()
         defer { empty.remove() }
