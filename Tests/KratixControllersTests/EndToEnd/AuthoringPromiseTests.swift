@@ -84,11 +84,16 @@ import Testing
             let promiseStatus = await platform.get(Promise.groupVersionResource, "widget")?[at: ["status"]]
             #expect(installed, "\(String(describing: promiseStatus))")
             // The operator's documents go to the Destination as the Promise's dependencies.
-            #expect(await platform.eventually { try await repository.files().contains { $0.hasPrefix("worker-1/dependencies/") } })
-            let dependencyFiles = try await repository.files().filter { $0.hasPrefix("worker-1/dependencies/") }
-            var dependencies = ""
-            for file in dependencyFiles { dependencies += try await repository.show(file) ?? "" }
-            #expect(dependencies.contains("name: widget-operator") && dependencies.contains("kind: Deployment"), "\(dependencyFiles)")
+            func dependencies() async throws -> String {
+                var text = ""
+                for file in try await repository.files() where file.hasPrefix("worker-1/dependencies/widget/") {
+                    text += try await repository.show(file) ?? ""
+                }
+                return text
+            }
+            #expect(await platform.eventually { try await dependencies().contains("name: widget-operator") })
+            let shipped = try await dependencies()
+            #expect(shipped.contains("kind: Deployment") && shipped.contains("kind: ServiceAccount"), "\(shipped)")
 
             let accepted = try await platform.server.kubectl(["apply", "-f", "\(output)/example-resource.yaml"])
             #expect(accepted.status == 0, "\(accepted.stderr)")
