@@ -33,7 +33,7 @@ public struct KratixCommand: AsyncParsableCommand {
         if let program = arguments.first, program.split(separator: "/").last == "pipeline-adapter" {
             args.insert("pipeline-adapter", at: 0)
         }
-        await main(args)
+        await main(GoBoolFlags.normalize(args))
     }
 }
 
