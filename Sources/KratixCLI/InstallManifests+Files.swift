@@ -342,7 +342,7 @@ data:
     # OpenTelemetry export of traces and metrics. Off when unset.
     # telemetry:
     #   endpoint: otel-collector.observability.svc:4317
-    #   protocol: grpc          # grpc or http
+    #   protocol: grpc          # grpc (upstream's), http/protobuf or http/json
     #   insecure: false
     #   headers: {}
     #   traces:

@@ -71,7 +71,10 @@ struct ManagerCommand: AsyncParsableCommand {
             let platform = try await PlatformProcess.make(
                 client: client, metrics: metrics, metricsBindAddress: metricsBindAddress, healthProbeBindAddress: healthProbeBindAddress,
                 secureMetrics: metricsSecure, leaderElect: leaderElect, workers: workers, logSettings: logSettings, logger: logger)
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: platform.manager)]
+            // Exporters first: a service group stops in reverse order, so they flush what the
+            // manager recorded last.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = platform.telemetry.map { .init(service: $0) }
+                + [.init(service: platform.manager)]
             if let address = ProbeServer.parseAddress(webhookBindAddress) {
                 let source: WebhookCertificateManager.Source = webhookCertDir.map { .directory($0) }
                     ?? .selfManaged(hosts: WebhookCertificateManager.serviceHosts(namespace: ProcessInfo.processInfo.environment["POD_NAMESPACE"] ?? KratixGroup.systemNamespace))
@@ -93,6 +96,8 @@ struct ManagerCommand: AsyncParsableCommand {
 struct PlatformProcess {
     let manager: Manager
     let platform: KratixPlatform
+    /// The OTLP exporters of the config's `telemetry` section (none when it is absent).
+    var telemetry: [any Service] = []
 
     /// The admission webhook server and the service keeping its certificate; the certificate is in
     /// place before the server accepts a connection. Webhooks read through the API (not the
@@ -122,11 +127,11 @@ struct PlatformProcess {
             logSettings.update(format: configuration.structuredLoggingConfigured ? (configuration.structuredLogging ? .json : .text) : nil,
                                level: configuration.logLevelConfigured ? Logger.Level(rawValue: configuration.logLevel.rawValue) : nil)
         }
-        // Nothing of the ConfigMap is dropped silently: what was ignored, and what is read but not
-        // supported yet, is logged.
-        for warning in configuration.warnings + configuration.unsupportedSettings {
+        // Nothing of the ConfigMap is dropped silently: what was ignored is logged.
+        for warning in configuration.warnings {
             logger.warning("kratix config: \(warning)")
         }
+        let telemetry = try TelemetryBootstrap.start(configuration.telemetrySettings, serviceName: "kratix-controller-manager", logger: logger)
         var election: LeaderElector.Configuration?
         if leaderElect {
             election = LeaderElector.Configuration(
@@ -140,6 +145,6 @@ struct PlatformProcess {
             metrics: metrics, logger: logger)
         let platform = KratixPlatform(manager: manager, configuration: configuration, workers: workers, writerFactory: writerFactory, logger: logger)
         await platform.register()
-        return PlatformProcess(manager: manager, platform: platform)
+        return PlatformProcess(manager: manager, platform: platform, telemetry: telemetry)
     }
 }
