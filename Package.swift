@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
+        // OpenTelemetry export of traces and metrics (the `telemetry` section of the kratix config).
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         // Tests only: random hostile query parameters (HostileParameterPropertyTests).
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
@@ -117,6 +120,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -145,6 +149,7 @@ let package = Package(
                 "KratixStateStore",
                 "KubeClient",
                 "KubeRuntime",
+                "KratixTelemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -152,7 +157,10 @@ let package = Package(
         ),
         .target(
             name: "KratixPipelineAdapter",
-            dependencies: ["KubeModel", "KratixAPI", "KubeClient"],
+            dependencies: [
+                "KubeModel", "KratixAPI", "KubeClient", "KratixTelemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -164,6 +172,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Traces and counters Kratix records (upstream's names), through swift-distributed-tracing and
+        // swift-metrics; the OTLP backends are bootstrapped by the CLI.
+        .target(
+            name: "KratixTelemetry",
+            dependencies: [
+                "KubeModel",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -212,6 +233,8 @@ let package = Package(
                 "KubeRuntime",
                 "KratixJobRunner",
                 "KratixControllers",
+                "KratixTelemetry",
+                .product(name: "OTel", package: "swift-otel"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -247,6 +270,11 @@ let package = Package(
         .testTarget(
             name: "KratixStateStoreTests",
             dependencies: ["ChildProcesses", "KratixTestSupport", "KratixStateStore", "KratixAPI", "KubeModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KratixTelemetryTests",
+            dependencies: ["KratixTelemetry"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -22,6 +22,7 @@ struct MemoryRun {
         try await platform.install(promise: Self.promise, resource: Self.resource)
         let before = MetricsSnapshot(platform.managerMetrics)
         let tallyBefore = platform.tally.snapshot
+        let detailBefore = platform.tally.detail
         // Completion is observed through a watch (cheap, and exact to the moment), not by listing
         // every request again and again.
         let finished = FinishedRequests()
@@ -58,6 +59,13 @@ struct MemoryRun {
                 format: " peak RSS %.1f MB, RSS now %.1f MB (%.1f MB at start of phase); %@; %.2f reconciles and %.2f API requests per request (all parts)",
                 peakRSSMegabytes(), currentRSSMegabytes(), baseline, status,
                 metrics.total(PipelineRun.reconcileTotal) / n, requests / n))
+            // Where the API requests go, per request, for whoever is making them fewer.
+            if ProcessInfo.processInfo.environment["KRATIX_BENCH_BREAKDOWN"] != nil {
+                for (key, count) in platform.tally.detail.sorted(by: { $0.key < $1.key }) where !key.hasPrefix(BenchPlatform.benchProduct) {
+                    let added = count - (detailBefore[key] ?? 0)
+                    if added > 0 { emit(String(format: "    %@: %.2f per request", key, Double(added) / n)) }
+                }
+            }
         }
     }
 }

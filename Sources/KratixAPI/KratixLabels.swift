@@ -26,6 +26,8 @@ public enum KratixLabels {
     public static let dryRunOwner = "kratix.io/dry-run-owner"
     public static let dryRunSummary = "kratix.io/dry-run-summary"
     public static let dryRunParent = "kratix.io/dry-run-parent"
+    /// On a request a compound Promise's pipeline writes: the request it is a component of.
+    public static let parentResourceName = "kratix.io/parent-resource-name"
     public static let work = "kratix.io/work"
     public static let workloadGroupID = "kratix.io/workload-group-id"
     public static let targetDestinationName = "kratix.io/targetDestinationName"

@@ -73,7 +73,16 @@ extension DryRun {
             ])),
         ])
         let status = OpenAPISchema.object("The observed state of the dry run.", [
-            ("conditions", .conditions("Current conditions; Completed is True once the summary is written.")),
+            ("components", .array("The component DryRuns of a compound request's preview.", of: .object(
+                "One component request and the DryRun previewing it.", required: ["dryRun", "phase", "promise", "request"], [
+                    ("dryRun", .string("The component's DryRun.")),
+                    ("message", .string("Why the component's preview failed.")),
+                    ("namespace", .string("The component request's namespace.")),
+                    ("phase", .string("Pending, Succeeded or Failed.")),
+                    ("promise", .string("The Promise serving the component request.")),
+                    ("request", .string("The component request's name.")),
+                ]))),
+            ("conditions", .conditions("Current conditions; Completed is True once the summary is written; ComponentsSucceeded for compound requests.")),
         ])
         return KratixCRDs.builder(
             DryRun.self, properties: [("spec", spec), ("status", status)],

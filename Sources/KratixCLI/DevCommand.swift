@@ -25,6 +25,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.") var logLevel = "info"
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "text"
     @Option(help: "Pipeline pods run at the same time (default: twice the processors, at least 4).") var parallelism: Int?
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "A kratix config file (what the ConfigMap kratix-platform-system/kratix holds under `config`: telemetry, featureFlags, workflows, …), written into that ConfigMap before the manager starts."))
+    var config: String?
     @Option(name: .customLong("authorization-mode"),
             help: "AlwaysAllow, or RBAC to hold pipelines to the permissions their Promise grants, as a real cluster does.")
     var authorizationMode = AuthorizationMode.alwaysAllow.rawValue
@@ -66,6 +69,7 @@ struct DevCommand: AsyncParsableCommand {
             group.addTask { try await bound.run() }
             defer { group.cancelAll() }
             try await DevBootstrap(client: client, directory: directory, logger: logger).run(imageMap: images)
+            if let config { try await DevBootstrap(client: client, directory: directory, logger: logger).writeConfig(from: config) }
             // The manager acts as its ServiceAccount, as in a cluster; the runner (which
             // impersonates pods' accounts) and the bootstrap stay admin.
             let managerClient = try await ManagerIdentity.client(admin: client, configuration: clientConfiguration, metricsFactory: metrics.factory)
@@ -94,7 +98,9 @@ struct DevCommand: AsyncParsableCommand {
                 host: "127.0.0.1", port: 0, source: .selfManaged(hosts: WebhookCertificateManager.serviceHosts() + ["127.0.0.1"]),
                 logger: logger) { port in try await KratixWebhookTable.register(client: client, loopbackPort: port) }
             let services = ServiceGroup(configuration: .init(
-                services: [.init(service: platform.manager), .init(service: runner)] + webhooks.map { .init(service: $0) },
+                // Exporters first: stopped last, they flush what the others recorded.
+                services: platform.telemetry.map { .init(service: $0) } + [.init(service: platform.manager), .init(service: runner)]
+                    + webhooks.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             group.addTask {
                 while platform.manager.metricsURL == nil { try await Task.sleep(for: .milliseconds(50)) }
@@ -178,6 +184,31 @@ struct DevBootstrap {
         if !FileManager.default.fileExists(atPath: imageMap) {
             try Data(DevBootstrap.defaultImageMap.utf8).write(to: URL(fileURLWithPath: imageMap))
         }
+    }
+
+    /// Puts the file's text into the `kratix` ConfigMap (created or replaced), after checking it
+    /// parses as a kratix config, so a typo is a clear error here rather than a warning later.
+    func writeConfig(from path: String) async throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("--config \(path): cannot be read: \(error.localizedDescription)")
+        }
+        do {
+            _ = try KratixConfiguration(yaml: text)
+        } catch {
+            throw ValidationError("--config \(path): \(error)")
+        }
+        var map = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: KratixConfiguration.configMapName, namespace: KratixGroup.systemNamespace)
+        map.json["data"] = ["config": .string(text)]
+        if var existing = try await client.getOptional(.configMaps, name: KratixConfiguration.configMapName, namespace: KratixGroup.systemNamespace) {
+            existing.json["data"] = map.json["data"]
+            _ = try await client.update(.configMaps, existing)
+        } else {
+            _ = try await client.create(.configMaps, map, namespace: KratixGroup.systemNamespace)
+        }
+        logger.info("wrote the kratix config from \(path)")
     }
 
     /// Creates `object` unless it exists (a user's edits are kept).

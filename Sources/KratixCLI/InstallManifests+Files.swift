@@ -202,6 +202,48 @@ subjects:
     namespace: kratix-platform-system
 
 """#),
+        ("rbac/metrics_auth_role.yaml", #"""
+# Lets the controller check who scrapes /metrics (--metrics-secure, the default): a
+# TokenReview for the caller's token, a SubjectAccessReview for `get /metrics`.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: kratix-platform-metrics-auth-role
+rules:
+  - apiGroups: [authentication.k8s.io]
+    resources: [tokenreviews]
+    verbs: [create]
+  - apiGroups: [authorization.k8s.io]
+    resources: [subjectaccessreviews]
+    verbs: [create]
+
+"""#),
+        ("rbac/metrics_auth_role_binding.yaml", #"""
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: kratix-platform-metrics-auth-rolebinding
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: kratix-platform-metrics-auth-role
+subjects:
+  - kind: ServiceAccount
+    name: kratix-platform-controller-manager
+    namespace: kratix-platform-system
+
+"""#),
+        ("rbac/metrics_reader_role.yaml", #"""
+# Bind this to the account Prometheus scrapes with, so it may read the controller's /metrics.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: kratix-platform-metrics-reader
+rules:
+  - nonResourceURLs: ["/metrics"]
+    verbs: [get]
+
+"""#),
         ("config/kratix-config.yaml", #"""
 # Kratix configuration. Read once when the controller starts: edit, then
 # restart the Deployment (kubectl -n kratix-platform-system rollout restart
@@ -300,7 +342,7 @@ data:
     # OpenTelemetry export of traces and metrics. Off when unset.
     # telemetry:
     #   endpoint: otel-collector.observability.svc:4317
-    #   protocol: grpc          # grpc or http
+    #   protocol: grpc          # grpc (upstream's), http/protobuf or http/json
     #   insecure: false
     #   headers: {}
     #   traces:
@@ -359,7 +401,7 @@ spec:
           args:
             - --leader-elect
             - --health-probe-bind-address=:8081
-            - --metrics-bind-address=:8080
+            - --metrics-bind-address=:8443
             - --webhook-bind-address=:9443
             - --log-format=json
           env:
@@ -379,8 +421,8 @@ spec:
             - name: HOME
               value: /tmp
           ports:
-            - name: metrics
-              containerPort: 8080
+            - name: https
+              containerPort: 8443
               protocol: TCP
             - name: health
               containerPort: 8081
@@ -424,7 +466,8 @@ spec:
 
 """#),
         ("manager/metrics-service.yaml", #"""
-# Prometheus metrics of the controller (plain HTTP on :8080).
+# Prometheus metrics of the controller: HTTPS on :8443 for callers whose token may
+# `get /metrics` (bind kratix-platform-metrics-reader), as upstream serves them.
 apiVersion: v1
 kind: Service
 metadata:
@@ -436,9 +479,9 @@ spec:
   selector:
     control-plane: controller-manager
   ports:
-    - name: metrics
-      port: 8080
-      targetPort: 8080
+    - name: https
+      port: 8443
+      targetPort: 8443
       protocol: TCP
 
 """#),

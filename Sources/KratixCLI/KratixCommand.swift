@@ -34,7 +34,7 @@ public struct KratixCommand: AsyncParsableCommand {
             args.insert("pipeline-adapter", at: 0)
         }
         runPluginIfNamed(args)
-        await main(args)
+        await main(GoBoolFlags.normalize(args))
     }
 }
 

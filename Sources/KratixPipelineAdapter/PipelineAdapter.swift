@@ -1,6 +1,8 @@
 import Foundation
 import KratixAPI
 import KubeClient
+import KratixTelemetry
+import Tracing
 import KubeModel
 
 /// The three steps Kratix adds to every workflow Job (§6), as `kratix pipeline-adapter
@@ -86,6 +88,28 @@ public enum PipelineAdapter {
     public static func workCreator(client: KubeClient, options: WorkCreatorOptions, now: Date = Date(),
                                    warn: @Sendable (String) async -> Void = { _ in })
         async throws(PipelineAdapterError) -> WorkCreatorResult
+    {
+        // With tracing on, the run is a span of the trace the pod was given (upstream's
+        // `WorkCreator.Execute`), so a request's reconcile, its pipeline and its placements are one trace.
+        var span = ObjectTrace.child("WorkCreator.Execute", traceParent: options.traceParent, traceState: options.traceState)
+        span?.attributes["kratix.promise.name"] = options.promiseName
+        span?.attributes["kratix.pipeline.name"] = options.pipelineName
+        span?.attributes["kratix.workflow.type"] = options.workflowType
+        span?.attributes["kratix.namespace"] = options.effectiveNamespace
+        do {
+            let result = try await createWork(client: client, options: options, now: now, warn: warn)
+            span?.end()
+            return result
+        } catch {
+            span?.recordError(error)
+            span?.setStatus(SpanStatus(code: .error, message: "\(error)"))
+            span?.end()
+            throw error
+        }
+    }
+
+    private static func createWork(client: KubeClient, options: WorkCreatorOptions, now: Date,
+                                   warn: @Sendable (String) async -> Void) async throws(PipelineAdapterError) -> WorkCreatorResult
     {
         var selectors: [DestinationSelector] = []
         if let text = try PipelineFiles.readOptionalText(options.destinationSelectorsFile) {

@@ -30,6 +30,17 @@ public struct WebhookServer: Service {
     let handlers: [String: any AdmissionHandler]
     let configuration: Configuration
     let logger: Logger
+    /// A reference (the server is a value handed to the service group), so the readiness check
+    /// sees what `run()` sets.
+    private let started = StartedFlag()
+
+    final class StartedFlag: Sendable {
+        let value = Mutex(false)
+    }
+
+    /// True once `run()` serves connections: the manager's `webhook` readiness check (upstream's
+    /// `StartedChecker`), so no admission request reaches a replica before it can answer.
+    public var isStarted: Bool { started.value.withLock { $0 } }
 
     /// The bound port (configuration port 0 picks a free one).
     public var port: Int { listener.port }
@@ -45,6 +56,8 @@ public struct WebhookServer: Service {
 
     public func run() async throws {
         logger.info("serving admission webhooks", metadata: ["port": "\(port)", "paths": "\(handlers.count)"])
+        started.value.withLock { $0 = true }
+        defer { started.value.withLock { $0 = false } }
         try await cancelWhenGracefulShutdown {
             try await listener.run { connection in await serve(connection) }
         }

@@ -9,6 +9,8 @@ public struct APIHandler: Sendable {
     public var serverVersion = (major: "1", minor: "31", gitVersion: "v1.31.0")
     /// How admission webhooks are called (HTTPS; tests may put another in).
     var webhookTransport: any AdmissionWebhookTransport = HTTPSWebhookTransport()
+    /// The admin token TokenReviews recognise (the server's own; set by ``APIServer``).
+    var adminToken: String?
 
     public init(store: ObjectStore) {
         self.store = store
@@ -92,7 +94,7 @@ public struct APIHandler: Sendable {
         case "/apis":
             return .json(await Discovery.groupList(discoverableResources()))
         case "/openapi/v3":
-            return .json(await OpenAPIDocuments.root(store.allResources()))
+            return .json(await OpenAPIDocuments.root(discoverableResources()))
         case "/openapi/v2":
             // The v2 document is protobuf-only for kubectl; 404 makes clients use v3.
             throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
@@ -101,7 +103,7 @@ public struct APIHandler: Sendable {
         }
         if path.hasPrefix("/openapi/v3/") {
             let gv = String(path.dropFirst("/openapi/v3/".count))
-            guard let document = await OpenAPIDocuments.groupVersion(gv, resources: store.allResources()) else {
+            guard let document = await OpenAPIDocuments.groupVersion(gv, resources: discoverableResources()) else {
                 throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
             }
             return .json(document)
@@ -120,6 +122,13 @@ public struct APIHandler: Sendable {
                 throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
             }
             return .json(JSONMergePatch.apply(["kind": "APIGroup", "apiVersion": "v1"], to: found))
+        }
+        if path == TokenReview.path {
+            guard request.method == "POST" else { throw APIError.methodNotAllowed(request.method) }
+            let answered = try await TokenReview.answer(try body(request)) { [adminToken, store] token in
+                await RequestAuthenticator.identity(of: token, adminToken: adminToken, store: store)
+            }
+            return .json(.object(answered), status: 201)
         }
         if let review = AccessReview.parse(path: path) {
             guard request.method == "POST" else { throw APIError.methodNotAllowed(request.method) }

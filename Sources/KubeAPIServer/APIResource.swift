@@ -116,7 +116,7 @@ public enum BuiltinResources {
         APIResource(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false, shortNames: ["crd", "crds"], subresources: ["status"]),
     ]
 
-    /// Answered, never stored (`POST` only): listed in discovery so kubectl finds them, but not
+    /// Answered, never stored (`POST` only; the access reviews and TokenReviews): listed in discovery so kubectl finds them, but not
     /// served by the store.
     public static let accessReviews: [APIResource] = [
         ("SelfSubjectAccessReview", "selfsubjectaccessreviews", false),
@@ -126,5 +126,9 @@ public enum BuiltinResources {
         var resource = APIResource(group: AccessReview.group, version: "v1", kind: kind, plural: plural, namespaced: namespaced)
         resource.verbs = ["create"]
         return resource
-    }
+    } + [{
+        var resource = APIResource(group: TokenReview.group, version: "v1", kind: "TokenReview", plural: "tokenreviews", namespaced: false)
+        resource.verbs = ["create"]
+        return resource
+    }()]
 }

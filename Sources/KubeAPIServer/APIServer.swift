@@ -40,6 +40,7 @@ public struct APIServer: Sendable {
     public init(configuration: Configuration = Configuration(), handler: APIHandler) {
         self.configuration = configuration
         self.handler = handler
+        self.handler.adminToken = configuration.credentials?.token
     }
 
     public func bind() async throws -> BoundAPIServer {

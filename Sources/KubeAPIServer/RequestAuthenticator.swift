@@ -21,21 +21,26 @@ struct RequestAuthenticator: Sendable {
         var user = UserInfo.admin
         if let adminToken {
             guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
-            let presented = String(header.dropFirst(7))
-            if Self.constantTimeEqual(Array(presented.utf8), Array(adminToken.utf8)) {
-                user = .admin
-            } else if let (subject, uid) = await handler.store.issuedTokenIdentity(presented) {
-                if let account = UserInfo.parseServiceAccount(subject) {
-                    user = .serviceAccount(namespace: account.namespace, name: account.name)
-                    user.uid = uid
-                } else {
-                    user = UserInfo(name: subject, groups: [UserInfo.authenticatedGroup])
-                }
-            } else {
+            guard let identity = await Self.identity(of: String(header.dropFirst(7)), adminToken: adminToken, store: handler.store) else {
                 throw APIError.unauthorized
             }
+            user = identity
         }
         return try await impersonated(request, by: user)
+    }
+
+    /// Who `token` authenticates as: the admin for the server's own token, else the service account
+    /// (or other subject) an issued, still valid token names; nil for anything else. Requests and
+    /// TokenReviews both ask here, so they can never disagree.
+    static func identity(of token: String, adminToken: String?, store: ObjectStore) async -> UserInfo? {
+        if let adminToken, constantTimeEqual(Array(token.utf8), Array(adminToken.utf8)) { return .admin }
+        guard let (subject, uid) = await store.issuedTokenIdentity(token) else { return nil }
+        guard let account = UserInfo.parseServiceAccount(subject) else {
+            return UserInfo(name: subject, groups: [UserInfo.authenticatedGroup])
+        }
+        var user = UserInfo.serviceAccount(namespace: account.namespace, name: account.name)
+        user.uid = uid
+        return user
     }
 
     private func impersonated(_ request: APIRequest, by user: UserInfo) async throws(APIError) -> UserInfo {

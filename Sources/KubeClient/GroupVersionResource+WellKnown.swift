@@ -19,5 +19,7 @@ extension GroupVersionResource {
         group: "admissionregistration.k8s.io", version: "v1", resource: "mutatingwebhookconfigurations")
     public static let validatingWebhookConfigurations = GroupVersionResource(
         group: "admissionregistration.k8s.io", version: "v1", resource: "validatingwebhookconfigurations")
+    public static let tokenReviews = GroupVersionResource(group: "authentication.k8s.io", version: "v1", resource: "tokenreviews")
+    public static let subjectAccessReviews = GroupVersionResource(group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews")
     public static let customResourceDefinitions = GroupVersionResource(group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions")
 }

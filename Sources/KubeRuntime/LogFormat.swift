@@ -12,9 +12,13 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// returned settings change format and level later for every logger (the manager reads
     /// `logging.*` from the `kratix` ConfigMap only once it can reach the API server).
     @discardableResult
-    public static func bootstrap(_ format: LogFormat, level: Logger.Level, stream: LogStream = .standardError) -> LogSettings {
+    /// `prefix` names the root logger (upstream's `KRATIX_LOGGER_PREFIX`): every logger's name
+    /// starts with it, as logr's `WithName` joins names with a dot.
+    public static func bootstrap(_ format: LogFormat, level: Logger.Level, stream: LogStream = .standardError, prefix: String = "") -> LogSettings {
         let settings = LogSettings(format: format, level: level)
-        LoggingSystem.bootstrap { label in SwitchableLogHandler(label: label, stream: stream, settings: settings) }
+        LoggingSystem.bootstrap { label in
+            SwitchableLogHandler(label: prefix.isEmpty ? label : "\(prefix).\(label)", stream: stream, settings: settings)
+        }
         return settings
     }
 }

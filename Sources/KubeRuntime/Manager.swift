@@ -1,5 +1,7 @@
+import HTTPServing
 import KubeClient
 import KubeModel
+import NIOSSL
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -19,13 +21,19 @@ public final class Manager: Service, Sendable {
         public var leaderElection: LeaderElector.Configuration?
         /// How long a graceful shutdown waits for reconciles to finish before cancelling them.
         public var gracefulShutdownTimeout: Duration
+        /// `/metrics` over HTTPS (a self-signed certificate made at start, as controller-runtime
+        /// makes one without a certificate directory) for callers whose token may `get` it
+        /// (``MetricsAuthorization``); plain HTTP for anyone otherwise.
+        public var secureMetrics: Bool
 
         public init(metricsBindAddress: String? = ":8080", healthProbeBindAddress: String? = ":8081",
-                    leaderElection: LeaderElector.Configuration? = nil, gracefulShutdownTimeout: Duration = .seconds(30)) {
+                    leaderElection: LeaderElector.Configuration? = nil, gracefulShutdownTimeout: Duration = .seconds(30),
+                    secureMetrics: Bool = false) {
             self.metricsBindAddress = metricsBindAddress
             self.healthProbeBindAddress = healthProbeBindAddress
             self.leaderElection = leaderElection
             self.gracefulShutdownTimeout = gracefulShutdownTimeout
+            self.secureMetrics = secureMetrics
         }
     }
 
@@ -44,6 +52,7 @@ public final class Manager: Service, Sendable {
         var healthURL: String?
         var bound: [(String, Int)] = []
         var readyWaiters: [CheckedContinuation<Void, Never>] = []
+        var readinessChecks: [(name: String, check: @Sendable () -> Bool)] = []
     }
 
     private let state = Mutex(State())
@@ -68,6 +77,30 @@ public final class Manager: Service, Sendable {
 
     /// Every informer has listed once (a standby is ready too: it can take over at once).
     public var isReady: Bool { state.withLock { $0.running } && informers.allSynced }
+
+    /// Adds a named check `/readyz` runs after its own (`readyz`: informers synced), as
+    /// controller-runtime's `AddReadyzCheck`: the manager is ready only once every check passes, so
+    /// a Service sends no traffic to a replica whose webhook server has not started.
+    public func addReadinessCheck(_ name: String, _ check: @escaping @Sendable () -> Bool) {
+        state.withLock { $0.readinessChecks.append((name, check)) }
+    }
+
+    /// `/readyz` as controller-runtime answers it: `ok`, or one line per check and 500.
+    func readinessResponse() -> ProbeServer.Response {
+        let checks = [("readyz", { @Sendable [self] in isReady })] + state.withLock { $0.readinessChecks.map { ($0.name, $0.check) } }
+        var lines: [String] = []
+        var failed = false
+        for (name, check) in checks {
+            if check() {
+                lines.append("[+]\(name) ok")
+            } else {
+                lines.append("[-]\(name) failed: reason withheld")
+                failed = true
+            }
+        }
+        if failed { return .text(500, lines.joined(separator: "\n") + "\nreadyz check failed\n") }
+        return .text(200, "ok")
+    }
 
     /// A controller of bare keys built with the manager's client, metrics and logger.
     public func makeController(name: String, workers: Int = 1, rateLimiter: RateLimiter<ObjectKey> = .init(),
@@ -171,25 +204,45 @@ public final class Manager: Service, Sendable {
         }
     }
 
+    /// The secure metrics endpoint's certificate: self-signed, in memory, for a year, as
+    /// controller-runtime's metrics server makes one when given no certificate directory.
+    static func selfSignedContext() throws -> NIOSSLContext {
+        let authority = try SelfSignedCertificates.authority(commonName: "kratix-metrics-ca", validity: 365 * 86400)
+        let serving = try SelfSignedCertificates.serving(commonName: "kratix-metrics", hosts: ["localhost", "127.0.0.1"],
+                                                         authority: authority, validity: 365 * 86400)
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(serving.certificatePEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(serving.privateKeyPEM.utf8), format: .pem)))
+        tls.applicationProtocols = ["http/1.1"]
+        return try NIOSSLContext(configuration: tls)
+    }
+
     private func bindProbes() async throws -> [ProbeServer.Bound] {
         let health: ProbeServer.Route = { .text(200, "ok") }
-        let ready: ProbeServer.Route = { [self] in
-            isReady ? .text(200, "ok") : .text(500, "[-]informers not synced\nreadyz check failed\n")
-        }
+        let ready: ProbeServer.Route = { [self] in readinessResponse() }
         let metricsRoute: ProbeServer.Route = { [metrics] in
             ProbeServer.Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.exposition())
         }
         let metricsAddress = configuration.metricsBindAddress.flatMap(ProbeServer.parseAddress)
         let healthAddress = configuration.healthProbeBindAddress.flatMap(ProbeServer.parseAddress)
         var servers: [ProbeServer.Bound] = []
+        var tls: NIOSSLContext?
+        var filter: ProbeServer.Filter?
+        if configuration.secureMetrics, metricsAddress != nil {
+            tls = try Self.selfSignedContext()
+            let authorization = MetricsAuthorization(client: client, logger: logger)
+            filter = { request in await authorization.check(request) }
+        }
         if let m = metricsAddress, let h = healthAddress, m == h, m.port != 0 {
-            let bound = try await ProbeServer(routes: ["/metrics": metricsRoute, "/healthz": health, "/readyz": ready]).bind(host: m.host, port: m.port)
+            let bound = try await ProbeServer(routes: ["/metrics": metricsRoute, "/healthz": health, "/readyz": ready],
+                                              filter: filter, filteredPaths: ["/metrics"]).bind(host: m.host, port: m.port, tls: tls)
             servers.append(bound)
             state.withLock { $0.metricsURL = bound.url + "/metrics"; $0.healthURL = bound.url }
             return servers
         }
         if let m = metricsAddress {
-            let bound = try await ProbeServer(routes: ["/metrics": metricsRoute]).bind(host: m.host, port: m.port)
+            let bound = try await ProbeServer(routes: ["/metrics": metricsRoute], filter: filter, filteredPaths: ["/metrics"])
+                .bind(host: m.host, port: m.port, tls: tls)
             servers.append(bound)
             state.withLock { $0.metricsURL = bound.url + "/metrics" }
         }

@@ -2,6 +2,7 @@ import HTTPServing
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A small HTTP server for `/healthz`, `/readyz` and `/metrics` (the manager's two ports, or one).
 /// Answers are computed per request, so readiness follows cache sync and leadership as they change.
@@ -22,9 +23,26 @@ public struct ProbeServer: Sendable {
 
     public typealias Route = @Sendable () async -> Response
 
-    let routes: [String: Route]
+    /// What a filter sees of a request: enough to authenticate and authorize it, never logged
+    /// (the header carries a bearer token).
+    public struct Request: Sendable {
+        public var path: String
+        public var authorization: String?
+    }
 
-    public init(routes: [String: Route]) { self.routes = routes }
+    /// Runs before a filtered route and answers instead of it when it returns a response (401,
+    /// 403), as controller-runtime's metrics `FilterProvider` wraps the metrics handler.
+    public typealias Filter = @Sendable (Request) async -> Response?
+
+    let routes: [String: Route]
+    let filter: Filter?
+    let filteredPaths: Set<String>
+
+    public init(routes: [String: Route], filter: Filter? = nil, filteredPaths: Set<String> = []) {
+        self.routes = routes
+        self.filter = filter
+        self.filteredPaths = filteredPaths
+    }
 
     /// Parses Go-style bind addresses: `:8080` (all interfaces), `127.0.0.1:0`, `0` (disabled → nil).
     public static func parseAddress(_ address: String) -> (host: String, port: Int)? {
@@ -36,17 +54,24 @@ public struct ProbeServer: Sendable {
         return (host, port)
     }
 
-    public func bind(host: String, port: Int) async throws -> Bound {
-        Bound(listener: try await HTTPListener.bind(.init(host: host, port: port)), routes: routes, host: host)
+    /// Binds, serving HTTPS when `tls` is given.
+    public func bind(host: String, port: Int, tls: NIOSSLContext? = nil) async throws -> Bound {
+        let listener = try await HTTPListener.bind(.init(host: host, port: port) { channel in
+            if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+        })
+        return Bound(listener: listener, routes: routes, filter: filter, filteredPaths: filteredPaths, host: host, scheme: tls == nil ? "http" : "https")
     }
 
     public struct Bound: Sendable {
         let listener: HTTPListener
         let routes: [String: Route]
+        let filter: Filter?
+        let filteredPaths: Set<String>
         let host: String
+        let scheme: String
 
         public var port: Int { listener.port }
-        public var url: String { "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
+        public var url: String { "\(scheme)://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
 
         /// Serves until cancelled; every connection accepted by then is served or closed.
         public func run() async throws {
@@ -62,7 +87,12 @@ public struct ProbeServer: Sendable {
                     if head.method != .GET && head.method != .HEAD {
                         response = .text(405, "method not allowed\n")
                     } else if let route = routes[path] {
-                        response = await route()
+                        if let filter, filteredPaths.contains(path),
+                           let denied = await filter(Request(path: path, authorization: head.headers.first(name: "Authorization"))) {
+                            response = denied
+                        } else {
+                            response = await route()
+                        }
                     } else {
                         response = .text(404, "404 page not found\n")
                     }

@@ -124,7 +124,7 @@ import KratixWebhooks
             _ = try await server.kubectl(["create", "namespace", "kratix-platform-system"])
             let applied = try await server.kubectl(["apply", "--dry-run=server", "-f", "-"], stdin: try InstallManifests.yaml())
             #expect(applied.status == 0, "\(applied.stderr)")
-            #expect(applied.stdout.split(separator: "\n").filter { $0.hasSuffix("(server dry run)") }.count == 24, "\(applied.stdout)")
+            #expect(applied.stdout.split(separator: "\n").filter { $0.hasSuffix("(server dry run)") }.count == 27, "\(applied.stdout)")
         }
     }
 

@@ -11,7 +11,7 @@ import Testing
             let result = try await server.kubectl(["apply", "--dry-run=client", "-k", TestServer.repositoryRoot.appendingPathComponent("manifests").path])
             #expect(result.status == 0, "\(result.stderr)")
             let created = result.stdout.split(separator: "\n").filter { $0.hasSuffix("created (dry run)") }
-            #expect(created.count == 24, "\(result.stdout)")
+            #expect(created.count == 27, "\(result.stdout)")
             #expect(result.stdout.contains("customresourcedefinition.apiextensions.k8s.io/promises.platform.kratix.io created (dry run)"))
             #expect(result.stdout.contains("validatingwebhookconfiguration.admissionregistration.k8s.io/kratix-platform-validating-webhook-configuration created (dry run)"))
             #expect(result.stdout.contains("deployment.apps/kratix-platform-controller-manager created (dry run)"))

@@ -10,8 +10,8 @@ import KubeRuntime
 /// proposed spec would change against the live request's output, and the DryRun is Completed.
 /// A DryRun runs once; deleting it removes what it made (owner references).
 ///
-/// Compound Promises' component previews (§2.5) are not made yet: a compound preview summarises
-/// its own pipelines only.
+/// A compound request's preview also previews its component requests, each by a child DryRun
+/// (`+Components`, §2.5).
 public struct DryRunReconciler: Sendable {
     public let client: KubeClient
     public let reader: any ObjectReader
@@ -61,9 +61,48 @@ public struct DryRunReconciler: Sendable {
             return try await complete(dryRun, &status, .false, "PipelineFailed", "pipeline failed: \(works.message ?? "")")
         }
         guard works.status == .true else { return .requeueAfter(.seconds(10)) }
+        let proposed = try await proposedWorks(promise: promiseName, request: requestName, namespace: namespace)
+        // 7. Compound components (§2.5): a child DryRun per component request, waited for up to 10 minutes.
+        var children: [KubeObject] = []
+        let components = try await componentRequests(in: proposed, namespace: namespace)
+        if !components.isEmpty {
+            for component in components { _ = try await ensureChild(component, of: dryRun) }
+            children = try await reader.list(Self.dryRuns, namespace: namespace, labels: [KratixLabels.dryRunParent: name])
+                .sorted { ($0.name ?? "") < ($1.name ?? "") }
+            if children.count < components.count { return .requeueAfter(.seconds(2)) }
+            let rows = Self.componentRows(children)
+            let listed: JSONValue = .array(rows.map(\.json))
+            if status.json["components"] != listed {
+                status.json["components"] = listed
+                var updated = dryRun
+                updated.status = status.value
+                _ = try await client.updateStatus(Self.dryRuns, updated)
+                return .done // the status write brings the next pass
+            }
+            let created = dryRun.json["metadata"]?["creationTimestamp"]?.stringValue.flatMap(Timestamp.parse)
+            let age = created.map { now().timeIntervalSince($0) } ?? 0
+            if rows.contains(where: { $0.phase == "Pending" }), age < Self.componentTimeout { return .requeueAfter(.seconds(10)) }
+        }
         // 8–9. The summary, then Completed.
-        if let document = try await summary(promise: promiseName, request: requestName, of: dryRun).document {
+        let own = try await summary(proposed, promise: promiseName, of: dryRun)
+        var document = own.document
+        if !children.isEmpty {
+            let reference = dryRun.spec?["resourceRequestRef"]?["name"]?.stringValue ?? ""
+            var text = "# Kratix Dry Run Summary\n\n## Compound request: `\(promiseName)` / `\(reference)`\n\n"
+            for pipeline in own.pipelines.sorted(by: { $0.name < $1.name }) {
+                text += "### Pipeline: `\(pipeline.name)`\n\n" + DryRunSummary.section(pipeline) + "\n"
+            }
+            for child in children { text += try await componentSection(child) }
+            document = text
+        }
+        if let document {
             try await writeSummaryWork(document, promise: promiseName, request: requestName, of: dryRun)
+        }
+        if !children.isEmpty {
+            let rows = Self.componentRows(children)
+            status.json["components"] = .array(rows.map(\.json))
+            let condition = Self.componentsCondition(rows)
+            status.setCondition("ComponentsSucceeded", condition.status, reason: condition.reason, message: condition.message, now: now())
         }
         return try await complete(dryRun, &status, .true, "SummaryWritten", "Dry run completed; summary written to output repository")
     }
@@ -97,12 +136,16 @@ public struct DryRunReconciler: Sendable {
         }
     }
 
-    /// The proposed files of each pipeline against the live request's.
-    func summary(promise: String, request: String, of dryRun: KubeObject) async throws -> DryRunSummary {
-        let namespace = dryRun.namespace ?? "default"
-        let proposed = try await reader.list(Self.works, namespace: namespace, labels: [
+    /// The preview's own Works (not its summary).
+    func proposedWorks(promise: String, request: String, namespace: String) async throws -> [KubeObject] {
+        try await reader.list(Self.works, namespace: namespace, labels: [
             KratixLabels.promiseName: promise, KratixLabels.resourceName: request, KratixLabels.dryRun: "true",
         ]).filter { $0.labels[KratixLabels.dryRunSummary] == nil }
+    }
+
+    /// The proposed files of each pipeline against the live request's.
+    func summary(_ proposed: [KubeObject], promise: String, of dryRun: KubeObject) async throws -> DryRunSummary {
+        let namespace = dryRun.namespace ?? "default"
         var live: [KubeObject] = []
         if let reference = dryRun.spec?["resourceRequestRef"]?["name"]?.stringValue, !reference.isEmpty {
             let liveNamespace = dryRun.spec?["resourceRequestRef"]?["namespace"]?.stringValue ?? namespace
@@ -135,15 +178,18 @@ public struct DryRunReconciler: Sendable {
     private func writeSummaryWork(_ document: String, promise: String, request: String, of dryRun: KubeObject) async throws {
         let namespace = dryRun.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? KratixGroup.systemNamespace
         let name = KratixObjectName.deterministic("\(promise)-\(dryRun.name ?? "")-dry-run-summary")
+        // A component's summary is named after its DryRun, so the parent's and its children's
+        // files sit side by side on the dry-run Destination.
+        let file = dryRun.labels[KratixLabels.dryRunParent] == nil ? "kratix-dry-run-summary.md" : "kratix-dry-run-summary-\(dryRun.name ?? "").md"
         try await Self.writeSummaryWork(document, name: name, namespace: namespace, promise: promise, request: request,
-                                        owner: dryRun.name, client: client, reader: reader)
+                                        owner: dryRun.name, file: file, client: client, reader: reader)
     }
 
     /// Creates or brings up to date a summary Work (§2.4, and §2.6's label-only one): labelled as
     /// the preview's Works plus `dry-run-summary` (and `dry-run-owner` for a DryRun's), one group
     /// of one file, `kratix-dry-run-summary.md`.
     static func writeSummaryWork(_ document: String, name: String, namespace: String, promise: String, request: String, owner: String?,
-                                 client: KubeClient, reader: any ObjectReader) async throws {
+                                 file: String = "kratix-dry-run-summary.md", client: KubeClient, reader: any ObjectReader) async throws {
         var labels = [
             KratixLabels.promiseName: promise, KratixLabels.resourceName: request, KratixLabels.workType: "resource",
             KratixLabels.dryRun: "true", KratixLabels.dryRunSummary: "true",
@@ -153,7 +199,7 @@ public struct DryRunReconciler: Sendable {
             "promiseName": .string(promise), "resourceName": .string(request),
             "workloadGroups": [[
                 "id": .string(KratixHash.md5Hex("dry-run-summary")), "directory": ".",
-                "workloads": [["filepath": "kratix-dry-run-summary.md", "content": .string(WorkloadContent.encode(document))]],
+                "workloads": [["filepath": .string(file), "content": .string(WorkloadContent.encode(document))]],
             ]],
         ]
         guard var existing = try await reader.get(works, name: name, namespace: namespace) else {

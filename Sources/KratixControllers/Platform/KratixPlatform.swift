@@ -233,6 +233,11 @@ public final class KratixPlatform: ResourceControllers, Sendable {
             let dryRunReconciler = DryRunReconciler(client: manager.client, reader: reader)
             let dryRun = controller(Self.dryRunControllerName) { key in try await dryRunReconciler.reconcile(key) }
             await dryRun.watch(await informer(DryRun.groupVersionResource), filter: .specOrLifecycleChanged)
+            // A component DryRun's status moved: its parent updates `status.components` (§2.5).
+            await dryRun.watch(await informer(DryRun.groupVersionResource), trigger: .map { child in
+                guard let parent = child.labels[KratixLabels.dryRunParent] else { return [] }
+                return [ObjectKey(namespace: child.namespace, name: parent)]
+            }, filter: .on(added: false, deleted: true) { old, new in old.status != new.status })
             all.append(dryRun)
         }
         // Pods of finished workflow Jobs, removed after a TTL when one is configured (revisions spec §3).

@@ -51,6 +51,11 @@ public struct ResourceRequestReconciler: Sendable {
     /// object as last written, so a new request gets its label, finalizers, status and first Job in
     /// one pass rather than one pass per write. Status changes of a pass are written once, at its end.
     public func reconcile(_ request: KubeObject) async throws -> ReconcileAction {
+        try await ReconcileTrace.run("\(promiseName)/DynamicResourceRequestReconcile", object: request, resource: api.resource,
+                                     client: client) { request in try await pass(request) }
+    }
+
+    private func pass(_ request: KubeObject) async throws -> ReconcileAction {
         guard let promiseObject = try await reader.get(Promise.groupVersionResource, name: promiseName, namespace: nil) else { return .done }
         var request = request
         let key = ObjectKey(request)

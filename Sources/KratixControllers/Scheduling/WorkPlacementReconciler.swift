@@ -1,5 +1,6 @@
 import Foundation
 import KratixAPI
+import KratixTelemetry
 import KratixStateStore
 import KubeClient
 import KubeModel
@@ -43,6 +44,12 @@ public struct WorkPlacementReconciler: Sendable {
     }
 
     public func reconcile(_ placement: WorkPlacement) async throws -> ReconcileAction {
+        var operation = "\(placement.spec.promiseName ?? "")/WorkPlacementReconcile"
+        if let resource = placement.spec.resourceName, !resource.isEmpty { operation = "\(resource)/\(operation)" }
+        return try await ReconcileTrace.run(operation, object: placement, client: client) { placement in try await pass(placement) }
+    }
+
+    private func pass(_ placement: WorkPlacement) async throws -> ReconcileAction {
         let placements = client.api(WorkPlacement.self, namespace: placement.metadata.namespace)
         let destinationName = placement.spec.targetDestinationName ?? ""
         guard let destination = try await reader.get(Destination.self, destinationName) else {
@@ -106,11 +113,18 @@ public struct WorkPlacementReconciler: Sendable {
         }
 
         let result: WriteResult
+        func recordWrite(_ outcome: String) {
+            KratixTelemetry.recordPlacementWrite(result: outcome, promise: placement.spec.promiseName ?? "", resource: placement.spec.resourceName ?? "",
+                                                 destination: placement.spec.targetDestinationName ?? "",
+                                                 pipeline: placement.metadata.labels?[KratixLabels.pipelineName] ?? "")
+        }
         do {
             result = try await writer.update(try await writeUpdate(placement, layout: layout, writer: writer))
         } catch {
+            recordWrite("failure")
             return try await reportWriteFailure(placement, error: error, placements: placements)
         }
+        recordWrite("success")
 
         let cacheKey = "\(placement.metadata.namespace ?? "")-\(placement.name)"
         let written = result.changed ? result.versionID : ""

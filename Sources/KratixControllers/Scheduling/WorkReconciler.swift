@@ -1,5 +1,6 @@
 import Foundation
 import KratixAPI
+import KratixTelemetry
 import KubeClient
 import KubeModel
 import KubeRuntime
@@ -72,8 +73,17 @@ public struct WorkReconciler: Sendable {
                                                                          "error": "\(error)"])
                 return try await finishWithFailure(work, groupID: group.groupID)
             }
+            if group.outcome == .unscheduled {
+                KratixTelemetry.recordPlacementOutcome("unscheduled", promise: work.spec.promiseName ?? "", resource: work.spec.resourceName ?? "",
+                                                       namespace: namespace, destination: "")
+            }
             do {
-                for change in group.placements { try await apply(change, placementsAPI: placementsAPI) }
+                for change in group.placements {
+                    try await apply(change, placementsAPI: placementsAPI)
+                    KratixTelemetry.recordPlacementOutcome(change.misplaced ? "misplaced" : "scheduled", promise: work.spec.promiseName ?? "",
+                                                           resource: work.spec.resourceName ?? "", namespace: namespace,
+                                                           destination: change.placement.spec.targetDestinationName ?? "")
+                }
             } catch let error as ClientError where Self.isRace(error) {
                 throw error
             } catch {

@@ -80,10 +80,28 @@ import Testing
         #expect(config.workflows.podTTLSecondsAfterFinished == 300)
         #expect(config.workflows.defaultContainerResources == ["requests": ["cpu": "50m"]])
         #expect(config.pipelineAdapter == PipelineAdapterImage(image: "registry/adapter:2", pullSecret: "pull"))
-        // What is read but not honoured yet is said at start, one line each (issue 18 item 4).
-        let unsupported = config.unsupportedSettings.map { $0.split(separator: ":").first.map(String.init) ?? "" }
-        #expect(unsupported == ["telemetry"])
-        #expect(try KratixConfiguration(yaml: "").unsupportedSettings.isEmpty, "the defaults are all honoured")
+        // A telemetry section turns traces and metrics on unless they say otherwise, as upstream.
+        #expect(config.telemetrySettings?.tracesEnabled == true && config.telemetrySettings?.metricsEnabled == true)
+        #expect(config.telemetrySettings?.otlpProtocol == "grpc")
+        #expect(try KratixConfiguration(yaml: "").telemetrySettings == nil)
+    }
+
+    @Test func telemetrySettingsAsUpstreamReadsThem() throws {
+        let config = try KratixConfiguration(yaml: """
+            telemetry:
+              endpoint: " collector:4318 "
+              protocol: HTTP/Protobuf
+              insecure: true
+              headers: {x-token: " secret ", a: b}
+              traces: {enabled: true}
+              metrics: {enabled: false}
+            """)
+        let settings = try #require(config.telemetrySettings)
+        #expect(settings.endpoint == "collector:4318")
+        #expect(settings.otlpProtocol == "http/protobuf")
+        #expect(settings.insecure)
+        #expect(settings.headers.map(\.name) == ["a", "x-token"] && settings.headers.map(\.value) == ["b", "secret"])
+        #expect(settings.tracesEnabled && !settings.metricsEnabled)
     }
 
     @Test func selectiveCacheWatchesOnlyKratixSecrets() throws {
