@@ -76,7 +76,12 @@ public final class ImageCatalog: Sendable {
             case .failure(let error): unreadable = unreadable ?? error
             }
         }
-        if let entry = merged.entry(for: image) { return entry }
+        if var entry = merged.entry(for: image) {
+            // The program `kratix` in a map is this very binary, whatever PATH holds: the stages of
+            // kratix-cli's Promises (`terraform-generate`, `from-api-to-operator`, ...) are its subcommands.
+            if entry.commands["kratix"] == nil { entry.commands["kratix"] = [configuration.kratixExecutable] }
+            return entry
+        }
         throw unreadable ?? .notMapped(image: image, mapPath: paths.joined(separator: ", "))
     }
 

@@ -85,9 +85,9 @@ final class PlatformHarness: Sendable {
                   - image: alpine
                     command: ["/bin/sh"]
                   - image: ghcr.io/syntasso/kratix-cli/from-api-to-operator
-                    command: ["\(kratix)", "from-api-to-operator"]
+                    command: ["kratix", "from-api-to-operator"]
                   - image: ghcr.io/syntasso/kratix-cli/from-api-to-crossplane-claim
-                    command: ["\(kratix)", "from-api-to-crossplane-claim"]
+                    command: ["kratix", "from-api-to-crossplane-claim"]
 
                 """.write(toFile: images, atomically: true, encoding: .utf8)
             let runner = JobRunner(
