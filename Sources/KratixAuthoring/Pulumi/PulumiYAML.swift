@@ -1,0 +1,113 @@
+import KubeModel
+
+/// The YAML of upstream's pulumi generator files (rules R2/R3): keys sorted, quotes only where
+/// needed, `{}`/`[]` for empty collections, a README as a literal block.
+///
+/// Private to the pulumi generator on purpose: the shared `GoYAML` marshalling lands separately and
+/// replaces this at merge. Two things differ from plain sigs.k8s.io/yaml because the reference
+/// output (`test/assets/pulumi/expected-output*`) has them: sequences can be indented under their
+/// key, and container objects keep the order they were built in (`env`, `command`, `image`, `name`).
+struct PulumiYAML: Sendable {
+    /// Indent a sequence two spaces under its mapping key (the golden `promise.yaml` and
+    /// `workflow.yaml`), or keep it at the key's indentation (go-yaml v2, the golden `api.yaml`).
+    var indentSequences: Bool
+
+    /// Keys whose presence marks an object to be written in its own order, not sorted.
+    static let orderedMarker: Set<String> = ["image"]
+
+    func marshal(_ value: JSONValue) -> String {
+        var out = ""
+        switch value {
+        case .object(let o) where !o.isEmpty: writeMapping(o, indent: 0, into: &out)
+        case .array(let a) where !a.isEmpty: writeSequence(a, indent: 0, into: &out)
+        case .string(let s) where s.contains("\n"): out = Self.literalBlock(s, indent: 2)
+        default: out = scalar(value) + "\n"
+        }
+        return out
+    }
+
+    private func keys(of object: JSONObject) -> [String] {
+        if object.keys.contains(where: Self.orderedMarker.contains) && object["name"] != nil && object["env"] != nil {
+            return Array(object.keys)
+        }
+        return object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    private func writeMapping(_ object: JSONObject, indent: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent)
+        for key in keys(of: object) {
+            out += pad + Self.quote(key) + ":"
+            writeValue(object[key]!, indent: indent, into: &out)
+        }
+    }
+
+    private func writeSequence(_ array: [JSONValue], indent: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent)
+        for element in array {
+            out += pad + "-"
+            switch element {
+            case .object(let o) where !o.isEmpty:
+                var nested = ""
+                writeMapping(o, indent: indent + 2, into: &nested)
+                out += " " + nested.dropFirst(indent + 2)
+            case .array(let a) where !a.isEmpty:
+                var nested = ""
+                writeSequence(a, indent: indent + 2, into: &nested)
+                out += " " + nested.dropFirst(indent + 2)
+            case .string(let s) where s.contains("\n"):
+                out += " " + Self.literalBlock(s, indent: indent + 2)
+            default:
+                out += " " + scalar(element) + "\n"
+            }
+        }
+    }
+
+    private func writeValue(_ value: JSONValue, indent: Int, into out: inout String) {
+        switch value {
+        case .object(let o) where !o.isEmpty:
+            out += "\n"
+            writeMapping(o, indent: indent + 2, into: &out)
+        case .array(let a) where !a.isEmpty:
+            out += "\n"
+            writeSequence(a, indent: indentSequences ? indent + 2 : indent, into: &out)
+        case .string(let s) where s.contains("\n"):
+            out += " " + Self.literalBlock(s, indent: indent + 2)
+        default:
+            out += " " + scalar(value) + "\n"
+        }
+    }
+
+    private func scalar(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): return Self.quote(s)
+        case .array: return "[]"
+        case .object: return "{}"
+        default:
+            // Numbers, booleans and null as the shared writer spells them.
+            return String(YAMLWriter().write(value).dropLast())
+        }
+    }
+
+    /// A one-line string as go-yaml v2 writes it (plain, single- or double-quoted).
+    static func quote(_ s: String) -> String {
+        String(YAMLWriter().write(.string(s)).dropLast())
+    }
+
+    /// `|`, `|-` or `|+` and the lines indented; empty lines stay empty, as go-yaml writes them.
+    static func literalBlock(_ s: String, indent: Int) -> String {
+        var body = Substring(s)
+        var trailing = 0
+        while body.hasSuffix("\n") {
+            body = body.dropLast()
+            trailing += 1
+        }
+        let chomp = trailing == 0 ? "-" : (trailing == 1 ? "" : "+")
+        let pad = String(repeating: " ", count: indent)
+        var out = "|" + chomp + "\n"
+        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+            out += line.isEmpty ? "\n" : pad + line + "\n"
+        }
+        if trailing > 1 { out += String(repeating: "\n", count: trailing - 1) }
+        return out
+    }
+}
