@@ -40,7 +40,7 @@ enum StageRequest {
 
     static func write(_ value: JSONValue, to path: String, kind: String) throws(AuthoringError) {
         do {
-            try Data(YAMLWriter(sortedKeys: true).write(value).utf8).write(to: URL(fileURLWithPath: path))
+            try Data(YAMLWriter.goYAML.write(value).utf8).write(to: URL(fileURLWithPath: path))
         } catch {
             throw AuthoringError("failed to write object file to \(path): \(error.localizedDescription)")
         }

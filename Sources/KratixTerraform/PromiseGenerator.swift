@@ -64,9 +64,11 @@ public enum PromiseGenerator {
     /// Upstream's template only carries this pipeline when it found two or more provider files;
     /// otherwise its `add container` step appends it afterwards without `jobOptions`/`rbac`. The
     /// fixtures show both shapes, so both are reproduced.
-    public static func promiseConfigurePipeline(_ options: TFModulePromiseOptions) -> JSONValue {
+    /// Split Promises always get the appended shape: upstream's split templates carry no promise
+    /// workflow, so `add container` writes it.
+    public static func promiseConfigurePipeline(_ options: TFModulePromiseOptions, appended: Bool = false) -> JSONValue {
         let container: JSONValue = ["image": .string(dependenciesImage), "name": .string(dependenciesContainer)]
-        let extra: JSONObject = options.providerFiles.count >= 2 ? ["jobOptions": .object([:]), "rbac": .object([:])] : [:]
+        let extra: JSONObject = options.providerFiles.count >= 2 && !appended ? ["jobOptions": .object([:]), "rbac": .object([:])] : [:]
         return pipeline("dependencies", containers: [container], extra: extra)
     }
 
@@ -99,7 +101,7 @@ public enum PromiseGenerator {
 
     /// Every file of the Promise directory, paths relative to `--dir`.
     public static func files(_ options: TFModulePromiseOptions, schema: CRDSpecSchema) -> [GeneratedFile] {
-        let yaml = YAMLWriter(sortedKeys: true)
+        let yaml = YAMLWriter.goYAML
         var files: [GeneratedFile] = []
         if options.split {
             let crd = customResourceDefinition(
@@ -108,9 +110,11 @@ public enum PromiseGenerator {
             files.append(GeneratedFile(path: "api.yaml", contents: splitAPI(options, schema: schema)))
             files.append(GeneratedFile(path: "dependencies.yaml", contents: ""))
             files.append(GeneratedFile(
-                path: "workflows/resource/configure/workflow.yaml", contents: yaml.write([resourceConfigurePipeline(options)])))
+                // Upstream's template writes the pipelines with their last newline trimmed.
+                path: "workflows/resource/configure/workflow.yaml",
+                contents: String(yaml.write([resourceConfigurePipeline(options)]).dropLast())))
             files.append(GeneratedFile(
-                path: "workflows/promise/configure/workflow.yaml", contents: yaml.write([promiseConfigurePipeline(options)])))
+                path: "workflows/promise/configure/workflow.yaml", contents: yaml.write([promiseConfigurePipeline(options, appended: true)])))
         } else {
             files.append(GeneratedFile(path: "promise.yaml", contents: yaml.write(promise(options, schema: schema))))
         }
@@ -172,7 +176,7 @@ public enum PromiseGenerator {
                       type: object
                       properties:
                         spec:
-            \(indent(YAMLWriter(sortedKeys: true).write(spec), 14))
+            \(indent(YAMLWriter.goYAML.write(spec), 14))
                   served: true
                   storage: true
 

@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func cyclicRefsAreAHardError() throws {
-        let text = #"{"resources": {"p:i:C": {"isComponent": true, "inputProperties": {"a": {"$ref": "#/types/p:i:T"}}}}, "types": {"p:i:T": {"type": "object", "properties": {"self": {"$ref": "#/types/p:i:T"}}}}}"#
+        let text = ##"{"resources": {"p:i:C": {"isComponent": true, "inputProperties": {"a": {"$ref": "#/types/p:i:T"}}}}, "types": {"p:i:T": {"type": "object", "properties": {"self": {"$ref": "#/types/p:i:T"}}}}}"##
         let schema = try PulumiSchema(parsing: text, source: "s.json")
         let component = try PulumiComponent.select(in: schema, requested: "p:i:C")
         #expect(throws: AuthoringError("component \"p:i:C\" path \"spec.a.self\" unsupported construct: cyclic local ref \"#/types/p:i:T\"")) {

@@ -23,13 +23,14 @@ import Testing
         /// Retries while the API is still establishing a new CRD.
         func apply(_ file: String, timeout: Duration = .seconds(90)) async throws {
             let deadline = ContinuousClock.now + timeout
-            var last = TestShell.Output(status: -1, stdout: "", stderr: "")
+            var lastError = ""
             while ContinuousClock.now < deadline {
-                last = try await kubectl(["apply", "-f", file])
-                if last.status == 0 { return }
+                let result = try await kubectl(["apply", "-f", file])
+                if result.status == 0 { return }
+                lastError = result.stderr
                 try await Task.sleep(for: .milliseconds(500))
             }
-            throw TestShell.Failure(description: "kubectl apply -f \(file): \(last.stderr)")
+            throw TestShell.Failure(description: "kubectl apply -f \(file): \(lastError)")
         }
 
         /// Every file on branch main of the state store whose content contains `needle`.

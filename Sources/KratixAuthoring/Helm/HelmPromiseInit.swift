@@ -57,7 +57,7 @@ public enum HelmPromiseInit {
             "apiVersion": "platform.kratix.io/v1alpha1", "kind": "Pipeline", "metadata": ["name": "instance-configure"],
             "spec": ["containers": [["env": .array(env), "image": .string(stageImage), "name": "instance-configure"]]],
         ]
-        return YAMLWriter(sortedKeys: true).write([pipeline])
+        return YAMLWriter.goYAML.write([pipeline])
     }
 
     /// `--chart-url U[ --chart-name N][ --chart-version V]`, as the README replays it.
@@ -70,7 +70,7 @@ public enum HelmPromiseInit {
 
     static func files(_ request: Request, specSchema: JSONValue) -> [GeneratedFile] {
         let plural = (request.plural ?? "").isEmpty ? request.kind.lowercased() + "s" : request.plural!
-        let schema = YAMLWriter(sortedKeys: true).write(specSchema)
+        let schema = YAMLWriter.goYAML.write(specSchema)
         let resourceConfigure = resourceConfigure(request.chart)
         var files = [
             GeneratedFile(path: "example-resource.yaml", contents: """

@@ -31,7 +31,8 @@ public enum HelmValuesSchema {
             if !properties.isEmpty { schema["properties"] = .object(properties) }
             return .object(schema)
         case .array(let items):
-            let item: JSONValue = try items.first.map { v throws(AuthoringError) in try schema(of: v) } ?? ["x-kubernetes-int-or-string": true]
+            var item: JSONValue = ["x-kubernetes-int-or-string": true]
+            if let first = items.first { item = try schema(of: first) }
             return ["items": item, "type": "array"]
         case .null:
             return ["type": "object", "x-kubernetes-preserve-unknown-fields": true]

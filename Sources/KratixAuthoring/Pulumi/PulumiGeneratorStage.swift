@@ -20,10 +20,10 @@ public enum PulumiGeneratorStage {
         let name = try requestName(request)
         let namespace = requestNamespace(request)
         let kind = request["kind"]?.stringValue ?? ""
-        let resourceName = programResourceName(token)
-        let programName = programName(name: name, namespace: namespace, kind: kind, token: token)
+        let resourceName = Self.programResourceName(token)
+        let programName = Self.programName(name: name, namespace: namespace, kind: kind, token: token)
         log("computed names (programName=\(goQuote(programName)), resourceName=\(goQuote(resourceName)))")
-        let configuration = try await programConfiguration(source, environment: env)
+        let configuration = try await Self.programConfiguration(source, environment: env)
 
         var program: JSONObject = ["resources": [resourceName: ["properties": rawSpec, "type": .string(token)]]]
         if !configuration.isEmpty { program["configuration"] = .object(configuration) }
@@ -45,7 +45,7 @@ public enum PulumiGeneratorStage {
         let request = try StageRequest.read(input)
         let name = try requestName(request)
         let namespace = requestNamespace(request)
-        let programName = programName(name: name, namespace: namespace, kind: request["kind"]?.stringValue ?? "", token: token)
+        let programName = Self.programName(name: name, namespace: namespace, kind: request["kind"]?.stringValue ?? "", token: token)
         var stackName = programName + "-stack"
         if stackName.utf8.count > 63 { stackName = String(stackName.prefix(63)) }
         log("computed names (programName=\(goQuote(programName)), stackName=\(goQuote(stackName)))")

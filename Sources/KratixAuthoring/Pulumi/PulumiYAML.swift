@@ -72,6 +72,10 @@ struct PulumiYAML: Sendable {
             writeSequence(a, indent: indentSequences ? indent + 2 : indent, into: &out)
         case .string(let s) where s.contains("\n"):
             out += " " + Self.literalBlock(s, indent: indent + 2)
+        case .string(let s) where s.contains(" ") && Self.quote(s) == s:
+            let lineStart = out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex
+            out += " "
+            out += Self.folded(s, column: out.unicodeScalars[lineStart...].count, indent: indent + 2) + "\n"
         default:
             out += " " + scalar(value) + "\n"
         }
@@ -88,9 +92,29 @@ struct PulumiYAML: Sendable {
         }
     }
 
+    /// go-yaml's plain-scalar folding: a single space becomes a line break (to `indent`) once the
+    /// line passes column 80 and the next character is not a space.
+    static func folded(_ s: String, column start: Int, indent: Int) -> String {
+        let chars = Array(s.unicodeScalars)
+        var out = ""
+        var column = start
+        var afterSpace = false
+        for (i, c) in chars.enumerated() {
+            if c == " ", !afterSpace, column > 80, i + 1 < chars.count, chars[i + 1] != " " {
+                out += "\n" + String(repeating: " ", count: indent)
+                column = indent
+            } else {
+                out.unicodeScalars.append(c)
+                column += 1
+            }
+            afterSpace = c == " "
+        }
+        return out
+    }
+
     /// A one-line string as go-yaml v2 writes it (plain, single- or double-quoted).
     static func quote(_ s: String) -> String {
-        String(YAMLWriter().write(.string(s)).dropLast())
+        String(YAMLWriter(plainFlowIndicators: true).write(.string(s)).dropLast())
     }
 
     /// `|`, `|-` or `|+` and the lines indented; empty lines stay empty, as go-yaml writes them.
