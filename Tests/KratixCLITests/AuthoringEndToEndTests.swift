@@ -78,6 +78,9 @@ import Testing
         let bin = scratch.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        // The Pulumi schema "baked into the stage image": a pod's /tmp is its own, and the image
+        // map's `path` directories are what it sees of this machine.
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("stage"), withIntermediateDirectories: true)
         try Self.stubHelm.write(to: bin.appendingPathComponent("helm"), atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("helm").path)
         // The stages as `kratix dev`'s own map names them, with the helm stand-in on PATH.
@@ -87,6 +90,7 @@ import Testing
                 command: ["kratix", "helm-resource-configure"]
                 path: \(bin.path)
               - image: ghcr.io/syntasso/kratix-cli/pulumi-generator
+                path: \(scratch.appendingPathComponent("stage").path)
                 commands:
                   /pulumi-program-generator: ["kratix", "pulumi-generator", "program"]
                   /pulumi-stack-generator: ["kratix", "pulumi-generator", "stack"]
@@ -158,7 +162,7 @@ import Testing
     func pulumiScenario(_ platform: Platform) async throws {
         // A component whose required input is a string, so the generated example is a valid request
         // as it stands (the reference schema's required `network` object needs editing first).
-        let schema = platform.scratch.appendingPathComponent("schema.json")
+        let schema = platform.scratch.appendingPathComponent("stage/schema.json")
         try """
             {"config": {"variables": {"pkg:index:region": {"type": "string", "default": "eu-west-1"}}},
              "resources": {"pkg:index:Bucket": {"isComponent": true, "requiredInputs": ["name"],
