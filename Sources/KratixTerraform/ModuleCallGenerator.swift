@@ -46,8 +46,9 @@ public enum ModuleCallGenerator {
         }
         let registryVersion = (registryVersion?.isEmpty ?? true) ? nil : registryVersion
         if let registryVersion, !ModuleSource(moduleSource).isRegistry {
+            // Upstream's wording, which its stage test looks for.
             throw TerraformError(
-                "version \(registryVersion) given, but \(moduleSource) is not a Terraform registry source; only registry modules take a version",
+                "MODULE_REGISTRY_VERSION is only valid for Terraform registry sources (e.g., \"namespace/name/provider\"). For git or local sources, embed the version ref directly in MODULE_SOURCE (e.g., \"git::https://github.com/org/repo.git?ref=v1.2.3\"). Provided module_source=\(HCLWriter.quoted(moduleSource))",
                 field: "MODULE_REGISTRY_VERSION")
         }
         let name = try moduleName(for: object, file: file)

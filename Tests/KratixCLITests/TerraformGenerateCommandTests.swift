@@ -34,6 +34,29 @@ import Testing
         #expect(value[path: ["module", "testobject_non-default_test-object", "number"]] == 7)
     }
 
+    @Test func registryVersionWithAGitSourceFailsAsUpstream() async throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-tfgen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let result = try await TestShell.run(Support.kratixBinary.path, ["terraform-generate"], environment: [
+            "KRATIX_WORKFLOW_TYPE": "resource", "KRATIX_INPUT_FILE": Self.assets.appendingPathComponent("test-object.yaml").path,
+            "KRATIX_OUTPUT_DIR": output.path, "MODULE_SOURCE": "git::example.com?ref=1.0.0", "MODULE_REGISTRY_VERSION": "9.9.9",
+        ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("MODULE_REGISTRY_VERSION is only valid for Terraform registry sources"), "\(result.stderr)")
+    }
+
+    @Test func helmPromiseWithAnUnreachableChartURLNamesIt() async throws {
+        let url = "http://127.0.0.1:1/charts/demo-0.1.0.tgz"
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-helm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try await TestShell.run(Support.kratixBinary.path, [
+            "init", "helm-promise", "demo", "--chart-url", url, "--group", "example.io", "--kind", "Demo", "--dir", dir.path,
+        ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(url), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("promise.yaml").path))
+    }
+
     @Test func exampleImageMapSendsEachUpstreamTagToItsFormat() throws {
         let map = try YAMLReader.singleDocument(
             in: String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("examples/images.yaml"), encoding: .utf8))
