@@ -1,5 +1,4 @@
 import Foundation
-import KratixTerraform
 import KubeModel
 import Testing
 
@@ -131,5 +130,21 @@ import Testing
         #expect(throws: AuthoringError("component \"p:i:C\" path \"spec.a.self\" unsupported construct: cyclic local ref \"#/types/p:i:T\"")) {
             _ = try PulumiSchemaTranslator.specSchema(schema: schema, component: component)
         }
+    }
+}
+
+@Suite struct PulumiYAMLTests {
+    @Test func longPlainScalarsFoldAtColumn80AsGoYAMLDoes() {
+        let description = "Leave blank to use the ENTRYPOINT command defined in the container image, include these only if needed"
+        let text = PulumiYAML(indentSequences: true).marshal(["spec": ["properties": ["command": ["description": .string(description)]]]])
+        #expect(text == """
+            spec:
+              properties:
+                command:
+                  description: Leave blank to use the ENTRYPOINT command defined in the container
+                    image, include these only if needed
+
+            """)
+        #expect(PulumiYAML(indentSequences: false).marshal(["a": ["x", "y"], "b": ["c": "{d, e}"]]) == "a:\n- x\n- \"y\"\nb:\n  c: '{d, e}'\n")
     }
 }
