@@ -6,14 +6,12 @@ import KubeModel
 /// Private to the pulumi generator on purpose: the shared `GoYAML` marshalling lands separately and
 /// replaces this at merge. Two things differ from plain sigs.k8s.io/yaml because the reference
 /// output (`test/assets/pulumi/expected-output*`) has them: sequences can be indented under their
-/// key, and container objects keep the order they were built in (`env`, `command`, `image`, `name`).
+/// key, and the items of a `containers` list keep the order they were built in (`env`, `command`,
+/// `image`, `name`).
 struct PulumiYAML: Sendable {
     /// Indent a sequence two spaces under its mapping key (the golden `promise.yaml` and
     /// `workflow.yaml`), or keep it at the key's indentation (go-yaml v2, the golden `api.yaml`).
     var indentSequences: Bool
-
-    /// Keys whose presence marks an object to be written in its own order, not sorted.
-    static let orderedMarker: Set<String> = ["image"]
 
     func marshal(_ value: JSONValue) -> String {
         var out = ""
@@ -26,29 +24,24 @@ struct PulumiYAML: Sendable {
         return out
     }
 
-    private func keys(of object: JSONObject) -> [String] {
-        if object.keys.contains(where: Self.orderedMarker.contains) && object["name"] != nil && object["env"] != nil {
-            return Array(object.keys)
-        }
-        return object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
-
-    private func writeMapping(_ object: JSONObject, indent: Int, into out: inout String) {
+    private func writeMapping(_ object: JSONObject, indent: Int, keepOrder: Bool = false, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
-        for key in keys(of: object) {
+        let keys = keepOrder ? Array(object.keys) : object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for key in keys {
             out += pad + Self.quote(key) + ":"
-            writeValue(object[key]!, indent: indent, into: &out)
+            writeValue(object[key]!, key: key, indent: indent, into: &out)
         }
     }
 
-    private func writeSequence(_ array: [JSONValue], indent: Int, into out: inout String) {
+    /// `key` is the mapping key the sequence is the value of, if any.
+    private func writeSequence(_ array: [JSONValue], key: String? = nil, indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent)
         for element in array {
             out += pad + "-"
             switch element {
             case .object(let o) where !o.isEmpty:
                 var nested = ""
-                writeMapping(o, indent: indent + 2, into: &nested)
+                writeMapping(o, indent: indent + 2, keepOrder: key == "containers", into: &nested)
                 out += " " + nested.dropFirst(indent + 2)
             case .array(let a) where !a.isEmpty:
                 var nested = ""
@@ -62,14 +55,14 @@ struct PulumiYAML: Sendable {
         }
     }
 
-    private func writeValue(_ value: JSONValue, indent: Int, into out: inout String) {
+    private func writeValue(_ value: JSONValue, key: String, indent: Int, into out: inout String) {
         switch value {
         case .object(let o) where !o.isEmpty:
             out += "\n"
             writeMapping(o, indent: indent + 2, into: &out)
         case .array(let a) where !a.isEmpty:
             out += "\n"
-            writeSequence(a, indent: indentSequences ? indent + 2 : indent, into: &out)
+            writeSequence(a, key: key, indent: indentSequences ? indent + 2 : indent, into: &out)
         case .string(let s) where s.contains("\n"):
             out += " " + Self.literalBlock(s, indent: indent + 2)
         case .string(let s) where s.contains(" ") && Self.quote(s) == s:
