@@ -6,6 +6,8 @@ import KubeModel
 struct OCIChartPull {
     var reference: String
     var version: String?
+    /// `https`, as registries serve; `http` for a registry on loopback (helm's `--plain-http`).
+    var scheme = "https"
 
     static let chartLayer = "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
 
@@ -21,7 +23,7 @@ struct OCIChartPull {
             tag = tag ?? String(repository[repository.index(after: colon)...])
             repository = String(repository[..<colon])
         }
-        let base = "https://\(host)/v2/\(repository)"
+        let base = "\(scheme)://\(host)/v2/\(repository)"
         var token: String?
         if tag == nil {
             let tags = try await get("\(base)/tags/list", accept: "application/json", token: &token)
