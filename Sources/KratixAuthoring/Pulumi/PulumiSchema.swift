@@ -67,7 +67,8 @@ struct PulumiSchema: Sendable, Equatable {
 
     /// The URL without its query and credentials, for messages.
     static func sanitized(_ source: String) -> String {
-        guard let components = URLComponents(string: source), let scheme = components.scheme, let host = components.host else { return source }
+        guard let components = URLComponents(string: source), let scheme = components.scheme, var host = components.host else { return source }
+        if let port = components.port { host += ":\(port)" }
         return components.path.isEmpty ? "\(scheme)://\(host)" : "\(scheme)://\(host)\(components.path)"
     }
 
