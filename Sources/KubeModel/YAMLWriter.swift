@@ -5,10 +5,23 @@
 public struct YAMLWriter: Sendable {
     /// Sort mapping keys byte-wise, as Go's YAML encoders do for maps. Off keeps the value's order.
     public var sortedKeys: Bool
+    /// Fold long plain scalars at spaces once a line passes this column, as go-yaml v2 does at 80
+    /// (its `best_width`): byte-equal output for files upstream's Go tools marshal. Nil (the
+    /// default) never folds.
+    public var lineWidth: Int?
+    /// Leave `,` `[` `]` `{` `}` inside a string plain, as go-yaml v2 (sigs.k8s.io/yaml) does in
+    /// block context; off (the default) quotes such strings.
+    public var plainFlowIndicators: Bool
 
-    public init(sortedKeys: Bool = false) {
+    public init(sortedKeys: Bool = false, lineWidth: Int? = nil, plainFlowIndicators: Bool = false) {
         self.sortedKeys = sortedKeys
+        self.lineWidth = lineWidth
+        self.plainFlowIndicators = plainFlowIndicators
     }
+
+    /// sigs.k8s.io/yaml's output, byte for byte: sorted keys, long plain scalars folded at 80,
+    /// flow indicators left plain inside strings.
+    public static let goYAML = YAMLWriter(sortedKeys: true, lineWidth: 80, plainFlowIndicators: true)
 
     /// One document, ending in a newline.
     public func write(_ value: JSONValue) -> String {
@@ -73,9 +86,48 @@ public struct YAMLWriter: Sendable {
             writeSequence(a, indent: inMapping ? indent : indent + 2, into: &out)
         case .string(let s) where Self.wantsLiteralBlock(s):
             out += " " + literalBlock(s, indent: indent + 2)
+        case .string(let s) where lineWidth != nil && s.contains(" ") && (quoteIfNeeded(s) == s || quoteIfNeeded(s).hasPrefix("'")):
+            out += " "
+            let lineStart = out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex
+            let column = out.unicodeScalars[lineStart...].count
+            let written = quoteIfNeeded(s)
+            if written == s {
+                out += folded(s, column: column, indent: indent + 2)
+            } else {
+                // Single-quoted: the quotes count towards the column; the body folds the same way.
+                out += "'" + folded(String(written.dropFirst().dropLast()), column: column + 1, indent: indent + 2) + "'"
+            }
+            out += "\n"
         default:
             out += " " + scalar(value) + "\n"
         }
+    }
+
+    /// libyaml's plain-scalar writer: a single space becomes a line break (to `indent`) when the
+    /// line already passes ``lineWidth`` and the next character is not a space.
+    private func folded(_ s: String, column start: Int, indent: Int) -> String {
+        guard let width = lineWidth else { return s }
+        let chars = Array(s.unicodeScalars)
+        var out = ""
+        var column = start
+        var afterSpace = false
+        for (i, c) in chars.enumerated() {
+            if c == " " {
+                if !afterSpace, column > width, i > 0, i + 1 < chars.count, chars[i + 1] != " " {
+                    out += "\n" + String(repeating: " ", count: indent)
+                    column = indent
+                } else {
+                    out.unicodeScalars.append(c)
+                    column += 1
+                }
+                afterSpace = true
+            } else {
+                out.unicodeScalars.append(c)
+                column += 1
+                afterSpace = false
+            }
+        }
+        return out
     }
 
     private func scalar(_ value: JSONValue) -> String {
@@ -138,7 +190,7 @@ public struct YAMLWriter: Sendable {
         // itself: Ruby's Psych, for one, refuses an unquoted timestamp ("unspecified class: Time").
         if YAMLTimestamp.normalize(s) != nil || Self.isBase60Float(s) { return Self.doubleQuoted(s) }
         if Self.needsEscapes(s) { return Self.doubleQuoted(s) }
-        if Self.isPlainSafe(s) { return s }
+        if Self.isPlainSafe(s, flowIndicatorsAllowed: plainFlowIndicators) { return s }
         return "'" + s.replacingAll("'", with: "''") + "'"
     }
 
@@ -183,7 +235,7 @@ public struct YAMLWriter: Sendable {
         return false
     }
 
-    private static func isPlainSafe(_ s: String) -> Bool {
+    private static func isPlainSafe(_ s: String, flowIndicatorsAllowed: Bool = false) -> Bool {
         let chars = Array(s.unicodeScalars)
         guard let first = chars.first, let last = chars.last else { return false }
         if first == " " || last == " " { return false }
@@ -201,8 +253,9 @@ public struct YAMLWriter: Sendable {
             if c == ":" && i + 1 < chars.count && chars[i + 1] == " " { return false }
             if c == "#" && i > 0 && chars[i - 1] == " " { return false }
             if c == "\t" { return false }
-            // Flow indicators are harmless in block context but go-yaml quotes them; so do we.
-            if c == "," || c == "[" || c == "]" || c == "{" || c == "}" { return false }
+            // Flow indicators are harmless in block context (go-yaml v2 leaves them plain); quoted
+            // unless asked, as this writer always did.
+            if !flowIndicatorsAllowed && (c == "," || c == "[" || c == "]" || c == "{" || c == "}") { return false }
         }
         return true
     }
