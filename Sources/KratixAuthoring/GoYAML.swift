@@ -5,10 +5,9 @@ import KubeModel
 /// Upstream marshals with `sigs.k8s.io/yaml` (Go JSON, then go-yaml v2): keys sorted, sequences
 /// level with their parent key, quotes only where needed, long scalars folded at column 80, and a
 /// multi-line string (the README of R3) as a literal block indented two spaces. ``YAMLWriter``
-/// already writes that layout; this fixes its settings in one place so every authoring command,
-/// ours and the generators', agrees on them. Its templates (R1) use sprig's `indent`, also here.
+/// writes that layout (`YAMLWriter.goYAML`); this is the one entry point the authoring commands use. Its templates (R1) use sprig's `indent`, also here.
 public enum GoYAML {
-    static let writer = YAMLWriter(sortedKeys: true, lineWidth: 80, quotesInnerFlowIndicators: false)
+    static let writer = YAMLWriter.goYAML
 
     /// `yaml.Marshal(value)` (R2): one document ending in a newline; `null` for `.null`.
     public static func marshal(_ value: JSONValue) -> String {

@@ -27,9 +27,3 @@ public struct InitOptions: Sendable, Equatable {
     public var resolvedPlural: String { plural.flatMap { $0.isEmpty ? nil : $0 } ?? kind.lowercased() + "s" }
     public var singular: String { kind.lowercased() }
 }
-
-/// R5: what every preview command prints first (and then waits two seconds, as upstream does).
-public enum PreviewWarning {
-    public static let text =
-        "\u{1B}[31mPreview: This command is in preview, not supported under SLAs, and may change or break without notice.\u{1B}[0m"
-}

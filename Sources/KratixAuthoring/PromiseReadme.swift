@@ -25,6 +25,11 @@ public struct PromiseReadme: Sendable, Equatable {
         self.pulumiStackGeneratorName = pulumiStackGeneratorName
     }
 
+    /// The markdown for a command without the pulumi section (`init promise`, helm).
+    public static func render(subCommand: String, name: String, extraFlags: String, group: String, kind: String) -> String {
+        PromiseReadme(subCommand: subCommand, name: name, extraFlags: extraFlags, group: group, kind: kind).text
+    }
+
     /// The markdown; the `{{- if eq .SubCommand "pulumi-component-promise" }}` section only for pulumi.
     public var text: String {
         let pulumi = subCommand == "pulumi-component-promise" ? pulumiSection : ""

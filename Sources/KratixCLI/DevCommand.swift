@@ -229,8 +229,18 @@ struct DevBootstrap {
             command: ["/bin/sh"]
           - image: alpine
             command: ["/bin/sh"]
+          # kratix-cli's stages; `kratix` is this binary. terraform-generate v0.6.0 writes .tf.json,
+          # later tags HCL .tf.
+          - image: ghcr.io/syntasso/kratix-cli/terraform-generate:v0.6.0
+            command: ["kratix", "terraform-generate", "--format", "json"]
           - image: ghcr.io/syntasso/kratix-cli/terraform-generate
             command: ["kratix", "terraform-generate"]
+          - image: ghcr.io/syntasso/kratix-cli/helm-resource-configure
+            command: ["kratix", "helm-resource-configure"]
+          - image: ghcr.io/syntasso/kratix-cli/pulumi-generator
+            commands:
+              /pulumi-program-generator: ["kratix", "pulumi-generator", "program"]
+              /pulumi-stack-generator: ["kratix", "pulumi-generator", "stack"]
 
         """
 }

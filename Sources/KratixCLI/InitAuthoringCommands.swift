@@ -3,15 +3,8 @@ import Foundation
 import KratixAuthoring
 import KratixTerraform
 
-/// The flags every `kratix init` command shares (upstream's persistent flags on `init`).
-struct SharedInitOptions: ParsableArguments {
-    @Option(name: [.customShort("g"), .long], help: "The API group for the Promise.") var group: String
-    @Option(name: [.customShort("k"), .long], help: "The kind to be provided by the Promise.") var kind: String
-    @Option(name: [.customShort("v"), .long], help: "The group version for the Promise (default: v1alpha1).") var version: String?
-    @Option(help: "The plural form of the kind (default: the kind in lower case with an 's').") var plural: String?
-    @Option(name: [.customShort("d"), .long], help: "The output directory to write the Promise structure to.") var dir = "."
-    @Flag(help: "Split promise.yaml into api.yaml, dependencies.yaml and workflow files.") var split = false
-
+extension PromiseInitOptions {
+    /// The shared flags as KratixAuthoring takes them.
     func options(name: String) -> InitOptions {
         InitOptions(name: name, group: group, kind: kind, version: version, plural: plural, dir: dir, split: split)
     }
@@ -26,12 +19,6 @@ func writeGenerated(_ files: [GeneratedFile], to dir: String) throws {
     }
 }
 
-/// R5: preview commands warn first and pause, as upstream does.
-func printPreviewWarning() async {
-    print(PreviewWarning.text)
-    try? await Task.sleep(for: .seconds(2))
-}
-
 /// `kratix init promise NAME`.
 struct InitPromiseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +26,7 @@ struct InitPromiseCommand: AsyncParsableCommand {
         discussion: "Writes promise.yaml (or, with --split, api.yaml and dependencies.yaml), example-resource.yaml and README.md.")
 
     @Argument(help: "The Promise name.") var name: String
-    @OptionGroup var shared: SharedInitOptions
+    @OptionGroup var shared: PromiseInitOptions
 
     func run() async throws {
         let options = shared.options(name: name)
@@ -55,14 +42,14 @@ struct InitOperatorPromiseCommand: AsyncParsableCommand {
         discussion: "The operator's manifests become the Promise's dependencies and one of its CRDs its API.")
 
     @Argument(help: "The Promise name.") var name: String
-    @OptionGroup var shared: SharedInitOptions
+    @OptionGroup var shared: PromiseInitOptions
     @Option(name: [.customShort("m"), .customLong("operator-manifests")], help: "The directory of the operator's manifests.")
     var operatorManifests: String
     @Option(name: [.customShort("a"), .customLong("api-schema-from")], help: "The CRD the Promise API is generated from.")
     var apiSchemaFrom: String
 
     func run() async throws {
-        await printPreviewWarning()
+        await PreviewNotice.show()
         let request = OperatorPromiseInit.Request(options: shared.options(name: name), operatorManifests: operatorManifests, apiSchemaFrom: apiSchemaFrom)
         try writeGenerated(OperatorPromiseInit.files(request), to: shared.dir)
         for line in OperatorPromiseInit.summary(request) { print(line) }
@@ -76,7 +63,7 @@ struct InitCrossplanePromiseCommand: AsyncParsableCommand {
         discussion: "The XRD's first served version becomes the Promise API; requests become claims (or XRs).")
 
     @Argument(help: "The Promise name.") var name: String
-    @OptionGroup var shared: SharedInitOptions
+    @OptionGroup var shared: PromiseInitOptions
     @Option(name: [.customShort("x"), .long], help: "The XRD file.") var xrd: String
     @Option(name: [.customShort("c"), .long], help: "A file of one or more Compositions.") var compositions: String?
     @Option(name: [.customShort("f"), .long], help: "A file of one or more Functions.") var functions: String?
@@ -84,7 +71,7 @@ struct InitCrossplanePromiseCommand: AsyncParsableCommand {
     var skipDependencies = false
 
     func run() async throws {
-        await printPreviewWarning()
+        await PreviewNotice.show()
         let request = CrossplanePromiseInit.Request(
             options: shared.options(name: name), xrd: xrd, compositions: compositions, functions: functions, skipDependencies: skipDependencies)
         let result = try CrossplanePromiseInit.run(request)

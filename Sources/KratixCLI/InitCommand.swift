@@ -4,7 +4,7 @@ import KratixTerraform
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Generate Promises.", subcommands: [TFModulePromise.self] + authoringInitCommands)
+        commandName: "init", abstract: "Generate Promises.", subcommands: [TFModulePromise.self, HelmPromise.self, PulumiComponentPromise.self] + authoringInitCommands)
 
     /// `kratix init tf-module-promise`: a Promise whose API is a Terraform module's variables.
     struct TFModulePromise: AsyncParsableCommand {
@@ -57,9 +57,13 @@ struct InitCommand: AsyncParsableCommand {
             }
             for warning in result.warnings { print(warning) }
             try GeneratedFile.write(result.files, to: URL(fileURLWithPath: dir))
-            let file = split ? "api.yaml" : "promise.yaml"
+            let dependencies = URL(fileURLWithPath: dir).appendingPathComponent(PromiseGenerator.dependenciesDirectory).path
+            print("Dependencies added as a Promise workflow.")
+            print("Run the following command to build the dependencies image:")
+            print("\n  docker build -t \(PromiseGenerator.dependenciesImage) \(dependencies)\n")
+            print("Don't forget to update the image tag in the Promise and push your image to a registry!")
             print(
-                "Promise generated successfully. It is set to schedule to Destinations with the label `environment: terraform` by default. To modify this behavior, update the `.spec.destinationSelectors` field in `\(file)`."
+                "Promise generated successfully. It is set to schedule to Destinations with the label `environment: terraform` by default. To modify this behavior, update the `.spec.destinationSelectors` field in `promise.yaml`"
             )
         }
     }

@@ -19,6 +19,8 @@ public struct KratixCommand: AsyncParsableCommand {
             PipelineAdapterCommand.self,
             InitCommand.self,
             TerraformGenerateCommand.self,
+            HelmResourceConfigureCommand.self,
+            PulumiGeneratorCommand.self,
             ManifestsCommand.self,
             ValidateCommand.self,
         ] + authoringCommands

@@ -76,13 +76,21 @@ public final class ImageCatalog: Sendable {
             case .failure(let error): unreadable = unreadable ?? error
             }
         }
-        if var entry = merged.entry(for: image) {
-            // The program `kratix` in a map is this very binary, whatever PATH holds: the stages of
-            // kratix-cli's Promises (`terraform-generate`, `from-api-to-operator`, ...) are its subcommands.
-            if entry.commands["kratix"] == nil { entry.commands["kratix"] = [configuration.kratixExecutable] }
-            return entry
-        }
+        if let entry = merged.entry(for: image) { return withKratix(entry) }
         throw unreadable ?? .notMapped(image: image, mapPath: paths.joined(separator: ", "))
+    }
+
+    /// A map's `kratix` program is this very binary (the one running the runner), whatever PATH
+    /// says, so mapped kratix-cli stage images (`kratix terraform-generate`, …) run the stages of
+    /// the same build.
+    private func withKratix(_ entry: ImageMap.Entry) -> ImageMap.Entry {
+        var entry = entry
+        func replaced(_ argv: [String]) -> [String] {
+            argv.first == "kratix" ? [configuration.kratixExecutable] + argv.dropFirst() : argv
+        }
+        entry.command = replaced(entry.command)
+        entry.commands = entry.commands.mapValues(replaced)
+        return entry
     }
 
     private func currentMap(path: String) -> Result<ImageMap, ImageLookupError> {

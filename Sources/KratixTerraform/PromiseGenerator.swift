@@ -10,7 +10,7 @@ public enum PromiseGenerator {
     /// A placeholder the user builds and pushes from the generated dependencies directory.
     public static let dependenciesImage = "my-registry.io/my-org/kratix/terraform-dependencies:v0.0.1"
     static let dependenciesContainer = "add-tf-dependencies"
-    static let dependenciesDirectory = "workflows/promise/configure/dependencies/add-tf-dependencies"
+    public static let dependenciesDirectory = "workflows/promise/configure/dependencies/add-tf-dependencies"
 
     public static func customResourceDefinition(
         group: String, kind: String, plural: String, version: String, schema: CRDSpecSchema
@@ -64,9 +64,11 @@ public enum PromiseGenerator {
     /// Upstream's template only carries this pipeline when it found two or more provider files;
     /// otherwise its `add container` step appends it afterwards without `jobOptions`/`rbac`. The
     /// fixtures show both shapes, so both are reproduced.
-    public static func promiseConfigurePipeline(_ options: TFModulePromiseOptions) -> JSONValue {
+    /// Split Promises always get the appended shape: upstream's split templates carry no promise
+    /// workflow, so `add container` writes it.
+    public static func promiseConfigurePipeline(_ options: TFModulePromiseOptions, appended: Bool = false) -> JSONValue {
         let container: JSONValue = ["image": .string(dependenciesImage), "name": .string(dependenciesContainer)]
-        let extra: JSONObject = options.providerFiles.count >= 2 ? ["jobOptions": .object([:]), "rbac": .object([:])] : [:]
+        let extra: JSONObject = options.providerFiles.count >= 2 && !appended ? ["jobOptions": .object([:]), "rbac": .object([:])] : [:]
         return pipeline("dependencies", containers: [container], extra: extra)
     }
 
@@ -99,17 +101,20 @@ public enum PromiseGenerator {
 
     /// Every file of the Promise directory, paths relative to `--dir`.
     public static func files(_ options: TFModulePromiseOptions, schema: CRDSpecSchema) -> [GeneratedFile] {
-        let yaml = YAMLWriter(sortedKeys: true)
+        let yaml = YAMLWriter.goYAML
         var files: [GeneratedFile] = []
         if options.split {
             let crd = customResourceDefinition(
                 group: options.group, kind: options.kind, plural: options.plural, version: options.version, schema: schema)
-            files.append(GeneratedFile(path: "api.yaml", contents: yaml.write(crd)))
+            _ = crd
+            files.append(GeneratedFile(path: "api.yaml", contents: splitAPI(options, schema: schema)))
             files.append(GeneratedFile(path: "dependencies.yaml", contents: ""))
             files.append(GeneratedFile(
-                path: "workflows/resource/configure/workflow.yaml", contents: yaml.write([resourceConfigurePipeline(options)])))
+                // Upstream's template writes the pipelines with their last newline trimmed.
+                path: "workflows/resource/configure/workflow.yaml",
+                contents: String(yaml.write([resourceConfigurePipeline(options)]).dropLast())))
             files.append(GeneratedFile(
-                path: "workflows/promise/configure/workflow.yaml", contents: yaml.write([promiseConfigurePipeline(options)])))
+                path: "workflows/promise/configure/workflow.yaml", contents: yaml.write([promiseConfigurePipeline(options, appended: true)])))
         } else {
             files.append(GeneratedFile(path: "promise.yaml", contents: yaml.write(promise(options, schema: schema))))
         }
@@ -123,54 +128,93 @@ public enum PromiseGenerator {
         return files
     }
 
+    /// Upstream's bash container template, byte for byte (`expected-output/promise-workflow/Dockerfile`).
     static let dockerfile = """
         FROM "alpine"
 
-        RUN apk update && apk add --no-cache yq bash
+        RUN apk update && apk add --no-cache yq
 
-        COPY resources resources
-        COPY scripts/pipeline.sh /usr/bin/pipeline.sh
+        ADD scripts/pipeline.sh /usr/bin/pipeline.sh
+        ADD resources resources
 
         RUN chmod +x /usr/bin/pipeline.sh
 
-        ENTRYPOINT ["pipeline.sh"]
+        CMD [ "sh", "-c", "pipeline.sh" ]
+        ENTRYPOINT []
 
         """
 
-    static let pipelineScript = """
-        #!/usr/bin/env bash
+    /// Upstream writes this without a trailing newline.
+    static let pipelineScript = "#!/usr/bin/env sh\n\ncp /resources/* /kratix/output"
 
-        set -euxo pipefail
+    /// sprig's `indent`: every line prefixed, including the one after a trailing newline.
+    static func indent(_ text: String, _ n: Int) -> String {
+        let pad = String(repeating: " ", count: n)
+        return pad + text.replacingOccurrences(of: "\n", with: "\n" + pad)
+    }
 
-        # The module's provider and `terraform {}` blocks, scheduled once per Promise to every Destination.
-        cp -r /resources/* /kratix/output/
-
-        """
-
-    static func readme(_ options: TFModulePromiseOptions) -> String {
-        let promiseFile = options.split ? "`api.yaml` and the `workflows/` directory" : "`promise.yaml`"
+    /// `api.yaml` as upstream's `api.yaml.tpl` renders it (rule R1): the template's own layout,
+    /// with the marshalled `spec` schema indented into it.
+    static func splitAPI(_ options: TFModulePromiseOptions, schema: CRDSpecSchema) -> String {
+        let spec = schema.openAPIV3Schema[path: ["properties", "spec"]] ?? .object([:])
         return """
-            # \(options.name) Promise
-
-            This Promise was generated from a Terraform module with:
-
-            ```sh
-            \(options.commandLine)
-            ```
-
-            Requests for `\(options.kind)` (`\(options.group)/\(options.version)`) run the `terraform-generate` stage, which
-            writes a Terraform module call for the request to the Destinations labelled `environment: terraform`.
-            Something there applies it: an HCP Terraform / Terraform Enterprise workspace, tf-controller, or an
-            extra pipeline container.
-
-            ## Next steps
-
-            - Build and push the image in `\(dependenciesDirectory)` and set it in \(promiseFile);
-              it copies the module's provider files to each Destination once per Promise.
-            - Review the API: variables whose types cannot be expressed in a CRD were skipped with a warning.
-            - Install the Promise with `kubectl apply -f promise.yaml` (after `kratix build promise` when split),
-              then request a resource with `kubectl apply -f example-resource.yaml`.
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: \(options.plural).\(options.group)
+            spec:
+              group: \(options.group)
+              names:
+                kind: \(options.kind)
+                plural: \(options.plural)
+                singular: \(options.kind.lowercased())
+              scope: Namespaced
+              versions:
+                - name: \(options.version)
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+            \(indent(YAMLWriter.goYAML.write(spec), 14))
+                  served: true
+                  storage: true
 
             """
+    }
+
+    /// The README upstream's tf goldens carry (`expected-output*/README.md`): the command line in a
+    /// plain fence and the generic usage notes.
+    static func readme(_ options: TFModulePromiseOptions) -> String {
+        """
+        # Promise Template
+
+        This Promise was generated with:
+
+        ```
+        \(options.commandLine)
+        ```
+
+        ## Updating API properties
+
+        To update the Promise API, you can use the `kratix update api` command:
+
+        ```
+        kratix update api --property name:string --property region- --kind \(options.kind)
+        ```
+
+        ## Updating Workflows
+
+        To add workflow containers, you can use the `kratix add container` command:
+
+        ```
+        kratix add container resource/configure/pipeline0 --image syntasso/postgres-resource:v1.0.0
+        ```
+
+        ## Updating Dependencies
+
+        TBD
+
+        """
     }
 }

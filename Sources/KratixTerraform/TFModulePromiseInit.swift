@@ -93,8 +93,17 @@ public enum TFModulePromiseInit {
         let options = TFModulePromiseOptions(
             name: request.name, moduleSource: request.moduleSource, moduleRegistryVersion: request.moduleRegistryVersion,
             group: request.group, kind: request.kind, version: request.version, plural: request.plural, split: request.split,
-            outputNames: outputNames, providerFiles: providerFiles)
+            outputNames: outputNames, providerFiles: providerFiles, commandLine: commandLine(request))
         return Result(files: PromiseGenerator.files(options, schema: schema), warnings: schema.warnings, notes: notes)
+    }
+
+    /// The init command line the README records: `--generate-outputs` whenever it was given, as
+    /// upstream records it, even for a module without outputs.
+    static func commandLine(_ request: Request) -> String {
+        var line = "kratix init tf-module-promise \(request.name) --module-source \(request.moduleSource)"
+        if let version = request.moduleRegistryVersion { line += " --module-registry-version \(version)" }
+        if request.generateOutputs { line += " --generate-outputs" }
+        return line + " --group \(request.group) --kind \(request.kind)"
     }
 
     /// Paths under the working directory are shown relative to it, as users typed them.

@@ -5,20 +5,23 @@
 public struct YAMLWriter: Sendable {
     /// Sort mapping keys byte-wise, as Go's YAML encoders do for maps. Off keeps the value's order.
     public var sortedKeys: Bool
-    /// Fold long scalars as go-yaml v2 does at its `best_width` (80): a space met once the line is
-    /// past this column becomes a line break plus the scalar's indentation. `nil` never folds, which
-    /// reads the same; byte-exact output of Go tools (kratix-cli's goldens) needs `80`.
+    /// Fold long plain scalars at spaces once a line passes this column, as go-yaml v2 does at 80
+    /// (its `best_width`): byte-equal output for files upstream's Go tools marshal. Nil (the
+    /// default) never folds.
     public var lineWidth: Int?
-    /// Quote strings holding `,` `[` `]` `{` `}` anywhere. go-yaml v2 quotes them only as a first
-    /// character (elsewhere they matter in flow context alone); quoting them everywhere is this
-    /// writer's long-standing output, which committed manifests show, so it stays the default.
-    public var quotesInnerFlowIndicators: Bool
+    /// Leave `,` `[` `]` `{` `}` inside a string plain, as go-yaml v2 (sigs.k8s.io/yaml) does in
+    /// block context; off (the default) quotes such strings.
+    public var plainFlowIndicators: Bool
 
-    public init(sortedKeys: Bool = false, lineWidth: Int? = nil, quotesInnerFlowIndicators: Bool = true) {
+    public init(sortedKeys: Bool = false, lineWidth: Int? = nil, plainFlowIndicators: Bool = false) {
         self.sortedKeys = sortedKeys
         self.lineWidth = lineWidth
-        self.quotesInnerFlowIndicators = quotesInnerFlowIndicators
+        self.plainFlowIndicators = plainFlowIndicators
     }
+
+    /// sigs.k8s.io/yaml's output, byte for byte: sorted keys, long plain scalars folded at 80,
+    /// flow indicators left plain inside strings.
+    public static let goYAML = YAMLWriter(sortedKeys: true, lineWidth: 80, plainFlowIndicators: true)
 
     /// One document, ending in a newline.
     public func write(_ value: JSONValue) -> String {
@@ -29,10 +32,11 @@ public struct YAMLWriter: Sendable {
         case .array(let a) where !a.isEmpty:
             writeSequence(a, indent: 0, into: &out)
         case .string(let s) where Self.wantsLiteralBlock(s):
-            // go-yaml indents a top-level scalar by its best indent, two spaces.
+            // go-yaml indents a top-level block scalar by its best indent, two spaces (kratix-cli's
+            // README.md, a marshalled string).
             out += literalBlock(s, indent: 2)
         default:
-            out += folded(scalar(value), column: 0, indent: 2) + "\n"
+            out += scalar(value) + "\n"
         }
         return out
     }
@@ -86,52 +90,48 @@ public struct YAMLWriter: Sendable {
             writeSequence(a, indent: inMapping ? indent : indent + 2, into: &out)
         case .string(let s) where Self.wantsLiteralBlock(s):
             out += " " + literalBlock(s, indent: indent + 2)
-        default:
-            out += " " + folded(scalar(value), column: Self.column(of: out) + 1, indent: indent + 2) + "\n"
-        }
-    }
-
-    /// The column the next character of `out` goes to, in characters as go-yaml counts them.
-    private static func column(of out: String) -> Int {
-        var count = 0
-        for scalar in out.unicodeScalars.reversed() {
-            if scalar == "\n" { break }
-            count += 1
-        }
-        return count
-    }
-
-    /// `token` (a plain, single- or double-quoted scalar as written) broken where go-yaml v2's
-    /// emitter breaks it: at a single space (not a run of them, nor a quoted scalar's first or last
-    /// character) reached once the line is longer than ``lineWidth``.
-    private func folded(_ token: String, column start: Int, indent: Int) -> String {
-        guard let width = lineWidth, token.contains(" ") else { return token }
-        let chars = Array(token.unicodeScalars)
-        let quoted = chars.first == "'" || chars.first == "\""
-        var out = String.UnicodeScalarView()
-        var column = start
-        var previousWasSpace = false
-        for i in chars.indices {
-            let c = chars[i]
-            if c == " " {
-                let inner = !quoted || (i > 1 && i < chars.count - 2)
-                // (A double-quoted scalar also breaks before a second space, escaping it; not here.)
-                let nextIsSpace = i + 1 < chars.count && chars[i + 1] == " "
-                if inner, !previousWasSpace, column > width, !nextIsSpace {
-                    out.append("\n")
-                    out.append(contentsOf: String(repeating: " ", count: indent).unicodeScalars)
-                    column = indent
-                    previousWasSpace = true
-                    continue
-                }
-                previousWasSpace = true
+        case .string(let s) where lineWidth != nil && s.contains(" ") && (quoteIfNeeded(s) == s || quoteIfNeeded(s).hasPrefix("'")):
+            out += " "
+            let lineStart = out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex
+            let column = out.unicodeScalars[lineStart...].count
+            let written = quoteIfNeeded(s)
+            if written == s {
+                out += folded(s, column: column, indent: indent + 2)
             } else {
-                previousWasSpace = false
+                // Single-quoted: the quotes count towards the column; the body folds the same way.
+                out += "'" + folded(String(written.dropFirst().dropLast()), column: column + 1, indent: indent + 2) + "'"
             }
-            out.append(c)
-            column += 1
+            out += "\n"
+        default:
+            out += " " + scalar(value) + "\n"
         }
-        return String(out)
+    }
+
+    /// libyaml's plain-scalar writer: a single space becomes a line break (to `indent`) when the
+    /// line already passes ``lineWidth`` and the next character is not a space.
+    private func folded(_ s: String, column start: Int, indent: Int) -> String {
+        guard let width = lineWidth else { return s }
+        let chars = Array(s.unicodeScalars)
+        var out = ""
+        var column = start
+        var afterSpace = false
+        for (i, c) in chars.enumerated() {
+            if c == " " {
+                if !afterSpace, column > width, i > 0, i + 1 < chars.count, chars[i + 1] != " " {
+                    out += "\n" + String(repeating: " ", count: indent)
+                    column = indent
+                } else {
+                    out.unicodeScalars.append(c)
+                    column += 1
+                }
+                afterSpace = true
+            } else {
+                out.unicodeScalars.append(c)
+                column += 1
+                afterSpace = false
+            }
+        }
+        return out
     }
 
     private func scalar(_ value: JSONValue) -> String {
@@ -194,7 +194,7 @@ public struct YAMLWriter: Sendable {
         // itself: Ruby's Psych, for one, refuses an unquoted timestamp ("unspecified class: Time").
         if YAMLTimestamp.normalize(s) != nil || Self.isBase60Float(s) { return Self.doubleQuoted(s) }
         if Self.needsEscapes(s) { return Self.doubleQuoted(s) }
-        if Self.isPlainSafe(s, quotingInnerFlowIndicators: quotesInnerFlowIndicators) { return s }
+        if Self.isPlainSafe(s, flowIndicatorsAllowed: plainFlowIndicators) { return s }
         return "'" + s.replacingAll("'", with: "''") + "'"
     }
 
@@ -239,7 +239,7 @@ public struct YAMLWriter: Sendable {
         return false
     }
 
-    private static func isPlainSafe(_ s: String, quotingInnerFlowIndicators: Bool) -> Bool {
+    private static func isPlainSafe(_ s: String, flowIndicatorsAllowed: Bool = false) -> Bool {
         let chars = Array(s.unicodeScalars)
         guard let first = chars.first, let last = chars.last else { return false }
         if first == " " || last == " " { return false }
@@ -257,8 +257,9 @@ public struct YAMLWriter: Sendable {
             if c == ":" && i + 1 < chars.count && chars[i + 1] == " " { return false }
             if c == "#" && i > 0 && chars[i - 1] == " " { return false }
             if c == "\t" { return false }
-            // Flow indicators are harmless in block context; see ``quotesInnerFlowIndicators``.
-            if quotingInnerFlowIndicators, c == "," || c == "[" || c == "]" || c == "{" || c == "}" { return false }
+            // Flow indicators are harmless in block context (go-yaml v2 leaves them plain); quoted
+            // unless asked, as this writer always did.
+            if !flowIndicatorsAllowed && (c == "," || c == "[" || c == "]" || c == "{" || c == "}") { return false }
         }
         return true
     }

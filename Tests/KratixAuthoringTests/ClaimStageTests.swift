@@ -35,7 +35,7 @@ import Testing
 
     func environment(_ stage: String, _ names: [String], output: String) -> [String: String] {
         [
-            "KRATIX_INPUT_FILE": KratixCLIFixtures.stages.appendingPathComponent("\(stage)/test/assets/test-object.yaml").path,
+            "KRATIX_INPUT_FILE": CLITestData.url("stages").appendingPathComponent("\(stage)/test/assets/test-object.yaml").path,
             "KRATIX_OUTPUT_FILE": output, names[0]: "example.com", names[1]: "v1", names[2]: "Example",
         ]
     }
@@ -43,7 +43,7 @@ import Testing
     @Test(arguments: [0, 1])
     func writesTheRequestAsTheTargetKindInTheDefaultNamespace(index: Int) throws {
         let (stage, folder, names) = Self.cases[index]
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.remove() }
         try stage.run(environment: environment(folder, names, output: "\(directory.path)/object.yaml"))
         #expect(try directory.read("object.yaml") == Self.expected)

@@ -7,7 +7,7 @@ import Testing
 /// upstream's `test/init_crossplane_promise_test.go`: every golden reproduced byte for byte
 /// (`--version v2` is passed as upstream's test passes it: the XRD's version name wins).
 @Suite struct CrossplanePromiseInitTests {
-    static let assets = KratixCLIFixtures.assets.appendingPathComponent("crossplane")
+    static let assets = CLITestData.url("test/assets").appendingPathComponent("crossplane")
 
     static func request(xrd: String = "xrd.yaml", split: Bool = false, compositions: Bool = false, functions: Bool = false, skip: Bool = false)
         -> CrossplanePromiseInit.Request
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func requiredFieldsThatAllHaveDefaultsBecomeTheSpecDefault() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.remove() }
         try directory.write("xrd.yaml", """
             apiVersion: apiextensions.crossplane.io/v2

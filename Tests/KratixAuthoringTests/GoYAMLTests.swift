@@ -7,7 +7,7 @@ import Testing
 /// The golden files kratix-cli's tests compare byte for byte were written by `sigs.k8s.io/yaml`;
 /// read back and written again by ``GoYAML`` they must come out the same bytes.
 @Suite struct GoYAMLTests {
-    static let crossplane = KratixCLIFixtures.assets.appendingPathComponent("crossplane")
+    static let crossplane = CLITestData.url("test/assets").appendingPathComponent("crossplane")
 
     @Test(arguments: [
         "expected-output/promise.yaml", "expected-output/example-resource.yaml",

@@ -6,7 +6,7 @@ import Testing
 
 /// upstream's `test/init_operator_promise_test.go`, structurally as it asserts (§5 scenario 4).
 @Suite struct OperatorPromiseInitTests {
-    static let manifests = KratixCLIFixtures.assets.appendingPathComponent("operator").path
+    static let manifests = CLITestData.url("test/assets").appendingPathComponent("operator").path
 
     static func files(split: Bool, version: String? = nil, crd: String = "postgresqls.acid.zalan.do") throws -> [String: JSONValue] {
         let request = OperatorPromiseInit.Request(

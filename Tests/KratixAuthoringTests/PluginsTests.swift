@@ -4,13 +4,13 @@ import Testing
 
 /// kratix-cli plugins (§5.11; §5 scenario 13 through the library).
 @Suite struct PluginsTests {
-    static func plugin(_ directory: TemporaryDirectory, _ name: String, executable: Bool = true) throws {
+    static func plugin(_ directory: ScratchDirectory, _ name: String, executable: Bool = true) throws {
         try directory.write(name, "#!/bin/sh\necho \"$@\"\n")
         try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: "\(directory.path)/\(name)")
     }
 
     @Test func theLongestPluginNameWinsAndDashesAreUnderscoresInFiles() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.remove() }
         try Self.plugin(directory, "kratix-foo_bar")
         try Self.plugin(directory, "kratix-foo_bar-baz")
@@ -25,8 +25,8 @@ import Testing
     }
 
     @Test func listShowsCommandFormsAndWarns() throws {
-        let first = try TemporaryDirectory()
-        let second = try TemporaryDirectory()
+        let first = try ScratchDirectory()
+        let second = try ScratchDirectory()
         defer { first.remove(); second.remove() }
         try Self.plugin(first, "kratix-foo_bar")
         try Self.plugin(second, "kratix-foo_bar")

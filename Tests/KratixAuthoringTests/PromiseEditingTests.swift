@@ -7,14 +7,14 @@ import Testing
 /// `add container`, `update api|dependencies|destination-selector` and `build promise` on Promises
 /// `init promise` made (§5.8–§5.10; §5 scenarios 7–10).
 @Suite struct PromiseEditingTests {
-    static func promise(split: Bool) throws -> TemporaryDirectory {
-        let directory = try TemporaryDirectory()
+    static func promise(split: Bool) throws -> ScratchDirectory {
+        let directory = try ScratchDirectory()
         let options = InitOptions(name: "postgresql", group: "syntasso.io", kind: "database", dir: directory.path, split: split)
         try GeneratedFile.write(PromiseInit.files(options), to: directory.url)
         return directory
     }
 
-    static func yaml(_ directory: TemporaryDirectory, _ file: String) throws -> JSONValue {
+    static func yaml(_ directory: ScratchDirectory, _ file: String) throws -> JSONValue {
         try YAMLReader.documents(in: directory.read(file)).first?.value ?? .null
     }
 
@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func updateAPIWithoutAPromiseSaysToRunInit() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory()
         defer { directory.remove() }
         do {
             _ = try APIUpdater(directory: directory.path, properties: ["a:string"]).run()
@@ -136,13 +136,13 @@ import Testing
         _ = try DestinationSelectorUpdater(directory: directory.path, argument: "zone-").run()
         #expect(try Self.yaml(directory, "promise.yaml")[path: ["spec", "destinationSelectors"]] == [.object([:])])
         #expect(throws: AuthoringError("invalid destination key: env")) { try DestinationSelectorUpdater(directory: directory.path, argument: "env").run() }
-        let empty = try TemporaryDirectory()
+        let empty = try ScratchDirectory()
         defer { empty.remove() }
         #expect(throws: AuthoringError.self) { try DestinationSelectorUpdater(directory: empty.path, argument: "a=b").run() }
     }
 
     @Test func updateDependenciesInlinesOrShipsThemInAWorkflow() throws {
-        let manifests = KratixCLIFixtures.assets.appendingPathComponent("operator").path
+        let manifests = CLITestData.url("test/assets").appendingPathComponent("operator").path
         let flat = try Self.promise(split: false)
         defer { flat.remove() }
         #expect(try DependenciesUpdater(directory: flat.path, source: manifests).run() == ["Updated promise.yaml"])
@@ -174,7 +174,7 @@ import Testing
     @Test func scenario10BuildPromiseJoinsASplitPromise() throws {
         let directory = try Self.promise(split: true)
         defer { directory.remove() }
-        _ = try DependenciesUpdater(directory: directory.path, source: KratixCLIFixtures.assets.appendingPathComponent("operator/account.yaml").path).run()
+        _ = try DependenciesUpdater(directory: directory.path, source: CLITestData.url("test/assets").appendingPathComponent("operator/account.yaml").path).run()
         _ = try ContainerAdder(directory: directory.path, path: try PipelinePath(parsing: "resource/configure/instance"), image: "a/b:1", name: nil, language: .bash).run()
         _ = try ContainerAdder(directory: directory.path, path: try PipelinePath(parsing: "promise/delete/cleanup"), image: "a/c:1", name: nil, language: .bash).run()
         var notices: [String] = []

@@ -6,8 +6,8 @@ import Testing
 
 /// `kratix init promise` (§5.2; §5 scenarios 1 and 2).
 @Suite struct PromiseInitTests {
-    static func write(split: Bool) throws -> TemporaryDirectory {
-        let directory = try TemporaryDirectory()
+    static func write(split: Bool) throws -> ScratchDirectory {
+        let directory = try ScratchDirectory()
         let options = InitOptions(name: "postgresql", group: "syntasso.io", kind: "database", dir: directory.path, split: split)
         try GeneratedFile.write(PromiseInit.files(options), to: directory.url)
         return directory

@@ -7,8 +7,18 @@ import Testing
     @Test func helpListsEverySubcommand() async throws {
         let result = try await Support.run(Support.kratixBinary.path, ["--help"])
         #expect(result.status == 0)
-        for subcommand in ["version", "manager", "apiserver", "runner", "dev", "pipeline-adapter", "init", "terraform-generate", "manifests", "validate"] {
+        for subcommand in ["version", "manager", "apiserver", "runner", "dev", "pipeline-adapter", "init", "terraform-generate", "helm-resource-configure", "pulumi-generator", "manifests", "validate"] {
             #expect(result.stdout.contains("  \(subcommand) "), "--help does not list \(subcommand)")
+        }
+    }
+
+    @Test func initHelpListsTheGenerators() async throws {
+        let result = try await Support.run(Support.kratixBinary.path, ["init", "--help"])
+        #expect(result.status == 0)
+        for subcommand in ["tf-module-promise", "helm-promise", "pulumi-component-promise"] {
+            // A long name wraps its abstract to the next line.
+            let listed = result.stdout.contains("  \(subcommand) ") || result.stdout.contains("  \(subcommand)\n")
+            #expect(listed, "init --help does not list \(subcommand)")
         }
     }
 

@@ -95,6 +95,26 @@ import Testing
         #expect(try catalog.entry(for: "test/b").command == ["/bin/b"])
     }
 
+    @Test func aMapsKratixProgramIsTheRunningBinary() throws {
+        let directory = try Fixtures.temporaryDirectory("kratix-program")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/images.yaml"
+        try """
+            images:
+              - {image: ghcr.io/syntasso/kratix-cli/terraform-generate, command: [kratix, terraform-generate]}
+              - image: ghcr.io/syntasso/kratix-cli/pulumi-generator
+                commands: {/pulumi-stack-generator: [kratix, pulumi-generator, stack]}
+              - {image: test/other, command: [kratixish]}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let catalog = ImageCatalog(configuration: .init(mapPath: path, kratixExecutable: "/opt/kratix/bin/kratix"))
+        #expect(try catalog.entry(for: "ghcr.io/syntasso/kratix-cli/terraform-generate:v0.7.0").command
+            == ["/opt/kratix/bin/kratix", "terraform-generate"])
+        let pulumi = try catalog.entry(for: "ghcr.io/syntasso/kratix-cli/pulumi-generator:v0.1.3")
+        let stack = try ContainerCommand.resolve(command: ["/pulumi-stack-generator"], args: nil, image: pulumi, environment: [:])
+        #expect(stack.argv == ["/opt/kratix/bin/kratix", "pulumi-generator", "stack"])
+        #expect(try catalog.entry(for: "test/other").command == ["kratixish"])
+    }
+
     @Test func notMappedMessagesNameTheImageAndTheFile() {
         #expect(ImageLookupError.notMapped(image: "x:1", mapPath: "/etc/images.yaml").description
             == "image \"x:1\" is not in the runner's image map /etc/images.yaml")

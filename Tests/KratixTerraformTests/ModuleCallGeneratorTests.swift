@@ -152,12 +152,13 @@ struct ModuleCallTerraformValidateTests {
         }
         """
 
-    func validate(input: String, module: String, outputs: [String]) async throws {
+    func validate(input: String, module: String, outputs: [String], format: ModuleCallGenerator.Format = .json) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("module/variables.tf", module)
         let object = try Fixtures.yaml("generate-input/\(input)")
-        let file = try ModuleCallGenerator.generate(object: object, moduleSource: "./module", outputNames: outputs)
+        let file = try ModuleCallGenerator.generate(object: object, moduleSource: "./module", outputNames: outputs, format: format)
+        #expect(file.path.hasSuffix(format == .hcl ? ".tf" : ".tf.json"))
         try GeneratedFile.write([file], to: dir.url.appendingPathComponent("root"))
         // Terraform resolves ./module relative to the root configuration.
         try FileManager.default.moveItem(
@@ -177,6 +178,14 @@ struct ModuleCallTerraformValidateTests {
 
     @Test func requestWithoutSpecValidates() async throws {
         try await validate(input: "test-object-no-spec.yaml", module: Self.optionalOnlyVariables, outputs: ["id"])
+    }
+
+    @Test func hclRequestWithSpecValidates() async throws {
+        try await validate(input: "test-object.yaml", module: Self.moduleVariables, outputs: ["id", "flags"], format: .hcl)
+    }
+
+    @Test func hclRequestWithoutSpecValidates() async throws {
+        try await validate(input: "test-object-no-spec.yaml", module: Self.optionalOnlyVariables, outputs: ["id"], format: .hcl)
     }
 
     @Test func mismatchedVariablesFailValidation() async throws {

@@ -191,6 +191,81 @@ struct ModuleFetcherTests {
         #expect(leftovers.isEmpty)
     }
 
+    /// Terraform 1.15+ stops `init` when a module has required variables without values, after it
+    /// has downloaded the module. This wraps the real Terraform 1.0.3 to behave so: the first init
+    /// fails unless `main.tf` passes `name`; the fetcher retries once with placeholders.
+    static let newerTerraform = """
+        #!/bin/sh
+        echo "$*" >> "$INIT_LOG"
+        "$REAL_TERRAFORM" "$@"; status=$?
+        dir=$(echo "$1" | sed 's/^-chdir=//')
+        if [ "$2" = "init" ] && ! grep -q '^  name = ""$' "$dir/main.tf"; then
+          echo 'Error: Missing required argument: The argument "name" is required, but no definition was found.'
+          exit 1
+        fi
+        exit $status
+
+        """
+
+    @Test func initThatStopsOnRequiredVariablesIsRetriedWithPlaceholders() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("repo/variables.tf", Fixtures.read("modules/local/basic/variables.tf"))
+        let repo = dir.url.appendingPathComponent("repo")
+        try await git(["init", "-q"], in: repo)
+        try await git(["add", "."], in: repo)
+        try await git(["commit", "-q", "-m", "module"], in: repo)
+        try dir.write("bin/terraform", Self.newerTerraform)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.url.appendingPathComponent("bin/terraform").path)
+        let real = try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")
+        let log = dir.url.appendingPathComponent("init.log").path
+        let cli = try TerraformCLI(executable: dir.url.appendingPathComponent("bin/terraform").path,
+                               environment: ["REAL_TERRAFORM": real, "INIT_LOG": log]).with(home: dir.url.appendingPathComponent("home"))
+        let fetcher = ModuleFetcher(terraform: cli, scratchRoot: dir.url.appendingPathComponent("scratch"))
+        let result = try await TFModulePromiseInit.run(
+            .init(name: "example", moduleSource: "git::file://\(repo.path)", group: "example.com", kind: "Example"), fetcher: fetcher)
+        let promise = try YAMLReader.singleDocument(in: try #require(result.files.first { $0.path == "promise.yaml" }?.contents))
+        #expect(differences(try #require(promise[path: ["spec", "api"]]), try Fixtures.yaml("api/local.yaml")) == [])
+        let runs = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains(" init ") }
+        #expect(runs.count == 2)
+    }
+
+    @Test func placeholderRetryNeedsRequiredVariables() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        // Every variable has a default: nothing to pass, so the first failure stands, with its output.
+        try dir.write("repo/variables.tf", "variable \"size\" {\n  type    = number\n  default = 1\n}\n")
+        let repo = dir.url.appendingPathComponent("repo")
+        try await git(["init", "-q"], in: repo)
+        try await git(["add", "."], in: repo)
+        try await git(["commit", "-q", "-m", "module"], in: repo)
+        try dir.write("bin/terraform", Self.newerTerraform)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.url.appendingPathComponent("bin/terraform").path)
+        let real = try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")
+        let cli = try TerraformCLI(executable: dir.url.appendingPathComponent("bin/terraform").path,
+                               environment: ["REAL_TERRAFORM": real, "INIT_LOG": dir.url.appendingPathComponent("init.log").path])
+            .with(home: dir.url.appendingPathComponent("home"))
+        let fetcher = ModuleFetcher(terraform: cli, scratchRoot: dir.url.appendingPathComponent("scratch"))
+        do {
+            _ = try await fetcher.fetch(source: ModuleSource("git::file://\(repo.path)"), registryVersion: nil)
+            Issue.record("expected the init failure")
+        } catch {
+            #expect(error.message.contains("terraform init -backend=false failed"))
+            #expect(error.message.contains("Missing required argument"))
+        }
+    }
+
+    @Test func placeholdersFollowTheTypeText() {
+        #expect(ModuleFetcher.placeholder(forTypeText: "number") == "0")
+        #expect(ModuleFetcher.placeholder(forTypeText: "bool") == "false")
+        #expect(ModuleFetcher.placeholder(forTypeText: "list(string)") == "[]")
+        #expect(ModuleFetcher.placeholder(forTypeText: "set(number)") == "[]")
+        #expect(ModuleFetcher.placeholder(forTypeText: "map(any)") == "{}")
+        #expect(ModuleFetcher.placeholder(forTypeText: "object({ a = string })") == "{}")
+        #expect(ModuleFetcher.placeholder(forTypeText: "string") == "\"\"")
+        #expect(ModuleFetcher.placeholder(forTypeText: "") == "\"\"")
+    }
+
     @Test func registryVersionOnNonRegistrySourceFailsFirst() async {
         let fetcher = ModuleFetcher(terraform: nil)
         await #expect(throws: TerraformError.self) {

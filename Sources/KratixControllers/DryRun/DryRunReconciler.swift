@@ -29,7 +29,7 @@ public struct DryRunReconciler: Sendable {
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
-        guard let dryRun = try await reader.get(Self.dryRuns, name: key.name, namespace: key.namespace) else { return .done }
+        guard var dryRun = try await reader.get(Self.dryRuns, name: key.name, namespace: key.namespace) else { return .done }
         var status = WorkflowStatusDocument(dryRun.status, conditionStyle: .metav1)
         // 1. Never run twice.
         if status.condition("Completed") != nil { return .done }
@@ -76,8 +76,9 @@ public struct DryRunReconciler: Sendable {
                 status.json["components"] = listed
                 var updated = dryRun
                 updated.status = status.value
-                _ = try await client.updateStatus(Self.dryRuns, updated)
-                return .done // the status write brings the next pass
+                // The pass goes on with what was written: a status write wakes no DryRun pass, and
+                // the children may all have finished already.
+                dryRun = try await client.updateStatus(Self.dryRuns, updated)
             }
             let created = dryRun.json["metadata"]?["creationTimestamp"]?.stringValue.flatMap(Timestamp.parse)
             let age = created.map { now().timeIntervalSince($0) } ?? 0
