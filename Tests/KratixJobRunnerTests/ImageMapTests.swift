@@ -135,18 +135,4 @@ import Testing
         #expect(try catalog.entry(for: "test/b").command == ["/bin/b"])
         #expect(throws: ImageLookupError.notMapped(image: "test/c", mapPath: "\(first), \(second)")) { try catalog.entry(for: "test/c") }
     }
-
-    /// `command: ["kratix", "from-api-to-operator"]` (examples/images.yaml) runs the running binary,
-    /// not whatever `kratix` a pod's PATH may hold.
-    @Test func theProgramKratixIsTheRunningBinary() throws {
-        let directory = try Fixtures.temporaryDirectory("maps")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/images.yaml"
-        try "images:\n  - {image: ghcr.io/syntasso/kratix-cli/from-api-to-operator, command: [kratix, from-api-to-operator]}\n"
-            .write(toFile: path, atomically: true, encoding: .utf8)
-        let catalog = ImageCatalog(configuration: .init(mapPath: path, kratixExecutable: "/opt/kratix/bin/kratix"))
-        let entry = try catalog.entry(for: "ghcr.io/syntasso/kratix-cli/from-api-to-operator:v0.2.2")
-        let command = try ContainerCommand.resolve(command: nil, args: nil, image: entry, environment: [:])
-        #expect(command.argv == ["/opt/kratix/bin/kratix", "from-api-to-operator"])
-    }
 }
