@@ -207,6 +207,24 @@ import Testing
         }
     }
 
+    /// The check above can fail: Flux's schema refuses a Kustomization without `prune` or with an
+    /// interval Flux cannot parse, and reports a field it does not know.
+    @Test func theSchemaCheckRefusesABrokenKustomization() throws {
+        let schema = try #require(try Self.fluxSchemas()["Kustomization"]?.schema)
+        let kustomization = try #require(try Self.git().objects().first { $0["kind"] == "Kustomization" })
+        var spec = try #require(kustomization["spec"]?.objectValue)
+        spec["prune"] = nil
+        spec["interval"] = "5 seconds"
+        spec["dependencies"] = ["x"]
+        var broken = kustomization.objectValue ?? [:]
+        broken["spec"] = .object(spec)
+        let validator = SchemaValidator(schema: schema)
+        let fields = validator.apply(to: .object(broken)).problems.map(\.field)
+        #expect(fields.contains { $0.hasSuffix("prune") })
+        #expect(fields.contains { $0.hasSuffix("interval") })
+        #expect(validator.unknownFields(in: .object(broken)) == ["spec.dependencies"])
+    }
+
     // MARK: The command
 
     @Test func flagsAreCheckedBeforeAnythingIsPrinted() throws {
