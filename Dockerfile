@@ -10,10 +10,10 @@
 
 # ---------------------------------------------------------------------------
 # Stage 1: compile.
-# The tag must match the toolchain Package.swift asks for
-# (`swift-tools-version: 6.1`). Keep the Ubuntu release equal to the runtime
-# stage below so the binary finds the same glibc.
-FROM swift:6.1-jammy AS build
+# The toolchain this repository is built and tested with (Swift 6.3.1), on the Debian release of the
+# runtime stage below, so the binary finds the same glibc. `make image-check` runs this stage's build
+# command on this machine.
+FROM swift:6.3.1-bookworm AS build
 WORKDIR /src
 
 # Fetch dependencies first so this layer is reused while only Sources change.
@@ -31,15 +31,20 @@ RUN swift build -c release --static-swift-stdlib --product kratix \
 
 # ---------------------------------------------------------------------------
 # Stage 2: runtime.
-FROM ubuntu:jammy
+# debian:bookworm-slim is Debian's minbase, which `debootstrap --variant=minbase bookworm` produces:
+# `make image-check` builds this stage's root filesystem that way, runs the RUN instructions below in
+# it as written, copies the binary in as the COPY below does, and runs the controller, the pipeline
+# adapter and git inside it (scripts/image-check). Keep this stage to RUN, COPY --from=build, USER,
+# WORKDIR, ENV and ENTRYPOINT, which that check reproduces.
+FROM debian:bookworm-slim
 
 # git + openssh-client: Git state stores are cloned and pushed with the git CLI
 #                       (https and ssh remotes).
-# ca-certificates:      TLS to the API server, Git hosts and buckets.
-# libcurl4:             a statically linked Foundation still loads the system
-#                       libcurl for FoundationNetworking (URLSession). Drop it
-#                       if the binary never imports FoundationNetworking.
-# (libxml2 would only be needed for FoundationXML, which is not used.)
+# ca-certificates:      TLS to Git hosts and buckets (the system trust store).
+# libcurl4:             the statically linked Foundation still loads the system libcurl for
+#                       FoundationNetworking (PromiseRelease fetches use URLSession).
+# Nothing else: the binary otherwise needs only glibc, libstdc++ and zlib, which the base has;
+# `make image-check` fails if a library it needs is missing here.
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update \
  && apt-get install -y --no-install-recommends \

@@ -3,7 +3,7 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export KRATIX_SHARED_DIR ?= $(SHARED)
 
-.PHONY: build test run bench manifests check-manifests clean deps
+.PHONY: build test run bench manifests check-manifests clean deps image-check
 
 # What the tests drive, installed once by scripts/install-deps (the same list `.ci/run` uses): system
 # tools through apt when missing, the Python peers and Terraform 1.0.3 under .build/tools.
@@ -39,6 +39,12 @@ bench:
 	$(SWIFT) build -c release --product kratix
 	$(SWIFT) build -c release --product kratix-bench
 	.build/release/kratix-bench $(SHARED)
+
+# The container image's parts without a container engine: the Dockerfile's static build, its runtime
+# root filesystem (debootstrap, cached under .build/image-check) and the binary run inside it as the
+# image runs it (scripts/image-check). Root only; slow, so `.ci/run` leaves it out.
+image-check:
+	scripts/image-check
 
 # Regenerate the CRDs from their Swift definitions (tests fail while the files are stale).
 manifests: build

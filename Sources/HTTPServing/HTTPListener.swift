@@ -49,7 +49,10 @@ public struct HTTPListener: Sendable {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // `.tcpOption`, not `.socketOption`: TCP_NODELAY at SOL_SOCKET is SO_DEBUG (both are 1),
+            // which only root may set; as the image's non-root user every accepted connection failed
+            // and took the listener down (`make image-check` found it on the manager's probes).
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try configuration.prepareChild(channel)

@@ -5,7 +5,7 @@ import KubeModel
 
 struct ManifestsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "manifests", abstract: "Print or write Kratix's install manifests.", subcommands: [CRDs.self, Install.self])
+        commandName: "manifests", abstract: "Print or write Kratix's install manifests.", subcommands: [CRDs.self, Install.self, DestinationCommand.self])
 
     struct CRDs: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -94,4 +94,36 @@ import KratixTestSupport
         result = try await Support.run(kubectl, admin + ["get", "secrets"])
         #expect(result.status == 0, "the admin token is not subject to RBAC: \(result.stderr)")
     }
+
+    /// The image runs Kratix as UID 65532. Every accepted connection of our HTTP listeners (API
+    /// server, probes, webhooks) once set TCP_NODELAY at the socket level, which is SO_DEBUG there,
+    /// and only root may set that: the first connection to a non-root server took it down.
+    @Test func aNonRootServerServesConnections() async throws {
+        let kubectl = try #require(Support.kubectl)
+        let setpriv = try #require(Support.which("setpriv"), "setpriv (util-linux) runs the server as another user")
+        try #require(getuid() == 0, "switching to the image's user needs root (make test runs as root on CI)")
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kratix-apiserver-nonroot-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.ownerAccountID: 65532, .groupOwnerAccountID: 65532], ofItemAtPath: dataDir)
+        defer {
+            try? FileManager.default.removeItem(atPath: dataDir)
+            try? FileManager.default.removeItem(atPath: dataDir + ".log")
+        }
+        let server = try TestServerProcess(setpriv, ["--reuid=65532", "--regid=65532", "--clear-groups", Support.kratixBinary.path,
+                                                     "apiserver", "--in-memory", "--data-dir", dataDir, "--port", "0"],
+                                           environment: ["HOME": dataDir], log: dataDir + ".log")
+        var failure: (any Error)?
+        do {
+            try await server.waitUntil { server.log.contains("kubeconfig:") }
+            for _ in 0..<3 {
+                let result = try await Support.run(kubectl, ["--kubeconfig", dataDir + "/kubeconfig", "get", "namespaces", "-o", "name"])
+                #expect(result.status == 0, "\(result.stderr) \(server.log)")
+                #expect(result.stdout.contains("namespace/default"))
+            }
+        } catch {
+            failure = error
+        }
+        await server.stop(signal: SIGTERM)
+        if let failure { throw failure }
+    }
 }
