@@ -93,7 +93,9 @@ func memoryBench() async throws {
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kratix").path
     LogFormat.bootstrap(.text, level: .warning)
     let settings = PlatformSettings(kratixExecutable: environment["KRATIX_EXECUTABLE"] ?? beside, qps: qps, burst: qps > 0 ? Int(qps * 2) : 0)
-    let tuned = PlatformMode(name: "tuned", tuning: KratixPlatform.Tuning(), gitBatchWindow: .milliseconds(20), inProcessAdapter: true)
+    // KRATIX_BENCH_WORKERS tries another number of reconciles at once per controller.
+    let workers = environment["KRATIX_BENCH_WORKERS"].flatMap { Int($0) } ?? KratixPlatform.Tuning.defaultWorkers
+    let tuned = PlatformMode(name: "tuned", tuning: KratixPlatform.Tuning(workers: workers), gitBatchWindow: .milliseconds(20), inProcessAdapter: true)
     emit("-- memory: requests of a second Promise with no workflows (no Jobs, pods, Works or commits), in a fresh process, \(tuned.description)")
     try await BenchPlatform.with(mode: tuned, settings: settings) { platform in
         try await MemoryRun(platform: platform).measure(steps: Array(Set([min(1_000, memoryRequests), memoryRequests])).sorted())

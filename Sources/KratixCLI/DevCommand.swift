@@ -65,6 +65,18 @@ struct DevCommand: AsyncParsableCommand {
         let client = try KubeClient(configuration: clientConfiguration, logger: Logger(label: "kratix.client"), metricsFactory: metrics.factory)
 
         let images = "\(directory)/images.yaml"
+        do {
+            try await run(client: client, clientConfiguration: clientConfiguration, bound: bound, kubeconfig: kubeconfig, directory: directory,
+                          images: images, metrics: metrics, logSettings: logSettings, logger: logger)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    private func run(client: KubeClient, clientConfiguration: ClientConfiguration, bound: BoundAPIServer, kubeconfig: String,
+                     directory: String, images: String, metrics: MetricsRegistry, logSettings: LogSettings, logger: Logger) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bound.run() }
             defer { group.cancelAll() }
@@ -73,43 +85,48 @@ struct DevCommand: AsyncParsableCommand {
             // The manager acts as its ServiceAccount, as in a cluster; the runner (which
             // impersonates pods' accounts) and the bootstrap stay admin.
             let managerClient = try await ManagerIdentity.client(admin: client, configuration: clientConfiguration, metricsFactory: metrics.factory)
-            defer { Task { try? await managerClient.shutdown() } }
-
-            let platform = try await PlatformProcess.make(
-                client: managerClient, metrics: metrics, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "127.0.0.1:0",
-                leaderElect: false, workers: KratixPlatform.Tuning.defaultWorkers,
-                writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logSettings: logSettings, logger: logger)
-            // The adapter image the workflow Jobs name is this very binary.
-            let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image
-            // DIR/images.yaml first, then the examples' own map when run from the repository.
-            let exampleImages = "\(TerminalPaths.examples)/images.yaml"
-            let additional = FileManager.default.fileExists(atPath: exampleImages) ? [exampleImages] : []
-            let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, additionalImageMapPaths: additional,
-                                                        parallelism: parallelism ?? JobRunner.Configuration.defaultParallelism,
-                                                        pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods",
-                                                        apiQPS: 50, apiBurst: 100,
-                                                        inProcessPrograms: [PipelineAdapterCommand.inProcessProgram(
-                                                            kratixExecutable: JobRunner.Configuration.currentExecutable)],
-                                                        hiddenPaths: [directory]),
-                                   client: client, logger: Logger(label: "kratix.runner"))
-            // The admission webhooks, registered with this API server as a cluster registers them:
-            // a Service (resolved to this loopback port) and the two webhook configurations.
-            let webhooks = try await platform.webhookServices(
-                host: "127.0.0.1", port: 0, source: .selfManaged(hosts: WebhookCertificateManager.serviceHosts() + ["127.0.0.1"]),
-                logger: logger) { port in try await KratixWebhookTable.register(client: client, loopbackPort: port) }
-            let services = ServiceGroup(configuration: .init(
-                // Exporters first: stopped last, they flush what the others recorded.
-                services: platform.telemetry.map { .init(service: $0) } + [.init(service: platform.manager), .init(service: runner)]
-                    + webhooks.map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            group.addTask {
-                while platform.manager.metricsURL == nil { try await Task.sleep(for: .milliseconds(50)) }
-                Self.banner(server: bound.url, kubeconfig: kubeconfig, directory: directory,
-                            metrics: platform.manager.metricsURL ?? "", health: platform.manager.healthURL ?? "")
+            // Shut down before it goes away, whatever ends the run (a client dropped unshut is a
+            // leak, and a trap in debug builds).
+            do {
+                let platform = try await PlatformProcess.make(
+                    client: managerClient, metrics: metrics, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "127.0.0.1:0",
+                    leaderElect: false, workers: KratixPlatform.Tuning.defaultWorkers,
+                    writerFactory: DefaultStateStoreWriterFactory(gitCacheDirectory: "\(directory)/git-cache"), logSettings: logSettings, logger: logger)
+                // The adapter image the workflow Jobs name is this very binary.
+                let adapterImage = PipelineAdapterImage(environment: ProcessInfo.processInfo.environment).image
+                // DIR/images.yaml first, then the examples' own map when run from the repository.
+                let exampleImages = "\(TerminalPaths.examples)/images.yaml"
+                let additional = FileManager.default.fileExists(atPath: exampleImages) ? [exampleImages] : []
+                let runner = JobRunner(configuration: .init(kubeconfig: kubeconfig, imageMapPath: images, additionalImageMapPaths: additional,
+                                                            parallelism: parallelism ?? JobRunner.Configuration.defaultParallelism,
+                                                            pipelineAdapterImage: adapterImage, workDirectory: "\(directory)/pods",
+                                                            apiQPS: 50, apiBurst: 100,
+                                                            inProcessPrograms: [PipelineAdapterCommand.inProcessProgram(
+                                                                kratixExecutable: JobRunner.Configuration.currentExecutable)],
+                                                            hiddenPaths: [directory]),
+                                       client: client, logger: Logger(label: "kratix.runner"))
+                // The admission webhooks, registered with this API server as a cluster registers them:
+                // a Service (resolved to this loopback port) and the two webhook configurations.
+                let webhooks = try await platform.webhookServices(
+                    host: "127.0.0.1", port: 0, source: .selfManaged(hosts: WebhookCertificateManager.serviceHosts() + ["127.0.0.1"]),
+                    logger: logger) { port in try await KratixWebhookTable.register(client: client, loopbackPort: port) }
+                let services = ServiceGroup(configuration: .init(
+                    // Exporters first: stopped last, they flush what the others recorded.
+                    services: platform.telemetry.map { .init(service: $0) } + [.init(service: platform.manager), .init(service: runner)]
+                        + webhooks.map { .init(service: $0) },
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                group.addTask {
+                    while platform.manager.metricsURL == nil { try await Task.sleep(for: .milliseconds(50)) }
+                    Self.banner(server: bound.url, kubeconfig: kubeconfig, directory: directory,
+                                metrics: platform.manager.metricsURL ?? "", health: platform.manager.healthURL ?? "")
+                }
+                try await services.run()
+            } catch {
+                try? await managerClient.shutdown()
+                throw error
             }
-            try await services.run()
+            try await managerClient.shutdown()
         }
-        try await client.shutdown()
     }
 
     static func banner(server: String, kubeconfig: String, directory: String, metrics: String, health: String) {

@@ -58,8 +58,13 @@ public struct WebhookServer: Service {
         logger.info("serving admission webhooks", metadata: ["port": "\(port)", "paths": "\(handlers.count)"])
         started.value.withLock { $0 = true }
         defer { started.value.withLock { $0 = false } }
-        try await cancelWhenGracefulShutdown {
-            try await listener.run { connection in await serve(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await listener.run { connection in await serve(connection) }
+            }
+        } catch is CancellationError {
+            // A graceful shutdown stops the listener by cancelling it: that is a clean end, not a
+            // failure of the service group (the process exits 0 on SIGTERM).
         }
     }
 

@@ -49,10 +49,10 @@ public struct APIHandler: Sendable {
 
     private func resourceTarget(_ rawPath: String) async -> (ResourcePath, APIResource)? {
         let path = rawPath.count > 1 && rawPath.hasSuffix("/") ? String(rawPath.dropLast()) : rawPath
-        let resources = await store.allResources()
+        let resources = await store.resourceIndex()
         guard let target = ResourcePath.parse(path, isNamespacedResource: { g, v, r in
-            resources.contains { $0.group == g && $0.version == v && $0.plural == r && $0.namespaced }
-        }), let resource = resources.first(where: { $0.group == target.group && $0.version == target.version && $0.plural == target.resource })
+            resources["\(g)/\(r)"].map { $0.version == v && $0.namespaced } ?? false
+        }), let resource = resources["\(target.group)/\(target.resource)"], resource.version == target.version
         else { return nil }
         return (target, resource)
     }
@@ -135,9 +135,9 @@ public struct APIHandler: Sendable {
             let answered = try review.answer(try body(request), caller: request.user ?? .admin, authorizer: await authorizer())
             return .json(.object(answered), status: 201)
         }
-        let resources = await store.allResources()
+        let resources = await store.resourceIndex()
         guard let target = ResourcePath.parse(path, isNamespacedResource: { g, v, r in
-            resources.contains { $0.group == g && $0.version == v && $0.plural == r && $0.namespaced }
+            resources["\(g)/\(r)"].map { $0.version == v && $0.namespaced } ?? false
         }) else {
             throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }

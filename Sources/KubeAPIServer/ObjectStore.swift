@@ -239,6 +239,10 @@ public actor ObjectStore {
         resources.values.sorted { ($0.group, $0.plural) < ($1.group, $1.plural) }
     }
 
+    /// The served resources by `group/plural`, unsorted: what request routing looks resources up in
+    /// (a copy-on-write handle, so nothing is copied or sorted per request).
+    public func resourceIndex() -> [String: APIResource] { resources }
+
     public func resource(group: String, version: String, plural: String) -> APIResource? {
         guard let r = resources["\(group)/\(plural)"], r.version == version else { return nil }
         return r

@@ -44,30 +44,37 @@ import Testing
                 "--webhook-bind-address=127.0.0.1:\(ports[2])", "--metrics-secure=true", "--zap-log-level=info",
                 "--pprof-bind-address=:8082",
             ], environment: ["KRATIX_LOGGER_PREFIX": "platform"], log: log)
-            defer { Task { _ = await manager.stop(signal: SIGTERM) } }
-            var answers: [Int] = []
-            var webhookServedAtReady = false
-            let deadline = ContinuousClock.now.advanced(by: .seconds(90))
-            while ContinuousClock.now < deadline, manager.isRunning {
-                let ready = try await TestShell.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(ports[1])/readyz"])
-                let code = Int(ready.stdout) ?? 0
-                answers.append(code)
-                if code == 200 {
-                    let webhook = try await TestShell.run("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
-                                                                   "https://127.0.0.1:\(ports[2])/validate-platform-kratix-io-v1alpha1-promise"])
-                    webhookServedAtReady = webhook.stdout == "400"
-                    break
+            do {
+                var answers: [Int] = []
+                var webhookServedAtReady = false
+                let deadline = ContinuousClock.now.advanced(by: .seconds(90))
+                while ContinuousClock.now < deadline, manager.isRunning {
+                    let ready = try await TestShell.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(ports[1])/readyz"])
+                    let code = Int(ready.stdout) ?? 0
+                    answers.append(code)
+                    if code == 200 {
+                        let webhook = try await TestShell.run("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                                                                       "https://127.0.0.1:\(ports[2])/validate-platform-kratix-io-v1alpha1-promise"])
+                        webhookServedAtReady = webhook.stdout == "400"
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
                 }
-                try await Task.sleep(for: .milliseconds(100))
+                #expect(answers.last == 200, "readyz answers \(answers), log:\n\(manager.log.suffix(3000))")
+                #expect(answers.allSatisfy { $0 == 200 || $0 == 500 || $0 == 0 })
+                #expect(webhookServedAtReady)
+                // The secure metrics endpoint refuses a caller without a token; the logger names carry the prefix.
+                let metrics = try await TestShell.run("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(ports[0])/metrics"])
+                #expect(metrics.stdout == "401")
+                #expect(manager.log.contains("\"logger\":\"platform.kratix.manager\""))
+                #expect(manager.log.contains("pprof is a Go runtime feature"))
+            } catch {
+                _ = await manager.stop()
+                throw error
             }
-            #expect(answers.last == 200, "readyz answers \(answers), log:\n\(manager.log.suffix(3000))")
-            #expect(answers.allSatisfy { $0 == 200 || $0 == 500 || $0 == 0 })
-            #expect(webhookServedAtReady)
-            // The secure metrics endpoint refuses a caller without a token; the logger names carry the prefix.
-            let metrics = try await TestShell.run("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(ports[0])/metrics"])
-            #expect(metrics.stdout == "401")
-            #expect(manager.log.contains("\"logger\":\"platform.kratix.manager\""))
-            #expect(manager.log.contains("pprof is a Go runtime feature"))
+            // SIGTERM is a graceful shutdown that ends cleanly.
+            let ended = await manager.stop(signal: SIGTERM)
+            #expect(ended.code == 0, "\(manager.log.suffix(2000))")
         }
     }
 }

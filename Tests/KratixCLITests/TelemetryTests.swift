@@ -156,77 +156,89 @@ http.serve_forever()
         try Self.receiver.write(toFile: script, atomically: true, encoding: .utf8)
         let python = try #require(TestEnvironment.which("python3"))
         let receiver = try TestServerProcess(python, [script, output, ports], log: "\(directory)/receiver.log")
-        defer { Task { _ = await receiver.stop() } }
-        try await receiver.waitUntil(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: ports) }
-        let bound = try String(contentsOfFile: ports, encoding: .utf8).split(separator: " ").compactMap { Int($0) }
-        let port = otlpProtocol == "grpc" ? bound[1] : bound[0]
-        try """
-            telemetry:
-              endpoint: 127.0.0.1:\(port)
-              protocol: \(otlpProtocol)
-              insecure: true
-              headers: {x-tenant: s3cr3t-tenant-value}
-            """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
+        do {
+            try await receiver.waitUntil(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: ports) }
+            let bound = try String(contentsOfFile: ports, encoding: .utf8).split(separator: " ").compactMap { Int($0) }
+            let port = otlpProtocol == "grpc" ? bound[1] : bound[0]
+            try """
+                telemetry:
+                  endpoint: 127.0.0.1:\(port)
+                  protocol: \(otlpProtocol)
+                  insecure: true
+                  headers: {x-tenant: s3cr3t-tenant-value}
+                """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
 
-        let data = "\(directory)/dev"
-        let dev = try TestServerProcess(Support.kratixBinary.path, ["dev", "--data-dir", data, "--config", "\(directory)/config.yaml"],
-                                        environment: ["OTEL_METRIC_EXPORT_INTERVAL": "1000", "OTEL_BSP_SCHEDULE_DELAY": "200"],
-                                        log: "\(directory)/dev.log")
-        defer { Task { _ = await dev.stop(signal: SIGTERM) } }
-        try await dev.waitUntil(timeout: .seconds(120)) { dev.log.contains("export KUBECONFIG=") }
-        let kubeconfig = "\(data)/kubeconfig"
-        func kubectlRun(_ arguments: [String], stdin: String? = nil) async throws -> TestShell.Output {
-            try await TestShell.run(kubectl, ["--kubeconfig", kubeconfig] + arguments, stdin: stdin)
-        }
-        #expect(dev.log.contains("OpenTelemetry tracing enabled"), "\(dev.log.suffix(2000))")
-        #expect(!dev.log.contains("s3cr3t-tenant-value"), "header values are never logged")
+            let data = "\(directory)/dev"
+            let dev = try TestServerProcess(Support.kratixBinary.path, ["dev", "--data-dir", data, "--config", "\(directory)/config.yaml"],
+                                            environment: ["OTEL_METRIC_EXPORT_INTERVAL": "1000", "OTEL_BSP_SCHEDULE_DELAY": "200"],
+                                            log: "\(directory)/dev.log")
+            do {
+                try await dev.waitUntil(timeout: .seconds(120)) { dev.log.contains("export KUBECONFIG=") }
+                let kubeconfig = "\(data)/kubeconfig"
+                func kubectlRun(_ arguments: [String], stdin: String? = nil) async throws -> TestShell.Output {
+                    try await TestShell.run(kubectl, ["--kubeconfig", kubeconfig] + arguments, stdin: stdin)
+                }
+                #expect(dev.log.contains("OpenTelemetry tracing enabled"), "\(dev.log.suffix(2000))")
+                #expect(!dev.log.contains("s3cr3t-tenant-value"), "header values are never logged")
 
-        let applied = try await kubectlRun(["apply", "-f", "-"], stdin: Self.promise)
-        #expect(applied.status == 0, "\(applied.stderr)")
-        let available = await Self.eventually(.seconds(90)) {
-            try await kubectlRun(["get", "promise", "traced", "-o", "jsonpath={.status.conditions[?(@.type==\"Available\")].status}"]).stdout == "True"
-        }
-        #expect(available)
-        let request = try await kubectlRun(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: Traced\nmetadata: {name: one, namespace: default}\nspec: {}\n")
-        #expect(request.status == 0, "\(request.stderr)")
-        let pushed = await Self.eventually(.seconds(120)) {
-            let files = try await TestShell.run("git", ["--git-dir", "\(data)/state-store.git", "ls-tree", "-r", "--name-only", "main"]).stdout
-            return files.contains("traced.yaml")
-        }
-        #expect(pushed, "\(dev.log.suffix(3000))")
+                let applied = try await kubectlRun(["apply", "-f", "-"], stdin: Self.promise)
+                #expect(applied.status == 0, "\(applied.stderr)")
+                let available = await Self.eventually(.seconds(90)) {
+                    try await kubectlRun(["get", "promise", "traced", "-o", "jsonpath={.status.conditions[?(@.type==\"Available\")].status}"]).stdout == "True"
+                }
+                #expect(available)
+                let request = try await kubectlRun(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: Traced\nmetadata: {name: one, namespace: default}\nspec: {}\n")
+                #expect(request.status == 0, "\(request.stderr)")
+                let pushed = await Self.eventually(.seconds(120)) {
+                    let files = try await TestShell.run("git", ["--git-dir", "\(data)/state-store.git", "ls-tree", "-r", "--name-only", "main"]).stdout
+                    return files.contains("traced.yaml")
+                }
+                #expect(pushed, "\(dev.log.suffix(3000))")
 
-        // The request carries its trace, and its Job the same.
-        let traceParent = try await kubectlRun(["get", "traced", "one", "-n", "default", "-o", "jsonpath={.metadata.annotations.kratix\\.io/trace-parent}"]).stdout
-        let traceID = traceParent.split(separator: "-").dropFirst().first.map(String.init) ?? ""
-        #expect(traceID.count == 32, "trace-parent \(traceParent)")
-        let jobParents = try await kubectlRun(["get", "jobs", "-n", "default", "-l", "kratix.io/resource-name=one",
-                                               "-o", "jsonpath={.items[*].metadata.annotations.kratix\\.io/trace-parent}"]).stdout
-        #expect(jobParents.contains(traceParent))
+                // The request carries its trace, and its Job the same.
+                let traceParent = try await kubectlRun(["get", "traced", "one", "-n", "default", "-o", "jsonpath={.metadata.annotations.kratix\\.io/trace-parent}"]).stdout
+                let traceID = traceParent.split(separator: "-").dropFirst().first.map(String.init) ?? ""
+                #expect(traceID.count == 32, "trace-parent \(traceParent)")
+                let jobParents = try await kubectlRun(["get", "jobs", "-n", "default", "-l", "kratix.io/resource-name=one",
+                                                       "-o", "jsonpath={.items[*].metadata.annotations.kratix\\.io/trace-parent}"]).stdout
+                #expect(jobParents.contains(traceParent))
 
-        // One trace: the reconcile, the work-writer in the pipeline pod, the placement write.
-        var spans: [Record] = []
-        let traced = await Self.eventually(.seconds(60)) {
-            spans = Self.records(output).filter { $0.kind == "span" && $0.traceId == traceID }
-            return spans.contains { $0.name == "traced/DynamicResourceRequestReconcile" }
-                && spans.contains { $0.name == "WorkCreator.Execute" }
-                && spans.contains { $0.name == "one/traced/WorkPlacementReconcile" }
-        }
-        let names = Set(Self.records(output).filter { $0.kind == "span" }.map { "\($0.name) \($0.traceId ?? "")" })
-        #expect(traced, "spans of trace \(traceID): \(spans.map(\.name)); all: \(names)")
-        #expect(spans.allSatisfy { $0.service == "kratix-controller-manager" })
-        let writer = spans.first { $0.name == "WorkCreator.Execute" }
-        #expect(writer?.attributes?["kratix.promise.name"] == "traced", "\(String(describing: writer)) \((try? String(contentsOfFile: output, encoding: .utf8))?.prefix(3000) ?? "")")
-        #expect(writer?.parentSpanId?.isEmpty == false, "the work-writer's span has the request's as parent")
+                // One trace: the reconcile, the work-writer in the pipeline pod, the placement write.
+                var spans: [Record] = []
+                let traced = await Self.eventually(.seconds(60)) {
+                    spans = Self.records(output).filter { $0.kind == "span" && $0.traceId == traceID }
+                    return spans.contains { $0.name == "traced/DynamicResourceRequestReconcile" }
+                        && spans.contains { $0.name == "WorkCreator.Execute" }
+                        && spans.contains { $0.name == "one/traced/WorkPlacementReconcile" }
+                }
+                let names = Set(Self.records(output).filter { $0.kind == "span" }.map { "\($0.name) \($0.traceId ?? "")" })
+                #expect(traced, "spans of trace \(traceID): \(spans.map(\.name)); all: \(names)")
+                #expect(spans.allSatisfy { $0.service == "kratix-controller-manager" })
+                let writer = spans.first { $0.name == "WorkCreator.Execute" }
+                #expect(writer?.attributes?["kratix.promise.name"] == "traced", "\(String(describing: writer)) \((try? String(contentsOfFile: output, encoding: .utf8))?.prefix(3000) ?? "")")
+                #expect(writer?.parentSpanId?.isEmpty == false, "the work-writer's span has the request's as parent")
 
-        // Upstream's counters, with its attributes.
-        let counted = await Self.eventually(.seconds(30)) {
-            let metrics = Self.records(output).filter { $0.kind == "metric" }
-            return metrics.contains { $0.name == "kratix_workplacement_writes_total" && $0.attributes?["result"] == "success"
-                && $0.attributes?["promise"] == "traced" && $0.attributes?["destination"] == "local" }
-                && metrics.contains { $0.name == "kratix_workplacement_outcomes_total" && $0.attributes?["result"] == "scheduled" }
+                // Upstream's counters, with its attributes.
+                let counted = await Self.eventually(.seconds(30)) {
+                    let metrics = Self.records(output).filter { $0.kind == "metric" }
+                    return metrics.contains { $0.name == "kratix_workplacement_writes_total" && $0.attributes?["result"] == "success"
+                        && $0.attributes?["promise"] == "traced" && $0.attributes?["destination"] == "local" }
+                        && metrics.contains { $0.name == "kratix_workplacement_outcomes_total" && $0.attributes?["result"] == "scheduled" }
+                }
+                #expect(counted, "\(Self.records(output).filter { $0.kind == "metric" }.map(\.name))")
+                let receiverLog = receiver.log
+                #expect(receiverLog.isEmpty || !receiverLog.contains("Traceback"), "\(receiverLog)")
+            } catch {
+                _ = await dev.stop()
+                throw error
+            }
+            // A graceful stop flushes the exporters and ends cleanly.
+            let ended = await dev.stop(signal: SIGTERM)
+            #expect(ended.code == 0, "kratix dev did not stop cleanly: \(dev.log.suffix(3000))")
+        } catch {
+            _ = await receiver.stop()
+            throw error
         }
-        #expect(counted, "\(Self.records(output).filter { $0.kind == "metric" }.map(\.name))")
-        let receiverLog = receiver.log
-        #expect(receiverLog.isEmpty || !receiverLog.contains("Traceback"), "\(receiverLog)")
+        _ = await receiver.stop()
     }
 }
