@@ -39,7 +39,9 @@ import Testing
                     let started = ContinuousClock.now
                     await group.triggerGracefulShutdown()
                     try await tasks.next()
-                    #expect(ContinuousClock.now - started < .seconds(10))
+                    // Bounded well below a default 30 s grace period (the pod's is 3 s; alone this takes
+                    // under a second, but a full test run on two cores once stretched it to 11 s).
+                    #expect(ContinuousClock.now - started < .seconds(25))
                     #expect(hostProcesses(containing: marker).isEmpty)
                 }
                 let pod = try #require(try await harness.pods(ofJob: "long").first)
