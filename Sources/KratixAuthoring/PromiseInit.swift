@@ -21,32 +21,33 @@ public enum PromiseInit {
         files.append(GeneratedFile(path: "example-resource.yaml", contents: example))
         let readme = PromiseReadme(subCommand: "promise", name: options.name, extraFlags: "", group: options.group, kind: options.kind)
         files.append(GeneratedFile(path: "README.md", contents: readme.text))
+        // The API's CRD as upstream's template writes it, at column 0: `api.yaml` as it is, and
+        // under `spec.api` of `promise.yaml` indented by four.
+        let crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: \(plural).\(options.group)
+            spec:
+              group: \(options.group)
+              names:
+                kind: \(options.kind)
+                plural: \(plural)
+                singular: \(options.singular)
+              scope: Namespaced
+              versions:
+                - name: \(version)
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+            \(GoYAML.indent(14, schema))
+                  served: true
+                  storage: true
+            """
         if options.split {
-            let api = """
-                apiVersion: apiextensions.k8s.io/v1
-                kind: CustomResourceDefinition
-                metadata:
-                  name: \(plural).\(options.group)
-                spec:
-                  group: \(options.group)
-                  names:
-                    kind: \(options.kind)
-                    plural: \(plural)
-                    singular: \(options.singular)
-                  scope: Namespaced
-                  versions:
-                    - name: \(version)
-                      schema:
-                        openAPIV3Schema:
-                          type: object
-                          properties:
-                            spec:
-                \(GoYAML.indent(14, schema))
-                      served: true
-                      storage: true
-
-                """
-            files.append(GeneratedFile(path: "api.yaml", contents: api))
+            files.append(GeneratedFile(path: "api.yaml", contents: crd + "\n"))
             files.append(GeneratedFile(path: "dependencies.yaml", contents: ""))
         } else {
             let promise = """
@@ -58,27 +59,7 @@ public enum PromiseInit {
                     kratix.io/promise-version: v0.0.1
                 spec:
                   api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata:
-                      name: \(plural).\(options.group)
-                    spec:
-                      group: \(options.group)
-                      names:
-                        kind: \(options.kind)
-                        plural: \(plural)
-                        singular: \(options.singular)
-                      scope: Namespaced
-                      versions:
-                        - name: \(version)
-                          schema:
-                            openAPIV3Schema:
-                              type: object
-                              properties:
-                                spec:
-                \(GoYAML.indent(18, schema))
-                          served: true
-                          storage: true
+                \(GoYAML.indent(4, crd))
                   workflows:
                     promise:
                       configure:

@@ -186,13 +186,19 @@ public enum PromiseGenerator {
     /// The README upstream's tf goldens carry (`expected-output*/README.md`): the command line in a
     /// plain fence and the generic usage notes.
     static func readme(_ options: TFModulePromiseOptions) -> String {
+        readme(commandLine: options.commandLine, kind: options.kind)
+    }
+
+    /// kratix-cli's older README template, which its tf and pulumi goldens carry; `section` (pulumi's
+    /// notes) goes between the workflow and the dependency parts.
+    public static func readme(commandLine: String, kind: String, section: String = "") -> String {
         """
         # Promise Template
 
         This Promise was generated with:
 
         ```
-        \(options.commandLine)
+        \(commandLine)
         ```
 
         ## Updating API properties
@@ -200,7 +206,7 @@ public enum PromiseGenerator {
         To update the Promise API, you can use the `kratix update api` command:
 
         ```
-        kratix update api --property name:string --property region- --kind \(options.kind)
+        kratix update api --property name:string --property region- --kind \(kind)
         ```
 
         ## Updating Workflows
@@ -211,7 +217,7 @@ public enum PromiseGenerator {
         kratix add container resource/configure/pipeline0 --image syntasso/postgres-resource:v1.0.0
         ```
 
-        ## Updating Dependencies
+        \(section)## Updating Dependencies
 
         TBD
 

@@ -34,7 +34,7 @@ public struct YAMLWriter: Sendable {
         case .string(let s) where Self.wantsLiteralBlock(s):
             // go-yaml indents a top-level block scalar by its best indent, two spaces (kratix-cli's
             // README.md, a marshalled string).
-            out += literalBlock(s, indent: 2)
+            out += Self.literalBlock(s, indent: 2)
         default:
             out += scalar(value) + "\n"
         }
@@ -89,7 +89,7 @@ public struct YAMLWriter: Sendable {
             // go-yaml v2 does not indent a sequence under its mapping key.
             writeSequence(a, indent: inMapping ? indent : indent + 2, into: &out)
         case .string(let s) where Self.wantsLiteralBlock(s):
-            out += " " + literalBlock(s, indent: indent + 2)
+            out += " " + Self.literalBlock(s, indent: indent + 2)
         case .string(let s) where lineWidth != nil && s.contains(" ") && (quoteIfNeeded(s) == s || quoteIfNeeded(s).hasPrefix("'")):
             out += " "
             let lineStart = out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex
@@ -161,7 +161,9 @@ public struct YAMLWriter: Sendable {
         return true
     }
 
-    private func literalBlock(_ s: String, indent: Int) -> String {
+    /// A block scalar as go-yaml writes one: `|`, `|-` or `|+` (by the trailing newlines) and the
+    /// lines at `indent`; empty lines stay empty.
+    public static func literalBlock(_ s: String, indent: Int) -> String {
         var body = Substring(s)
         var trailing = 0
         while body.hasSuffix("\n") {

@@ -208,31 +208,9 @@ public enum PulumiComponentPromiseInit {
 
     /// The README of the reference output (`test/assets/pulumi/expected-output/README.md`).
     static func readme(_ request: Request, extraFlags: String) -> String {
-        """
-        # Promise Template
-
-        This Promise was generated with:
-
-        ```
-        kratix init pulumi-component-promise \(request.name) \(extraFlags) --group \(request.group) --kind \(request.kind)
-        ```
-
-        ## Updating API properties
-
-        To update the Promise API, you can use the `kratix update api` command:
-
-        ```
-        kratix update api --property name:string --property region- --kind \(request.kind)
-        ```
-
-        ## Updating Workflows
-
-        To add workflow containers, you can use the `kratix add container` command:
-
-        ```
-        kratix add container resource/configure/pipeline0 --image syntasso/postgres-resource:v1.0.0
-        ```
-
+        PromiseGenerator.readme(
+            commandLine: "kratix init pulumi-component-promise \(request.name) \(extraFlags) --group \(request.group) --kind \(request.kind)",
+            kind: request.kind, section: """
 
         ### Pulumi PKO output
 
@@ -254,10 +232,7 @@ public enum PulumiComponentPromiseInit {
         If you need additional Pulumi runtime intent, write and add a custom stage container to the Workflow that updates the generated Program or Stack before it is written to stage output.
 
 
-        ## Updating Dependencies
 
-        TBD
-
-        """
+        """)
     }
 }

@@ -18,7 +18,7 @@ struct PulumiYAML: Sendable {
         switch value {
         case .object(let o) where !o.isEmpty: writeMapping(o, indent: 0, into: &out)
         case .array(let a) where !a.isEmpty: writeSequence(a, indent: 0, into: &out)
-        case .string(let s) where s.contains("\n"): out = Self.literalBlock(s, indent: 2)
+        case .string(let s) where s.contains("\n"): out = YAMLWriter.literalBlock(s, indent: 2)
         default: out = scalar(value) + "\n"
         }
         return out
@@ -48,7 +48,7 @@ struct PulumiYAML: Sendable {
                 writeSequence(a, indent: indent + 2, into: &nested)
                 out += " " + nested.dropFirst(indent + 2)
             case .string(let s) where s.contains("\n"):
-                out += " " + Self.literalBlock(s, indent: indent + 2)
+                out += " " + YAMLWriter.literalBlock(s, indent: indent + 2)
             default:
                 out += " " + scalar(element) + "\n"
             }
@@ -64,7 +64,7 @@ struct PulumiYAML: Sendable {
             out += "\n"
             writeSequence(a, key: key, indent: indentSequences ? indent + 2 : indent, into: &out)
         case .string(let s) where s.contains("\n"):
-            out += " " + Self.literalBlock(s, indent: indent + 2)
+            out += " " + YAMLWriter.literalBlock(s, indent: indent + 2)
         case .string(let s) where s.contains(" ") && Self.quote(s) == s:
             let lineStart = out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex
             out += " "
@@ -110,21 +110,4 @@ struct PulumiYAML: Sendable {
         String(YAMLWriter(plainFlowIndicators: true).write(.string(s)).dropLast())
     }
 
-    /// `|`, `|-` or `|+` and the lines indented; empty lines stay empty, as go-yaml writes them.
-    static func literalBlock(_ s: String, indent: Int) -> String {
-        var body = Substring(s)
-        var trailing = 0
-        while body.hasSuffix("\n") {
-            body = body.dropLast()
-            trailing += 1
-        }
-        let chomp = trailing == 0 ? "-" : (trailing == 1 ? "" : "+")
-        let pad = String(repeating: " ", count: indent)
-        var out = "|" + chomp + "\n"
-        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
-            out += line.isEmpty ? "\n" : pad + line + "\n"
-        }
-        if trailing > 1 { out += String(repeating: "\n", count: trailing - 1) }
-        return out
-    }
 }
