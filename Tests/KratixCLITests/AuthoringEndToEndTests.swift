@@ -22,33 +22,29 @@ import Testing
 
         /// Retries while the API is still establishing a new CRD.
         func apply(_ file: String, timeout: Duration = .seconds(90)) async throws {
-            let deadline = ContinuousClock.now + timeout
             var lastError = ""
-            while ContinuousClock.now < deadline {
+            let applied = await Polling.until(timeout, every: .milliseconds(500)) {
                 let result = try await kubectl(["apply", "-f", file])
-                if result.status == 0 { return }
                 lastError = result.stderr
-                try await Task.sleep(for: .milliseconds(500))
+                return result.status == 0
             }
-            throw TestShell.Failure(description: "kubectl apply -f \(file): \(lastError)")
+            if !applied { throw TestShell.Failure(description: "kubectl apply -f \(file): \(lastError)") }
         }
 
         /// Every file on branch main of the state store whose content contains `needle`.
         func stateStoreFiles(containing needle: String, timeout: Duration = .seconds(180)) async throws -> [String: String] {
             let git = dataDir.appendingPathComponent("state-store.git").path
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
+            var found: [String: String] = [:]
+            let written = await Polling.until(timeout, every: .seconds(1)) {
                 let list = try await TestShell.run("git", ["--git-dir", git, "ls-tree", "-r", "--name-only", "main"])
-                var found: [String: String] = [:]
-                if list.status == 0 {
-                    for path in list.stdout.split(separator: "\n").map(String.init) {
-                        let show = try await TestShell.run("git", ["--git-dir", git, "show", "main:\(path)"])
-                        if show.stdout.contains(needle) { found[path] = show.stdout }
-                    }
+                guard list.status == 0 else { return false }
+                for path in list.stdout.split(separator: "\n").map(String.init) {
+                    let show = try await TestShell.run("git", ["--git-dir", git, "show", "main:\(path)"])
+                    if show.stdout.contains(needle) { found[path] = show.stdout }
                 }
-                if !found.isEmpty { return found }
-                try await Task.sleep(for: .seconds(1))
+                return !found.isEmpty
             }
+            if written { return found }
             throw TestShell.Failure(description: "no file in the state store contains \(needle); dev log:\n\(server.log.suffix(4000))")
         }
 

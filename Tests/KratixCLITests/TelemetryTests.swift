@@ -137,15 +137,6 @@ http.serve_forever()
         }
     }
 
-    static func eventually(_ timeout: Duration, _ condition: () async throws -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(250))
-        }
-        return (try? await condition()) == true
-    }
-
     @Test(arguments: ["http/protobuf", "grpc"])
     func aRequestIsOneTraceAndPlacementsAreCounted(_ otlpProtocol: String) async throws {
         guard let kubectl = TestEnvironment.kubectl else { throw TestAPIServer.KubectlMissing() }
@@ -183,13 +174,13 @@ http.serve_forever()
 
                 let applied = try await kubectlRun(["apply", "-f", "-"], stdin: Self.promise)
                 #expect(applied.status == 0, "\(applied.stderr)")
-                let available = await Self.eventually(.seconds(90)) {
+                let available = await Polling.until(.seconds(90)) {
                     try await kubectlRun(["get", "promise", "traced", "-o", "jsonpath={.status.conditions[?(@.type==\"Available\")].status}"]).stdout == "True"
                 }
                 #expect(available)
                 let request = try await kubectlRun(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: Traced\nmetadata: {name: one, namespace: default}\nspec: {}\n")
                 #expect(request.status == 0, "\(request.stderr)")
-                let pushed = await Self.eventually(.seconds(120)) {
+                let pushed = await Polling.until(.seconds(120)) {
                     let files = try await TestShell.run("git", ["--git-dir", "\(data)/state-store.git", "ls-tree", "-r", "--name-only", "main"]).stdout
                     return files.contains("traced.yaml")
                 }
@@ -205,7 +196,7 @@ http.serve_forever()
 
                 // One trace: the reconcile, the work-writer in the pipeline pod, the placement write.
                 var spans: [Record] = []
-                let traced = await Self.eventually(.seconds(60)) {
+                let traced = await Polling.until(.seconds(60)) {
                     spans = Self.records(output).filter { $0.kind == "span" && $0.traceId == traceID }
                     return spans.contains { $0.name == "traced/DynamicResourceRequestReconcile" }
                         && spans.contains { $0.name == "WorkCreator.Execute" }
@@ -219,7 +210,7 @@ http.serve_forever()
                 #expect(writer?.parentSpanId?.isEmpty == false, "the work-writer's span has the request's as parent")
 
                 // Upstream's counters, with its attributes.
-                let counted = await Self.eventually(.seconds(30)) {
+                let counted = await Polling.until(.seconds(30)) {
                     let metrics = Self.records(output).filter { $0.kind == "metric" }
                     return metrics.contains { $0.name == "kratix_workplacement_writes_total" && $0.attributes?["result"] == "success"
                         && $0.attributes?["promise"] == "traced" && $0.attributes?["destination"] == "local" }

@@ -13,61 +13,23 @@ import Testing
     static let dryRuns = DryRun.groupVersionResource
 
     /// The component Promise: writes `db.yaml`; a size of `broken` fails its pipeline.
-    static let database = """
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata: {name: database}
-        spec:
-          api:
-        \(PlatformHarness.openAPI(plural: "databases", kind: "Database"))
-          workflows:
-            resource:
-              configure:
-                - apiVersion: platform.kratix.io/v1alpha1
-                  kind: Pipeline
-                  metadata: {name: db}
-                  spec:
-                    containers:
-                      - name: write
-                        image: ghcr.io/syntasso/kratix-pipeline-utility:v0.0.1
-                        command: [/bin/sh, -c]
-                        args:
-                          - |
-                            set -eu
-                            size=$(yq '.spec.size' /kratix/input/object.yaml)
-                            [ "$size" = broken ] && exit 3
-                            printf 'size: %s\\n' "$size" > /kratix/output/db.yaml
-        """
+    static let database = PlatformHarness.scriptedPromise(name: "database", plural: "databases", kind: "Database", pipeline: "db", script: """
+        set -eu
+        size=$(yq '.spec.size' /kratix/input/object.yaml)
+        [ "$size" = broken ] && exit 3
+        printf 'size: %s\\n' "$size" > /kratix/output/db.yaml
+        """)
 
     /// The compound Promise: its pipeline writes two Database requests labelled as its components.
-    static let app = """
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata: {name: app}
-        spec:
-          api:
-        \(PlatformHarness.openAPI(plural: "apps", kind: "App"))
-          workflows:
-            resource:
-              configure:
-                - apiVersion: platform.kratix.io/v1alpha1
-                  kind: Pipeline
-                  metadata: {name: compose}
-                  spec:
-                    containers:
-                      - name: write
-                        image: ghcr.io/syntasso/kratix-pipeline-utility:v0.0.1
-                        command: [/bin/sh, -c]
-                        args:
-                          - |
-                            set -eu
-                            name=$(yq '.metadata.name' /kratix/input/object.yaml)
-                            for part in one two; do
-                              size=$(yq ".spec.$part" /kratix/input/object.yaml)
-                              printf 'apiVersion: test.kratix.io/v1alpha1\\nkind: Database\\nmetadata:\\n  name: %s-%s\\n  namespace: default\\n  labels: {kratix.io/parent-resource-name: %s}\\nspec: {size: %s}\\n' "$name" "$part" "$name" "$size" > /kratix/output/db-$part.yaml
-                            done
-                            echo "app: $name" > /kratix/output/app.yaml
-        """
+    static let app = PlatformHarness.scriptedPromise(name: "app", plural: "apps", kind: "App", pipeline: "compose", script: """
+        set -eu
+        name=$(yq '.metadata.name' /kratix/input/object.yaml)
+        for part in one two; do
+          size=$(yq ".spec.$part" /kratix/input/object.yaml)
+          printf 'apiVersion: test.kratix.io/v1alpha1\\nkind: Database\\nmetadata:\\n  name: %s-%s\\n  namespace: default\\n  labels: {kratix.io/parent-resource-name: %s}\\nspec: {size: %s}\\n' "$name" "$part" "$name" "$size" > /kratix/output/db-$part.yaml
+        done
+        echo "app: $name" > /kratix/output/app.yaml
+        """)
 
     static func dryRun(_ name: String, one: String, two: String) -> String {
         """

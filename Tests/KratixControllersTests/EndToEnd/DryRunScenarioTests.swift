@@ -14,33 +14,15 @@ import Testing
     static let dryRuns = DryRun.groupVersionResource
 
     /// A pipeline writing `redis.yaml` from the request's name and `spec.size`.
-    static let promise = """
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata: {name: redis}
-        spec:
-          api:
-        \(PlatformHarness.openAPI(plural: "redises", kind: "Redis"))
-          destinationSelectors: [{matchLabels: {env: prod}}]
-          workflows:
-            resource:
-              configure:
-                - apiVersion: platform.kratix.io/v1alpha1
-                  kind: Pipeline
-                  metadata: {name: instance}
-                  spec:
-                    containers:
-                      - name: write
-                        image: ghcr.io/syntasso/kratix-pipeline-utility:v0.0.1
-                        command: [/bin/sh, -c]
-                        args:
-                          - |
-                            set -eu
-                            name=$(yq '.metadata.name' /kratix/input/object.yaml)
-                            size=$(yq '.spec.size' /kratix/input/object.yaml)
-                            [ "$size" = broken ] && exit 3
-                            printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: %s}\\ndata: {size: %s}\\n' "$name" "$size" > /kratix/output/redis.yaml
-        """
+    static let promise = PlatformHarness.scriptedPromise(
+        name: "redis", plural: "redises", kind: "Redis", pipeline: "instance", specLines: ["destinationSelectors: [{matchLabels: {env: prod}}]"],
+        script: """
+            set -eu
+            name=$(yq '.metadata.name' /kratix/input/object.yaml)
+            size=$(yq '.spec.size' /kratix/input/object.yaml)
+            [ "$size" = broken ] && exit 3
+            printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: %s}\\ndata: {size: %s}\\n' "$name" "$size" > /kratix/output/redis.yaml
+            """)
 
     static func dryRun(_ name: String, request: String, size: String) -> String {
         """
@@ -195,29 +177,11 @@ import Testing
             try await platform.kratixConfig("featureFlags: {dryRun: true}")
             _ = try await platform.gitDestinations(["dry-run": ["kratix.io/dry-run": "true"], "prod": ["env": "prod"]])
             try await platform.startManager()
-            try await platform.kubectl(["apply", "-f", "-"], stdin: """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata: {name: diffy}
-                spec:
-                  api:
-                \(PlatformHarness.openAPI(plural: "diffies", kind: "Diffy"))
-                  workflows:
-                    resource:
-                      configure:
-                        - apiVersion: platform.kratix.io/v1alpha1
-                          kind: Pipeline
-                          metadata: {name: p}
-                          spec:
-                            containers:
-                              - name: c
-                                image: busybox
-                                command: [/bin/sh, -c]
-                                args:
-                                  - |
-                                    echo 'kind: ConfigMap' > /kratix/output/cm.yaml
-                                    if [ "${KRATIX_DRY_RUN:-}" = true ]; then echo 'would change cm.yaml' > /kratix/output/kratix-diff.md; fi
-                """)
+            try await platform.kubectl(["apply", "-f", "-"], stdin: PlatformHarness.scriptedPromise(
+                name: "diffy", plural: "diffies", kind: "Diffy", pipeline: "p", container: "c", image: "busybox", script: """
+                    echo 'kind: ConfigMap' > /kratix/output/cm.yaml
+                    if [ "${KRATIX_DRY_RUN:-}" = true ]; then echo 'would change cm.yaml' > /kratix/output/kratix-diff.md; fi
+                    """))
             #expect(await Self.available("diffy", platform))
             try await platform.kubectl(["apply", "-f", "-"], stdin: "apiVersion: test.kratix.io/v1alpha1\nkind: Diffy\nmetadata: {name: d, namespace: default, labels: {kratix.io/dry-run: \"true\"}}\nspec: {}\n")
             let summarised = await platform.eventually(timeout: .seconds(90)) {

@@ -257,6 +257,38 @@ final class PlatformHarness: Sendable {
         """
     }
 
+    /// A Promise of `kind` (group `test.kratix.io`, any spec) whose resource configure workflow is
+    /// one Pipeline running `script` with `/bin/sh -c` in `image`: the shape most scenarios need.
+    /// `specLines` are more members of the Promise's spec (`destinationSelectors: [...]`).
+    static func scriptedPromise(name: String, plural: String, kind: String, pipeline: String, container: String = "write",
+                                image: String = "ghcr.io/syntasso/kratix-pipeline-utility:v0.0.1", specLines: [String] = [],
+                                script: String) -> String {
+        let extra = specLines.map { "  " + $0 + "\n" }.joined()
+        let body = script.split(separator: "\n", omittingEmptySubsequences: false).map { "                    " + $0 }.joined(separator: "\n")
+        return """
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: Promise
+            metadata: {name: \(name)}
+            spec:
+              api:
+            \(openAPI(plural: plural, kind: kind))
+            \(extra)  workflows:
+                resource:
+                  configure:
+                    - apiVersion: platform.kratix.io/v1alpha1
+                      kind: Pipeline
+                      metadata: {name: \(pipeline)}
+                      spec:
+                        containers:
+                          - name: \(container)
+                            image: \(image)
+                            command: [/bin/sh, -c]
+                            args:
+                              - |
+            \(body)
+            """
+    }
+
     func createNamespace(_ name: String) async throws {
         do {
             _ = try await client.create(.namespaces, KubeObject(apiVersion: "v1", kind: "Namespace", name: name))
@@ -334,12 +366,7 @@ final class PlatformHarness: Sendable {
 
     /// Polls until `condition` holds (true) or the timeout passes (false).
     func eventually(timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        return (try? await condition()) == true
+        await Polling.until(timeout, condition)
     }
 }
 
