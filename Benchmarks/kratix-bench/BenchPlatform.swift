@@ -82,16 +82,19 @@ final class BenchPlatform: Sendable {
 
         let credentials = try ServerCredentials.loadOrCreate(in: "\(directory)/apiserver", hosts: ["127.0.0.1", "localhost"])
         var serverConfiguration = APIServer.Configuration(host: "127.0.0.1", port: 0)
-        serverConfiguration.credentials = credentials
+        let experiment = ProcessInfo.processInfo.environment["KRATIX_BENCH_APISERVER"] ?? ""
+        serverConfiguration.credentials = experiment.contains("http") ? nil : credentials
         let tally = RequestTally()
         serverConfiguration.requestTally = tally
-        let store = try ObjectStore(dataDirectory: "\(directory)/apiserver/storage")
+        let window = Int(ProcessInfo.processInfo.environment["KRATIX_BENCH_WINDOW"] ?? "") ?? 10_000
+        let store = try ObjectStore(dataDirectory: experiment.contains("memory") ? nil : "\(directory)/apiserver/storage", eventWindow: window)
+        if let keep = Int(ProcessInfo.processInfo.environment["KRATIX_BENCH_KEEP_EVENTS"] ?? "") { await store.keepAtMost(events: keep) }
         let bound = try await APIServer(configuration: serverConfiguration, handler: APIHandler(store: store)).bind()
         let serverTask = Task { try await bound.run() }
 
         func configuration(qps: Double, burst: Int, product: String) -> ClientConfiguration {
-            var client = ClientConfiguration(
-                server: bound.url, tls: TLSSettings(caPEM: credentials.caCertificatePEM), credentials: .bearerToken(credentials.token))
+            var client = experiment.contains("http") ? ClientConfiguration(server: bound.url)
+                : ClientConfiguration(server: bound.url, tls: TLSSettings(caPEM: credentials.caCertificatePEM), credentials: .bearerToken(credentials.token))
             client.qps = qps
             client.burst = burst
             client.userAgent = "\(product)/bench"

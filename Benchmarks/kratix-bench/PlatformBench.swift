@@ -22,7 +22,12 @@ import Logging
 /// the manager and the runner, default 0 = unlimited; `kratix dev` uses 50), KRATIX_EXECUTABLE
 /// (default: `kratix` beside this binary), KRATIX_BENCH_ORDER (`upstream-first` runs that mode first),
 /// KRATIX_BENCH_MODES (`tuned` or `upstream-like` runs only that mode: the upstream-like run of
-/// N = 1,000 alone takes some 19 minutes).
+/// N = 1,000 alone takes some 19 minutes). Experiments, to see what a part of the API server costs
+/// (the figures are then not the as-deployed ones): KRATIX_BENCH_APISERVER (`http` without TLS,
+/// `memory` without durable storage, `memory-http` neither), KRATIX_BENCH_WINDOW (changes a watch
+/// can resume from, default 10000), KRATIX_BENCH_KEEP_EVENTS (Events kept, default 10000),
+/// KRATIX_BENCH_WORKERS (reconciles at once per controller), KRATIX_BENCH_BREAKDOWN (API requests
+/// by verb and resource).
 func platformBench() async throws {
     let environment = ProcessInfo.processInfo.environment
     func number(_ name: String, _ fallback: Int) -> Int { environment[name].flatMap { Int($0) } ?? fallback }

@@ -2,25 +2,28 @@ import Foundation
 import NIOPosix
 import Synchronization
 
-/// Group commit for the storage journal: a write is acknowledged once an fsync that started after
-/// it was written has finished, and one fsync covers every record written before it started.
+/// Group commit for the storage journal: records are buffered as they are committed, and a write
+/// is acknowledged once one `write` + `fsync` that started after it was buffered has finished. One
+/// such round writes and syncs every record buffered before it started.
 ///
-/// The store writes a record and goes on with the next request; the request waits here. Only one
-/// fsync runs at a time, on NIO's blocking-I/O thread pool (never on a cooperative thread, never
-/// inside the store actor), so under load each fsync makes a whole batch durable: what a sync
-/// per write costs once per write, this costs once per batch.
+/// The store buffers a record and goes on with the next request; the request waits here. Only one
+/// round runs at a time, on NIO's blocking-I/O thread pool (never on a cooperative thread, never
+/// inside the store actor), so under load each round makes a whole batch durable with two
+/// syscalls: what a write and a sync per commit cost once per commit, this costs once per batch.
 ///
-/// A failed fsync is final: the kernel may already have dropped the pages it could not write, so
-/// a retry could report success for data that is gone (PostgreSQL's "fsyncgate"). Every later
-/// write then fails with the error.
+/// A failed write or fsync is final: the kernel may already have dropped the pages it could not
+/// write, so a retry could report success for data that is gone (PostgreSQL's "fsyncgate"). Every
+/// later write then fails with the error.
 final class JournalSync: Sendable {
     private struct State {
-        /// The highest revision written to the file.
+        /// The highest revision appended (buffered or in the file).
         var written: Int64 = 0
-        /// The highest revision an fsync has made durable.
+        /// The highest revision a round has made durable.
         var durable: Int64 = 0
+        /// Records appended and not yet handed to a round, in order.
+        var pending: [UInt8] = []
         var syncing = false
-        /// fsyncs run so far (for metrics and tests: with writes in flight, fewer than writes).
+        /// Rounds run so far (for metrics and tests: with writes in flight, fewer than writes).
         var syncs = 0
         var failure: String?
         var waiters: [(revision: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
@@ -31,6 +34,9 @@ final class JournalSync: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The journal's length after the last complete round. Held while a round writes, so a
+    /// compaction (which empties the file) never interleaves with a round's write.
+    private let file = Mutex<off_t>(0)
     private let descriptor: Int32
     private let pool: NIOThreadPool
 
@@ -43,9 +49,31 @@ final class JournalSync: Sendable {
         }
     }
 
-    /// Records that everything up to `revision` is in the file (not yet on the disk).
-    func wrote(_ revision: Int64) {
-        state.withLock { $0.written = max($0.written, revision) }
+    /// Buffers one record (a whole line) at `revision`; it reaches the file with the next round.
+    /// Throws once a round has failed: nothing is acknowledged after that.
+    func append(_ line: [UInt8], revision: Int64) throws {
+        try state.withLock { state throws(Failure) in
+            if let failure = state.failure { throw Failure(description: failure) }
+            state.pending.append(contentsOf: line)
+            state.written = max(state.written, revision)
+        }
+    }
+
+    /// Records the journal's length as loaded (the next round appends after it).
+    func loaded(size: off_t) {
+        file.withLock { $0 = size }
+    }
+
+    /// Replaces the journal under the file lock: `body` makes everything up to `revision` durable
+    /// by other means (a snapshot) and empties the file; buffered records, all at or below
+    /// `revision`, are dropped, and waiters up to it resume.
+    func replaceJournal(durableThrough revision: Int64, _ body: (Int32) throws -> Void) throws {
+        try file.withLock { size in
+            try body(descriptor)
+            size = 0
+            state.withLock { $0.pending.removeAll(keepingCapacity: false) }
+        }
+        madeDurable(revision)
     }
 
     /// Records that everything up to `revision` is on the disk by other means (a snapshot).
@@ -85,12 +113,24 @@ final class JournalSync: Sendable {
         }
     }
 
-    /// Runs fsyncs back to back while anyone waits for one.
+    /// Writes the buffer whole on the disk now, without waiting for a request (shutdown).
+    func flush() {
+        let (target, batch) = state.withLock { state -> (Int64, [UInt8]) in
+            defer { state.pending = [] }
+            return (state.failure == nil ? state.written : 0, state.pending)
+        }
+        guard target > 0 else { return }
+        if round(batch) == 0 { madeDurable(target) }
+    }
+
+    /// Runs rounds back to back while anyone waits for one.
     private func syncWhileWaited() async {
         while true {
-            let target = state.withLock { $0.written }
-            let descriptor = self.descriptor
-            let error: Int32 = (try? await pool.runIfActive { fsync(descriptor) == 0 ? 0 : errno }) ?? ECANCELED
+            let (target, batch) = state.withLock { state -> (Int64, [UInt8]) in
+                defer { state.pending = [] }
+                return (state.written, state.pending)
+            }
+            let error: Int32 = (try? await pool.runIfActive { self.round(batch) }) ?? ECANCELED
             var failed: [CheckedContinuation<Void, any Error>] = []
             var message = ""
             let (ready, more) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], Bool) in
@@ -112,6 +152,31 @@ final class JournalSync: Sendable {
             for waiter in ready { waiter.resume() }
             for waiter in failed { waiter.resume(throwing: Failure(description: message)) }
             if !more { return }
+        }
+    }
+
+    /// Appends `batch` to the file and syncs it; 0 or the errno. A failed write is cut back to the
+    /// last complete round, so the file never ends in the middle of a record that was not written.
+    private func round(_ batch: [UInt8]) -> Int32 {
+        file.withLock { size -> Int32 in
+            var written = 0
+            let error: Int32 = batch.withUnsafeBytes { buffer in
+                while written < buffer.count {
+                    let n = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    written += n
+                }
+                return 0
+            }
+            if error != 0 {
+                _ = ftruncate(descriptor, size)
+                return error
+            }
+            size += off_t(written)
+            return fsync(descriptor) == 0 ? 0 : errno
         }
     }
 

@@ -13,7 +13,7 @@ extension ObjectStore {
     static let defaultMaximumEvents = 10_000
 
     /// Changes how many Events are kept (tests).
-    func keepAtMost(events count: Int) {
+    public func keepAtMost(events count: Int) {
         maximumEvents = max(1, count)
     }
 

@@ -40,6 +40,9 @@ public actor ObjectStore {
     var rootCAPEM = ""
     /// Shared managedFields entries and field trees, by their serialized form (bounded).
     var internedManagedFields: [String: JSONValue] = [:]
+    /// Each resource's keys in list order, kept until one is added or removed: a paginated list
+    /// then costs a binary search and a page per call rather than a sort of every key per page.
+    var sortedKeys: [String: [String]] = [:]
     /// Stored Events in the order they expire (``expireEvents(afterCommitting:key:type:)``).
     var eventExpiry = Deque<ExpiringEvent>()
     var maximumEvents = ObjectStore.defaultMaximumEvents
@@ -164,8 +167,10 @@ public actor ObjectStore {
         var meta = stored["metadata"]?.objectValue ?? [:]
         meta["resourceVersion"] = .string(String(rv))
         stored["metadata"] = .object(meta)
-        // One serialization of the change, shared by the journal and every watcher.
-        let objectBytes = journal != nil || !watchers.isEmpty ? JSONValue.object(stored).serializedBytes() : nil
+        // One serialization of the change, shared by the journal (which records removals without
+        // the object) and every watcher of the resource.
+        let watched = watchers.values.contains { $0.groupResource == groupResource }
+        let objectBytes = (journal != nil && object != nil) || watched ? JSONValue.object(stored).serializedBytes() : nil
         if let journal {
             do {
                 var record = JournalRecord(revision: rv, groupResource: groupResource, key: key, object: object == nil ? nil : stored)
@@ -184,6 +189,7 @@ public actor ObjectStore {
             objects[groupResource, default: [:]][key] = stored
             type = previous == nil ? .added : .modified
         }
+        if type != .modified { sortedKeys[groupResource] = nil }
         var event = StoredEvent(revision: rv, groupResource: groupResource, type: type, object: stored, previous: previous)
         // The window keeps changes for watches that resume (rare): without the bytes, which
         // would cost the window's size again in memory. Current watchers get them.
@@ -263,15 +269,15 @@ public actor ObjectStore {
     /// many after the key `continueAfter`, plus the key to continue from when more remain.
     public func list(_ resource: APIResource, filter: WatchFilter, limit: Int? = nil, continueAfter: String? = nil) -> (items: [JSONObject], resourceVersion: String, continueKey: String?) {
         let all = objects[resource.groupResource] ?? [:]
-        var keys = all.keys.filter { k in
-            if let namespace = filter.namespace, !namespace.isEmpty, !k.hasPrefix(namespace + "/") { return false }
-            if let continueAfter, k <= continueAfter { return false }
-            return true
-        }
-        keys.sort()
+        let keys = sortedKeys(of: resource.groupResource, in: all)
+        // Keys sort by namespace first, so a namespace's keys are one run.
+        let prefix = filter.namespace.flatMap { $0.isEmpty ? nil : $0 + "/" }
+        var start = prefix.map { Self.firstIndex(in: keys, after: $0, inclusive: true) } ?? 0
+        if let continueAfter { start = max(start, Self.firstIndex(in: keys, after: continueAfter, inclusive: false)) }
         var items: [JSONObject] = []
         var continueKey: String?
-        for k in keys {
+        for k in keys[start...] {
+            if let prefix, !k.hasPrefix(prefix) { break }
             guard let object = all[k], filter.matches(object) else { continue }
             if let limit, items.count == limit {
                 continueKey = KubeObject(items[items.count - 1]).namespace.map { "\($0)/" } ?? "/"
@@ -281,6 +287,25 @@ public actor ObjectStore {
             items.append(object)
         }
         return (items, String(revision), continueKey)
+    }
+
+    /// The resource's keys, sorted (from the cache while no key came or went).
+    private func sortedKeys(of groupResource: String, in all: [String: JSONObject]) -> [String] {
+        if let cached = sortedKeys[groupResource], cached.count == all.count { return cached }
+        let keys = all.keys.sorted()
+        sortedKeys[groupResource] = keys
+        return keys
+    }
+
+    /// The index of the first key after `bound` (or equal to it, when `inclusive`) in sorted `keys`.
+    static func firstIndex(in keys: [String], after bound: String, inclusive: Bool) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < bound || (!inclusive && keys[middle] == bound) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
 }

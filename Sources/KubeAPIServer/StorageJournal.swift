@@ -14,9 +14,6 @@ final class StorageJournal {
     let directory: String
     private let descriptor: Int32
     private var linesSinceSnapshot = 0
-    /// The journal's length after the last complete record: a failed append is cut back to it, so
-    /// the next record never starts in the middle of a line.
-    private var size: off_t = 0
     private let compactionThreshold: Int
     private let logger: Logger
     /// Waits for durability (shared with the requests that wait).
@@ -39,7 +36,11 @@ final class StorageJournal {
         self.sync = JournalSync(descriptor: descriptor, durable: 0)
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        // Every commit is waited for, so the buffer is empty but for a store dropped mid-write.
+        sync.flush()
+        close(descriptor)
+    }
 
     /// The stored state: objects by group-resource and key, and the last revision.
     ///
@@ -98,22 +99,15 @@ final class StorageJournal {
             revision = max(revision, record.revision)
             linesSinceSnapshot += 1
         }
-        size = lseek(descriptor, 0, SEEK_END)
+        sync.loaded(size: lseek(descriptor, 0, SEEK_END))
         sync.madeDurable(revision)
         return (objects, revision)
     }
 
-    /// Writes a record to the file; it is durable once `sync.waitDurable(revision)` returns.
+    /// Buffers a record for the file; it is written and durable once `sync.waitDurable(revision)`
+    /// returns (``JournalSync`` writes each batch with one syscall).
     func append(_ record: JournalRecord) throws {
-        let bytes = record.encoded()
-        do {
-            try Self.write(bytes, to: descriptor)
-        } catch {
-            _ = ftruncate(descriptor, size)
-            throw error
-        }
-        size += off_t(bytes.count)
-        sync.wrote(record.revision)
+        try sync.append(record.encoded(), revision: record.revision)
         linesSinceSnapshot += 1
     }
 
@@ -122,20 +116,30 @@ final class StorageJournal {
     /// Writes a snapshot of `objects` atomically, then empties the journal. Everything up to
     /// `revision` is durable afterwards.
     func compact(objects: [String: [String: JSONObject]], revision: Int64) throws {
-        var all = JSONObject()
-        for (groupResource, entries) in objects {
-            var o = JSONObject()
-            for (key, object) in entries { o[key] = .object(object) }
-            all[groupResource] = .object(o)
+        // Streamed object by object: the snapshot is never whole in memory (it is the size of
+        // the store, and was twice that as one document and its checksummed line).
+        try SnapshotFile.write(to: snapshotPath) { snapshot in
+            snapshot.append(#"{"revision":\#(revision),"objects":{"#)
+            for (index, (groupResource, entries)) in objects.enumerated() {
+                if index > 0 { snapshot.append(",") }
+                snapshot.append(JSONValue.string(groupResource).serializedBytes())
+                snapshot.append(":{")
+                for (position, (key, object)) in entries.enumerated() {
+                    if position > 0 { snapshot.append(",") }
+                    snapshot.append(JSONValue.string(key).serializedBytes())
+                    snapshot.append(":")
+                    snapshot.append(JSONValue.object(object).serializedBytes())
+                }
+                snapshot.append("}")
+            }
+            snapshot.append("}}")
         }
-        let snapshot: JSONValue = ["revision": .int(revision), "objects": .object(all)]
-        try Self.writeAtomically(JournalRecord.checksummedLine(snapshot.serializedBytes()), to: snapshotPath)
-        guard ftruncate(descriptor, 0) == 0, fsync(descriptor) == 0 else {
-            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        try sync.replaceJournal(durableThrough: revision) { descriptor in
+            guard ftruncate(descriptor, 0) == 0, fsync(descriptor) == 0 else {
+                throw POSIXError(.init(rawValue: errno) ?? .EIO)
+            }
         }
-        size = 0
         linesSinceSnapshot = 0
-        sync.madeDurable(revision)
     }
 
     // MARK: Damage
@@ -213,11 +217,6 @@ final class StorageJournal {
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         defer { close(fd) }
         try write(bytes, to: fd)
-        guard fsync(fd) == 0, rename(temporary, path) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 {
-            _ = fsync(directory)
-            close(directory)
-        }
+        try SnapshotFile.publish(temporary, as: path, synced: fd)
     }
 }

@@ -151,7 +151,8 @@ public actor EventRecorder {
             previous.lastWritten = time
             let patch: JSONValue = ["count": .int(previous.count), "lastTimestamp": .string(RFC3339.format(time))]
             do throws(ClientError) {
-                _ = try await client.patch(.events, name: previous.name, namespace: previous.namespace, .merge(patch))
+                // The answer (the whole Event) is not needed: only whether it was written.
+                _ = try await client.send(.patch(.events, name: previous.name, namespace: previous.namespace, .merge(patch), options: .init()))
                 recent.set(key, previous)
                 return
             } catch .notFound {
@@ -164,8 +165,9 @@ public actor EventRecorder {
         }
         let event = makeEvent(object, namespace: namespace, type: type, reason: reason, message: message, time: time)
         do {
-            let created = try await client.create(.events, event, namespace: namespace)
-            recent.set(key, Recorded(name: created.name ?? event.name ?? "", namespace: namespace, count: 1, lastSeen: time, lastWritten: time))
+            // Sent without reading the answer back into an object: the name is the one given here.
+            _ = try await client.send(.create(.events, event, namespace: namespace, options: .init()))
+            recent.set(key, Recorded(name: event.name ?? "", namespace: namespace, count: 1, lastSeen: time, lastWritten: time))
         } catch {
             // Events cut short by shutdown are not worth a warning.
             logger.log(level: Task.isCancelled ? .debug : .warning, "cannot record event",

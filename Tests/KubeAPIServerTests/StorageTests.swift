@@ -192,4 +192,32 @@ import Testing
         let reopened = try ObjectStore(dataDirectory: directory)
         #expect(await reopened.list(configMaps, filter: WatchFilter(namespace: "default")).items.count == writes)
     }
+    /// The snapshot is streamed in chunks with a running checksum: one bigger than a chunk loads
+    /// back equal, and the records buffered after it (one waited for, one never waited for, so
+    /// written when the journal closes) come back too.
+    @Test func aStreamedSnapshotAndTheRecordsAfterItComeBack() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var objects: [String: [String: JSONObject]] = [:]
+        for i in 0..<3_000 {
+            objects["configmaps", default: [:]]["default/cm-\(i)"] = [
+                "metadata": ["name": .string("cm-\(i)"), "namespace": "default"],
+                "data": ["text": .string(String(repeating: "quote \" backslash \\ newline \n ", count: 12))],
+            ]
+        }
+        do {
+            let journal = try StorageJournal(directory: directory)
+            _ = try journal.load()
+            try journal.compact(objects: objects, revision: 3_000)
+            #expect((try FileManager.default.attributesOfItem(atPath: journal.snapshotPath)[.size] as? Int ?? 0) > 1 << 20,
+                    "the snapshot spans more than one chunk")
+            try journal.append(JournalRecord(revision: 3_001, groupResource: "secrets", key: "default/waited", object: ["metadata": ["name": "waited"]]))
+            try await journal.sync.waitDurable(3_001)
+            try journal.append(JournalRecord(revision: 3_002, groupResource: "secrets", key: "default/closing", object: ["metadata": ["name": "closing"]]))
+        }
+        let (loaded, revision) = try StorageJournal(directory: directory).load()
+        #expect(revision == 3_002)
+        #expect(loaded["configmaps"] == objects["configmaps"])
+        #expect(loaded["secrets"]?.keys.sorted() == ["default/closing", "default/waited"])
+    }
 }

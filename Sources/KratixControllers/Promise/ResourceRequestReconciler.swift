@@ -18,6 +18,7 @@ public struct ResourceRequestReconciler: Sendable {
     public let events: EventRecorder
     public let configuration: KratixConfiguration
     public var now: @Sendable () -> Date = { Date() }
+    let decodedPromises = DecodedPromiseCache()
 
     public init(promiseName: String, api: PromiseAPI, client: KubeClient, engine: WorkflowEngine, events: EventRecorder,
                 configuration: KratixConfiguration, reader: (any ObjectReader)? = nil) {
@@ -73,15 +74,26 @@ public struct ResourceRequestReconciler: Sendable {
         }
 
         // 3. The promise-name label, with the finalizers (step 9) in the same write when they are due too.
+        // A new request's binding (step 10) depends on neither write, so it is made beside them.
+        var newBinding: KubeObject?
         if request.labels[KratixLabels.promiseName] != promiseName {
             let finalizers = request.deletionTimestamp == nil && servingBlock(promiseObject) == nil ? Self.finalizers : []
-            request = try await Finalizers.add(finalizers, to: request, resource: api.resource, client: client,
-                                               labels: [KratixLabels.promiseName: promiseName])
+            if !finalizers.isEmpty, try await binding(of: request) == nil {
+                var labelled = request
+                labelled.labels[KratixLabels.promiseName] = promiseName
+                async let created = ensureBinding(for: labelled, existing: nil)
+                request = try await Finalizers.add(finalizers, to: request, resource: api.resource, client: client,
+                                                   labels: [KratixLabels.promiseName: promiseName])
+                newBinding = try await created
+            } else {
+                request = try await Finalizers.add(finalizers, to: request, resource: api.resource, client: client,
+                                                   labels: [KratixLabels.promiseName: promiseName])
+            }
         }
 
         // 4. The revision this pass runs with: its spec stands in for the Promise's from here on.
         let choice = try await chooseRevision(for: request)
-        let promise = try choice.promise(from: promiseObject)
+        let promise = try decodedPromises.promise(live: promiseObject, revision: choice.revision) { try choice.promise(from: promiseObject) }
         let pipelineNamespace = promise.spec.workflows?.config?.pipelineNamespace
         if request.deletionTimestamp != nil {
             return try await delete(request, promise: promise, pipelineNamespace: pipelineNamespace)
@@ -108,7 +120,7 @@ public struct ResourceRequestReconciler: Sendable {
         request = try await Finalizers.add(Self.finalizers, to: request, resource: api.resource, client: client)
 
         // 10. The request's ResourceBinding.
-        let binding = try await ensureBinding(for: request, existing: choice.binding)
+        let binding = try await ensureBinding(for: request, existing: choice.binding ?? newBinding)
         let bindingVersion = binding.spec?["version"]?.stringValue ?? BindingUpgradeStatus.latest
 
         // 11. A Promise being deleted runs no configure workflows.
@@ -185,12 +197,15 @@ public struct ResourceRequestReconciler: Sendable {
         if names.isEmpty {
             status.setCounter("workflowsSucceeded", 0)
             status.setCounter("workflowsFailed", 0)
+            // The binding's status follows from this pass alone, so both writes go out at once.
+            let now = now()
+            async let bindingWritten: Void = updateBindingStatus(binding) { $0.workflowSucceeded(applied: choice.version, attempted: "", now: now) }
             if statusChanged || status != before {
                 request.status = status.value
                 _ = try await client.updateStatus(api.resource, request)
                 for event in versionEvents { await events.record(request, type: .normal, reason: event.reason, message: event.message) }
             }
-            try await updateBindingStatus(binding) { $0.workflowSucceeded(applied: choice.version, attempted: "", now: now()) }
+            try await bindingWritten
             return .requeueAfter(periodic.interval)
         }
         let works = try await worksOf(request, pipelineNamespace: pipelineNamespace)
@@ -212,6 +227,11 @@ public struct ResourceRequestReconciler: Sendable {
             status.json["lastSuccessfulConfigureWorkflowTime"] = .string(time)
             status.setLastSuccessfulConfigureWorkflowTime(time)
         }
+        // The binding's status follows from this pass alone, so it is written beside the request's.
+        let succeededNow = configure?.status == .true && configure?.reason == "PipelinesExecutedSuccessfully"
+        let writtenAt = now()
+        async let bindingWritten: Void = succeededNow
+            ? updateBindingStatus(binding) { $0.workflowSucceeded(applied: choice.version, attempted: choice.version, now: writtenAt) } : ()
         if statusChanged || status != before {
             request.status = status.value
             _ = try await client.updateStatus(api.resource, request)
@@ -219,9 +239,7 @@ public struct ResourceRequestReconciler: Sendable {
             if reconciledNow { await events.record(request, type: .normal, reason: "ReconcileSucceeded", message: "Successfully reconciled") }
         }
         try await writeLabelOnlySummary(request, worksSucceeded: worksCondition.0 == .true)
-        if configure?.status == .true, configure?.reason == "PipelinesExecutedSuccessfully" {
-            try await updateBindingStatus(binding) { $0.workflowSucceeded(applied: choice.version, attempted: choice.version, now: now()) }
-        }
+        try await bindingWritten
         return .requeueAfter(periodic.interval)
     }
 
