@@ -60,17 +60,20 @@ final class BenchPlatform: Sendable {
     let runnerMetrics: MetricsRegistry
     /// Requests the API server answered, by client product.
     let tally: RequestTally
+    /// The embedded API server's storage (for its sync count).
+    let store: ObjectStore
 
     static let destinationPath = "local"
 
     private init(directory: String, repository: BareRepository, client: KubeClient, managerMetrics: MetricsRegistry, runnerMetrics: MetricsRegistry,
-                 tally: RequestTally) {
+                 tally: RequestTally, store: ObjectStore) {
         self.directory = directory
         self.repository = repository
         self.client = client
         self.managerMetrics = managerMetrics
         self.runnerMetrics = runnerMetrics
         self.tally = tally
+        self.store = store
     }
 
     /// Starts a platform, runs `body` on it, and stops every part (manager, runner and its pods,
@@ -129,7 +132,7 @@ final class BenchPlatform: Sendable {
 
             let repository = try await BareRepository.create(at: "\(directory)/state-store.git")
             let platform = BenchPlatform(directory: directory, repository: repository, client: client,
-                                         managerMetrics: managerMetrics, runnerMetrics: runnerMetrics, tally: tally)
+                                         managerMetrics: managerMetrics, runnerMetrics: runnerMetrics, tally: tally, store: store)
             try await platform.bootstrap()
 
             let environment = ProcessInfo.processInfo.environment

@@ -61,6 +61,7 @@ struct MemoryRun {
                 metrics.total(PipelineRun.reconcileTotal) / n, requests / n))
             // Where the API requests go, per request, for whoever is making them fewer.
             if ProcessInfo.processInfo.environment["KRATIX_BENCH_BREAKDOWN"] != nil {
+                emit("    API server storage syncs so far: \(await platform.store.storageSyncCount)")
                 for (key, count) in platform.tally.detail.sorted(by: { $0.key < $1.key }) where !key.hasPrefix(BenchPlatform.benchProduct) {
                     let added = count - (detailBefore[key] ?? 0)
                     if added > 0 { emit(String(format: "    %@: %.2f per request", key, Double(added) / n)) }

@@ -228,6 +228,8 @@ public struct ResourceRequestReconciler: Sendable {
             status.setLastSuccessfulConfigureWorkflowTime(time)
         }
         // The binding's status follows from this pass alone, so it is written beside the request's.
+        // (Status-only writes of a binding start no binding-controller pass, which is what compares
+        // the request's promiseVersion with the binding's; see KratixPlatform's binding filter.)
         let succeededNow = configure?.status == .true && configure?.reason == "PipelinesExecutedSuccessfully"
         let writtenAt = now()
         async let bindingWritten: Void = succeededNow
