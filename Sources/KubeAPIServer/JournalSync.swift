@@ -159,23 +159,13 @@ final class JournalSync: Sendable {
     /// last complete round, so the file never ends in the middle of a record that was not written.
     private func round(_ batch: [UInt8]) -> Int32 {
         file.withLock { size -> Int32 in
-            var written = 0
-            let error: Int32 = batch.withUnsafeBytes { buffer in
-                while written < buffer.count {
-                    let n = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    written += n
-                }
-                return 0
-            }
-            if error != 0 {
+            do throws(POSIXError) {
+                try FileDescriptorWriter.writeAll(batch, to: descriptor)
+            } catch {
                 _ = ftruncate(descriptor, size)
-                return error
+                return error.code.rawValue
             }
-            size += off_t(written)
+            size += off_t(batch.count)
             return fsync(descriptor) == 0 ? 0 : errno
         }
     }

@@ -53,17 +53,7 @@ struct SnapshotFile: ~Copyable {
         if checksummed {
             checksum = buffer.withUnsafeBufferPointer { CZlib.crc32(checksum, $0.baseAddress, uInt($0.count)) }
         }
-        try buffer.withUnsafeBytes { bytes in
-            var written = 0
-            while written < bytes.count {
-                let n = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(.init(rawValue: errno) ?? .EIO)
-                }
-                written += n
-            }
-        }
+        try FileDescriptorWriter.writeAll(buffer, to: descriptor)
         buffer.removeAll(keepingCapacity: true)
     }
 

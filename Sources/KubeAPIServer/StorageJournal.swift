@@ -174,26 +174,11 @@ final class StorageJournal {
         // The descriptor appends to the journal's inode: rewrite in place (truncate, write, sync)
         // after the damaged lines are safe beside it.
         guard ftruncate(descriptor, 0) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        try Self.write(kept, to: descriptor)
+        try FileDescriptorWriter.writeAll(kept, to: descriptor)
         guard fsync(descriptor) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         logger.error("storage: repaired the journal; damaged records were moved aside",
                      metadata: ["file": "\(journalPath)", "damaged": "\(damaged.count)", "kept": "\(scan.records.count)",
                                 "movedTo": "\(asidePath)", "firstDamagedLine": "\(damaged[0].index + 1)"])
-    }
-
-    /// All of `bytes`, or an error (a short write is continued, an interrupted one retried).
-    private static func write(_ bytes: [UInt8], to descriptor: Int32) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let n = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(.init(rawValue: errno) ?? .EIO)
-                }
-                written += n
-            }
-        }
     }
 
     private func moveAside(_ path: String) throws -> String {
@@ -216,7 +201,7 @@ final class StorageJournal {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         defer { close(fd) }
-        try write(bytes, to: fd)
+        try FileDescriptorWriter.writeAll(bytes, to: fd)
         try SnapshotFile.publish(temporary, as: path, synced: fd)
     }
 }
