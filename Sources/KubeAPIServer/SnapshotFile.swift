@@ -10,6 +10,8 @@ struct SnapshotFile: ~Copyable {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private var checksum: uLong = CZlib.crc32(0, nil, 0)
+    /// The first failed chunk write: remembered and thrown by ``finish()``; nothing after it is written.
+    private var failure: (any Error)?
     private static let chunk = 1 << 20
 
     private init(descriptor: Int32) {
@@ -40,13 +42,9 @@ struct SnapshotFile: ~Copyable {
         do {
             try drain()
         } catch {
-            // Remembered and thrown by finish(); what follows is not written.
             failure = error
         }
     }
-
-    /// The first failed chunk write.
-    private var failure: (any Error)?
 
     /// Writes the buffer (the JSON only goes into the checksum).
     private mutating func drain(checksummed: Bool = true) throws {

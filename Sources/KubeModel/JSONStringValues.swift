@@ -10,8 +10,9 @@ import Synchronization
 /// Unlike ``JSONKeys`` the values are open-ended (names and uids never repeat), so this is a
 /// direct-mapped table: a value's hash picks one slot, an equal value there is shared, any other
 /// takes the slot over. Memory is bounded by the slot count; a value seen again while it still
-/// holds its slot (another object of the same second, the same reason) is one copy.
-public enum JSONStringValues {
+/// holds its slot (another object of the same second, the same reason) is one copy. (Values held
+/// in a slot are ones this process parsed and keeps anyway; the table never shows them to anyone.)
+enum JSONStringValues {
     /// Values from 16 up to this many bytes are shared; longer ones rarely repeat.
     static let maximumLength = 96
     private static let slotCount = 4_096
@@ -24,9 +25,11 @@ public enum JSONStringValues {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let slot = Int(hash % UInt64(slotCount))
-        if let existing = slots.withLock({ $0[slot] }), existing.utf8.elementsEqual(bytes) { return existing }
-        let value = String(decoding: bytes, as: UTF8.self)
-        slots.withLock { $0[slot] = value }
-        return value
+        return slots.withLock { slots in
+            if let existing = slots[slot], existing.utf8.elementsEqual(bytes) { return existing }
+            let value = String(decoding: bytes, as: UTF8.self)
+            slots[slot] = value
+            return value
+        }
     }
 }
