@@ -74,11 +74,14 @@ public struct ResourceRequestReconciler: Sendable {
         }
 
         // 3. The promise-name label, with the finalizers (step 9) in the same write when they are due too.
-        // A new request's binding (step 10) depends on neither write, so it is made beside them.
+        // A new request's binding (step 10) depends on neither write, so it is made beside them:
+        // only when this pass will get that far (the latest revision, which a new request runs
+        // with, is there), as a failed lookup (step 4) must leave nothing else done.
         var newBinding: KubeObject?
         if request.labels[KratixLabels.promiseName] != promiseName {
             let finalizers = request.deletionTimestamp == nil && servingBlock(promiseObject) == nil ? Self.finalizers : []
-            if !finalizers.isEmpty, try await binding(of: request) == nil {
+            if !finalizers.isEmpty, (request.status?["promiseVersion"]?.stringValue ?? "").isEmpty,
+               try await binding(of: request) == nil, (try? await revisions.latestRevision()) != nil {
                 var labelled = request
                 labelled.labels[KratixLabels.promiseName] = promiseName
                 async let created = ensureBinding(for: labelled, existing: nil)
