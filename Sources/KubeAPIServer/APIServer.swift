@@ -160,40 +160,43 @@ public struct BoundAPIServer: Sendable {
         headers.add(name: "Transfer-Encoding", value: "chunked")
         try await outbound.write(.head(HTTPResponseHead(version: version, status: .ok, headers: headers)))
 
-        // One writer; everything to send is merged into this stream (bounded: bookmarks are few).
+        // One writer; everything to send is merged into one outbox (bounded: bookmarks are few),
+        // and what waits there when the writer comes for it goes out in one write.
         enum Item: Sendable { case event(WatchEvent), bookmark }
-        let (merged, input) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(64))
+        let outbox = WatchOutbox<Item>(capacity: 64)
         let bookmarkInterval = configuration.bookmarkInterval
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in watch.events { guard case .enqueued = input.yield(.event(event)) else { break } }
-                input.finish()
+                for await event in watch.events { guard outbox.push(.event(event)) else { break } }
+                outbox.finish()
             }
             if watch.bookmarkKind != nil {
                 group.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: bookmarkInterval)
-                        input.yield(.bookmark)
+                        _ = outbox.push(.bookmark)
                     }
                 }
             }
             if let timeout = watch.timeout {
                 group.addTask {
                     try await Task.sleep(for: timeout)
-                    input.finish()
+                    outbox.finish()
                 }
             }
             // A client that goes away ends the watch (a future's get() would not honour cancellation).
-            closed.whenComplete { _ in input.finish() }
-            for await item in merged {
-                let event: WatchEvent?
-                switch item {
-                case .event(let e): event = e
-                case .bookmark: event = await watch.bookmark()
+            closed.whenComplete { _ in outbox.finish() }
+            while let batch = await outbox.next() {
+                var parts: [HTTPServerResponsePart] = []
+                for item in batch {
+                    let event: WatchEvent?
+                    switch item {
+                    case .event(let e): event = e
+                    case .bookmark: event = await watch.bookmark()
+                    }
+                    if let event { parts.append(.body(.byteBuffer(ByteBuffer(bytes: event.line)))) }
                 }
-                if let event {
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: event.line))))
-                }
+                if !parts.isEmpty { try await outbound.write(contentsOf: parts) }
             }
             group.cancelAll()
         }
