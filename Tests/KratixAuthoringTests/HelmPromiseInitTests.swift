@@ -103,7 +103,7 @@ enum TestChart {
         let byPath = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents) })
         #expect(Set(byPath.keys) == ["promise.yaml", "example-resource.yaml", "README.md"])
         let promise = try #require(byPath["promise.yaml"])
-        let schema = HelmPromiseInit.indent(Self.expectedSchema, 18)
+        let schema = GoYAML.indent(18, Self.expectedSchema)
         let expected = """
             apiVersion: platform.kratix.io/v1alpha1
             kind: Promise

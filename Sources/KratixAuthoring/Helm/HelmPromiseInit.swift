@@ -43,12 +43,6 @@ public enum HelmPromiseInit {
         return files(request, specSchema: schema)
     }
 
-    /// sprig's `indent`: every line prefixed, including the last one after a trailing newline.
-    static func indent(_ text: String, _ n: Int) -> String {
-        let pad = String(repeating: " ", count: n)
-        return pad + text.replacingOccurrences(of: "\n", with: "\n" + pad)
-    }
-
     static func resourceConfigure(_ chart: HelmChartSource) -> String {
         var env: [JSONValue] = [["name": "CHART_URL", "value": .string(chart.url)]]
         if let name = chart.name { env.append(["name": "CHART_NAME", "value": .string(name)]) }
@@ -84,34 +78,32 @@ public enum HelmPromiseInit {
                 subCommand: "helm-promise", name: request.name, extraFlags: extraFlags(request.chart),
                 group: request.group, kind: request.kind)),
         ]
-        let names = """
-            group: \(request.group)
-            names:
-              kind: \(request.kind)
-              plural: \(plural)
-              singular: \(request.kind.lowercased())
-            scope: Namespaced
-            versions:
-              - name: \(request.version)
-                schema:
-                  openAPIV3Schema:
-                    type: object
-                    properties:
-                      spec:
+        // One CRD: api.yaml as it is, promise.yaml's spec.api indented (as `init promise` writes it).
+        let crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: \(plural).\(request.group)
+            spec:
+              group: \(request.group)
+              names:
+                kind: \(request.kind)
+                plural: \(plural)
+                singular: \(request.kind.lowercased())
+              scope: Namespaced
+              versions:
+                - name: \(request.version)
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+            \(GoYAML.indent(14, schema))
+                  served: true
+                  storage: true
             """
         if request.split {
-            files.append(GeneratedFile(path: "api.yaml", contents: """
-                apiVersion: apiextensions.k8s.io/v1
-                kind: CustomResourceDefinition
-                metadata:
-                  name: \(plural).\(request.group)
-                spec:
-                \(indent(names, 2))
-                \(indent(schema, 14))
-                      served: true
-                      storage: true
-
-                """))
+            files.append(GeneratedFile(path: "api.yaml", contents: crd + "\n"))
             files.append(GeneratedFile(path: "dependencies.yaml", contents: ""))
             files.append(GeneratedFile(path: "workflows/resource/configure/workflow.yaml", contents: resourceConfigure))
         } else {
@@ -124,22 +116,14 @@ public enum HelmPromiseInit {
                     kratix.io/promise-version: v0.0.1
                 spec:
                   api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata:
-                      name: \(plural).\(request.group)
-                    spec:
-                \(indent(names, 6))
-                \(indent(schema, 18))
-                          served: true
-                          storage: true
+                \(GoYAML.indent(4, crd))
                   workflows:
                     promise:
                       configure:
-                \(indent("[]", 8))
+                \(GoYAML.indent(8, "[]"))
                     resource:
                       configure:
-                \(indent(resourceConfigure, 8))
+                \(GoYAML.indent(8, resourceConfigure))
 
                 """))
         }
