@@ -207,10 +207,10 @@ struct ModuleFetcherTests {
 
         """
 
-    @Test func initThatStopsOnRequiredVariablesIsRetriedWithPlaceholders() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        try dir.write("repo/variables.tf", Fixtures.read("modules/local/basic/variables.tf"))
+    /// A Git repository in `dir` holding one module (`variables`), and a fetcher whose terraform is
+    /// `newerTerraform` in front of the real one, logging each run to `log`.
+    private func newerTerraformFetcher(in dir: TemporaryDirectory, variables: String) async throws -> (repo: URL, fetcher: ModuleFetcher, log: String) {
+        try dir.write("repo/variables.tf", variables)
         let repo = dir.url.appendingPathComponent("repo")
         try await git(["init", "-q"], in: repo)
         try await git(["add", "."], in: repo)
@@ -220,8 +220,14 @@ struct ModuleFetcherTests {
         let real = try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")
         let log = dir.url.appendingPathComponent("init.log").path
         let cli = try TerraformCLI(executable: dir.url.appendingPathComponent("bin/terraform").path,
-                               environment: ["REAL_TERRAFORM": real, "INIT_LOG": log]).with(home: dir.url.appendingPathComponent("home"))
-        let fetcher = ModuleFetcher(terraform: cli, scratchRoot: dir.url.appendingPathComponent("scratch"))
+                                   environment: ["REAL_TERRAFORM": real, "INIT_LOG": log]).with(home: dir.url.appendingPathComponent("home"))
+        return (repo, ModuleFetcher(terraform: cli, scratchRoot: dir.url.appendingPathComponent("scratch")), log)
+    }
+
+    @Test func initThatStopsOnRequiredVariablesIsRetriedWithPlaceholders() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (repo, fetcher, log) = try await newerTerraformFetcher(in: dir, variables: Fixtures.read("modules/local/basic/variables.tf"))
         let result = try await TFModulePromiseInit.run(
             .init(name: "example", moduleSource: "git::file://\(repo.path)", group: "example.com", kind: "Example"), fetcher: fetcher)
         let promise = try YAMLReader.singleDocument(in: try #require(result.files.first { $0.path == "promise.yaml" }?.contents))
@@ -234,18 +240,7 @@ struct ModuleFetcherTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         // Every variable has a default: nothing to pass, so the first failure stands, with its output.
-        try dir.write("repo/variables.tf", "variable \"size\" {\n  type    = number\n  default = 1\n}\n")
-        let repo = dir.url.appendingPathComponent("repo")
-        try await git(["init", "-q"], in: repo)
-        try await git(["add", "."], in: repo)
-        try await git(["commit", "-q", "-m", "module"], in: repo)
-        try dir.write("bin/terraform", Self.newerTerraform)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.url.appendingPathComponent("bin/terraform").path)
-        let real = try #require(TestEnvironment.terraform, "\(TestEnvironment.terraformMissing)")
-        let cli = try TerraformCLI(executable: dir.url.appendingPathComponent("bin/terraform").path,
-                               environment: ["REAL_TERRAFORM": real, "INIT_LOG": dir.url.appendingPathComponent("init.log").path])
-            .with(home: dir.url.appendingPathComponent("home"))
-        let fetcher = ModuleFetcher(terraform: cli, scratchRoot: dir.url.appendingPathComponent("scratch"))
+        let (repo, fetcher, _) = try await newerTerraformFetcher(in: dir, variables: "variable \"size\" {\n  type    = number\n  default = 1\n}\n")
         do {
             _ = try await fetcher.fetch(source: ModuleSource("git::file://\(repo.path)"), registryVersion: nil)
             Issue.record("expected the init failure")
