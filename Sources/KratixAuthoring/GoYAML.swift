@@ -1,3 +1,4 @@
+import KratixTerraform
 import KubeModel
 
 /// The bytes kratix-cli writes, for the files its golden tests compare byte for byte.
@@ -22,8 +23,7 @@ public enum GoYAML {
     /// sprig's `indent n`: every line prefixed with `n` spaces, including the empty one after a
     /// trailing newline, so a template line `{{ .X | indent 4 }}` leaves a whitespace-only line (R1).
     public static func indent(_ n: Int, _ text: String) -> String {
-        let pad = String(repeating: " ", count: n)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n")
+        CRDTemplate.indent(n, text)
     }
 
     /// `yaml.Unmarshal` of one file: its first non-empty document, or `nil` for an empty file.

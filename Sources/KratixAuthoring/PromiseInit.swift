@@ -23,29 +23,8 @@ public enum PromiseInit {
         files.append(GeneratedFile(path: "README.md", contents: readme.text))
         // The API's CRD as upstream's template writes it, at column 0: `api.yaml` as it is, and
         // under `spec.api` of `promise.yaml` indented by four.
-        let crd = """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: \(plural).\(options.group)
-            spec:
-              group: \(options.group)
-              names:
-                kind: \(options.kind)
-                plural: \(plural)
-                singular: \(options.singular)
-              scope: Namespaced
-              versions:
-                - name: \(version)
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-            \(GoYAML.indent(14, schema))
-                  served: true
-                  storage: true
-            """
+        let crd = CRDTemplate.render(group: options.group, kind: options.kind, plural: plural, singular: options.singular,
+                                     version: version, specSchemaYAML: schema)
         if options.split {
             files.append(GeneratedFile(path: "api.yaml", contents: crd + "\n"))
             files.append(GeneratedFile(path: "dependencies.yaml", contents: ""))

@@ -147,40 +147,12 @@ public enum PromiseGenerator {
     /// Upstream writes this without a trailing newline.
     static let pipelineScript = "#!/usr/bin/env sh\n\ncp /resources/* /kratix/output"
 
-    /// sprig's `indent`: every line prefixed, including the one after a trailing newline.
-    static func indent(_ text: String, _ n: Int) -> String {
-        let pad = String(repeating: " ", count: n)
-        return pad + text.replacingOccurrences(of: "\n", with: "\n" + pad)
-    }
-
     /// `api.yaml` as upstream's `api.yaml.tpl` renders it (rule R1): the template's own layout,
     /// with the marshalled `spec` schema indented into it.
     static func splitAPI(_ options: TFModulePromiseOptions, schema: CRDSpecSchema) -> String {
         let spec = schema.openAPIV3Schema[path: ["properties", "spec"]] ?? .object([:])
-        return """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: \(options.plural).\(options.group)
-            spec:
-              group: \(options.group)
-              names:
-                kind: \(options.kind)
-                plural: \(options.plural)
-                singular: \(options.kind.lowercased())
-              scope: Namespaced
-              versions:
-                - name: \(options.version)
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-            \(indent(YAMLWriter.goYAML.write(spec), 14))
-                  served: true
-                  storage: true
-
-            """
+        return CRDTemplate.render(group: options.group, kind: options.kind, plural: options.plural, singular: options.kind.lowercased(),
+                                  version: options.version, specSchemaYAML: YAMLWriter.goYAML.write(spec)) + "\n"
     }
 
     /// The README upstream's tf goldens carry (`expected-output*/README.md`): the command line in a

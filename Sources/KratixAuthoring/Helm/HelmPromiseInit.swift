@@ -79,29 +79,8 @@ public enum HelmPromiseInit {
                 group: request.group, kind: request.kind)),
         ]
         // One CRD: api.yaml as it is, promise.yaml's spec.api indented (as `init promise` writes it).
-        let crd = """
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: \(plural).\(request.group)
-            spec:
-              group: \(request.group)
-              names:
-                kind: \(request.kind)
-                plural: \(plural)
-                singular: \(request.kind.lowercased())
-              scope: Namespaced
-              versions:
-                - name: \(request.version)
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-            \(GoYAML.indent(14, schema))
-                  served: true
-                  storage: true
-            """
+        let crd = CRDTemplate.render(group: request.group, kind: request.kind, plural: plural, singular: request.kind.lowercased(),
+                                     version: request.version, specSchemaYAML: schema)
         if request.split {
             files.append(GeneratedFile(path: "api.yaml", contents: crd + "\n"))
             files.append(GeneratedFile(path: "dependencies.yaml", contents: ""))
