@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "KubeModel",
                 "ChildProcesses",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

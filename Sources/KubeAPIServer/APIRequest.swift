@@ -41,17 +41,25 @@ public struct APIRequest: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.first { Self.sameHeaderName($0.name, name) }?.value
     }
 
     /// Every value of a header that may repeat (`Impersonate-Group`).
     public func headerValues(_ name: String) -> [String] {
-        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        headers.filter { Self.sameHeaderName($0.name, name) }.map(\.value)
+    }
+
+    /// Header names compare without regard to ASCII case (RFC 9110 §5.1), byte by byte: read on
+    /// every request, so without lower-casing two strings each time.
+    static func sameHeaderName(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8) { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(x | 0x20))
+        }
     }
 
     /// `+` is a space in query strings; `%XX` escapes anywhere.
     static func percentDecode(_ s: String) -> String {
-        guard s.contains("%") || s.contains("+") else { return s }
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return s }
         var bytes: [UInt8] = []
         var iterator = Array(s.utf8).makeIterator()
         while let b = iterator.next() {

@@ -179,22 +179,38 @@ public enum LabelValidation {
         return nil
     }
 
-    static func isAlnum(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
+    static func isAlnum(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
 
+    /// Byte by byte, as ``isDNSSubdomain(_:)``: a non-ASCII byte fails as its character would.
     static func isQualifiedNamePart(_ s: Substring) -> Bool {
-        guard let first = s.first, let last = s.last, isAlnum(first), isAlnum(last) else { return false }
-        return s.allSatisfy { isAlnum($0) || $0 == "-" || $0 == "_" || $0 == "." }
+        let bytes = s.utf8
+        guard let first = bytes.first, let last = bytes.last, isAlnum(first), isAlnum(last) else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
 
     /// RFC 1123 subdomain: lower-case alphanumerics, `-` and `.`, labels starting and ending alphanumeric.
     public static func isDNSSubdomain<S: StringProtocol>(_ s: S) -> Bool {
-        guard !s.isEmpty, s.count <= 253 else { return false }
-        for label in s.split(separator: ".", omittingEmptySubsequences: false) {
-            guard let first = label.first, let last = label.last else { return false }
-            let ok: (Character) -> Bool = { $0.isASCII && ($0.isLowercase || $0.isNumber) }
-            guard ok(first), ok(last), label.allSatisfy({ ok($0) || $0 == "-" }) else { return false }
+        // Byte by byte: only ASCII is allowed, so a non-ASCII byte fails as its character would,
+        // and the byte count is the character count of every name that can pass.
+        let bytes = s.utf8
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        func alphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        return true
+        var previous = UInt8(ascii: ".")  // the byte before a label's first
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard alphanumeric(previous) else { return false }  // empty label, or one ending in `-`
+            } else if byte == UInt8(ascii: "-") {
+                guard previous != UInt8(ascii: ".") else { return false }  // a label starting with `-`
+            } else if !alphanumeric(byte) {
+                return false
+            }
+            previous = byte
+        }
+        return alphanumeric(previous)
     }
 
     /// RFC 1123 label: at most 63 lower-case alphanumerics or `-`, starting and ending alphanumeric.

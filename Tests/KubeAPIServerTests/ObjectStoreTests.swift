@@ -99,14 +99,3 @@ import Testing
         #expect(JSONMergePatch.apply(["b": nil, "x": ["y": 1]], to: doc) == ["a": [1, 2], "x": ["y": 1]])
     }
 }
-
-@Suite struct APIRequestTests {
-    @Test func booleanParametersReadLikeGo() {
-        #expect(APIRequest(method: "GET", target: "/api/v1/pods?watch=True").flag("watch"))
-        #expect(APIRequest(method: "GET", target: "/api/v1/pods?watch=1").flag("watch"))
-        #expect(APIRequest(method: "GET", target: "/api/v1/pods?watch=true").flag("watch"))
-        #expect(!APIRequest(method: "GET", target: "/api/v1/pods?watch=false").flag("watch"))
-        #expect(!APIRequest(method: "GET", target: "/api/v1/pods").flag("watch"))
-        #expect(APIRequest(method: "GET", target: "/a%20b?label=x%3Dy+z").query["label"] == "x=y z")
-    }
-}

@@ -122,4 +122,21 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(cache.get("c") == 3)
         #expect(cache.count == 2)
     }
+
+    /// Uses far past the capacity (so the use order is rebuilt many times) keep exactly the most
+    /// recently used keys, with their latest values.
+    @Test func lruCacheKeepsTheMostRecentThroughManyUses() {
+        var cache = LRUCache<Int, Int>(capacity: 3)
+        for round in 0..<1_000 {
+            cache.set(round, round)
+            cache.set(-1, round)  // used every round: never the least recent
+            if round % 7 == 0 { cache.remove(round) }
+        }
+        #expect(cache.count <= 3)
+        #expect(cache.get(-1) == 999)
+        #expect(cache.get(999) == 999)
+        #expect(cache.get(998) == 998)
+        #expect(cache.get(0) == nil)
+        #expect(cache.get(997) == nil)  // the least recent of the four last set
+    }
 }

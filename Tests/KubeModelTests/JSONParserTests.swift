@@ -82,4 +82,17 @@ import Testing
         #expect(value.serialized() == #""tab\there\u0001""#)
         #expect(try JSONParser.parse(value.serialized()) == value)
     }
+
+    /// Plain runs are copied whole, so escapes at the start, the end, side by side and between
+    /// multi-byte characters must each land in the right place.
+    @Test func escapesLandBetweenPlainRuns() throws {
+        let text = "\"a\\b\nc\rd\u{1F}\u{7F}é<&>\"\"ü"
+        #expect(JSONValue.string(text).serialized() == #""\"a\\b\nc\rd\u001f\#u{7F}é<&>\"\"ü""#)
+        #expect(JSONValue.string(text).serialized(.go) == #""\"a\\b\nc\rd\u001f\#u{7F}é\u003c\u0026\u003e\"\"ü""#)
+        #expect(JSONValue.string("").serialized() == #""""#)
+        #expect(JSONValue.string("plain, no escapes at all").serialized() == #""plain, no escapes at all""#)
+        for options in [JSONSerializationOptions(), .go] {
+            #expect(try JSONParser.parse(JSONValue.string(text).serialized(options)) == .string(text))
+        }
+    }
 }

@@ -58,4 +58,24 @@ import Testing
         #expect(LabelValidation.valueProblem("a_b.c-d") == nil)
         #expect(LabelValidation.valueProblem("a b") != nil)
     }
+
+    @Test func labelValuesAreCheckedByteByByte() {
+        for valid in ["A", "Zz9", "a.b_c-D", "MyApp"] { #expect(LabelValidation.valueProblem(valid) == nil, "\(valid)") }
+        for invalid in ["-a", "a.", "_a", "é", "a\u{301}", "aé", "a b", "a@b", "a[b", "a`b", "a{b"] {
+            #expect(LabelValidation.valueProblem(invalid) != nil, "\(invalid)")
+        }
+        #expect(LabelValidation.keyProblem("app.kubernetes.io/Name_1") == nil)
+        #expect(LabelValidation.keyProblem("app.kubernetes.io/-x") != nil)
+    }
+
+    @Test(arguments: ["a", "0", "kratix.io", "a-b.c--d.e1", "x.y.z", String(repeating: "a", count: 253)])
+    func dnsSubdomainsPass(_ name: String) {
+        #expect(LabelValidation.isDNSSubdomain(name))
+    }
+
+    @Test(arguments: ["", ".", "a.", ".a", "a..b", "-a", "a-", "a-.b", "a.-b", "A", "a_b", "a b", "é", "ａ",
+                      String(repeating: "a", count: 254)])
+    func nonDNSSubdomainsFail(_ name: String) {
+        #expect(!LabelValidation.isDNSSubdomain(name))
+    }
 }
