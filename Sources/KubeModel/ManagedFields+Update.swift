@@ -142,7 +142,9 @@ extension ManagedFields {
         ]
         if isStatus { entry["subresource"] = "status" }
         if let mineIndex { entries[mineIndex] = entry } else { entries.append(entry) }
-        entries.removeAll { decode($0["fieldsV1"] ?? [:]).isEmpty }
+        // An entry that owns nothing goes. (Its fields decode to no path exactly when they are not a
+        // non-empty object: any member is a path. Checked without decoding every entry.)
+        entries.removeAll { $0["fieldsV1"]?.objectValue?.isEmpty ?? true }
         return sorted(entries).map(JSONValue.object)
     }
 
