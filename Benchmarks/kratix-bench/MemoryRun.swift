@@ -62,6 +62,10 @@ struct MemoryRun {
             // Where the API requests go, per request, for whoever is making them fewer.
             if ProcessInfo.processInfo.environment["KRATIX_BENCH_BREAKDOWN"] != nil {
                 emit("    API server storage syncs so far: \(await platform.store.storageSyncCount)")
+                for size in await platform.store.storedSizes().prefix(3) {
+                    emit(String(format: "    stored %@: %d objects, %.1f MB as JSON (%.0f bytes each)", size.groupResource, size.count,
+                                Double(size.jsonBytes) / 1_000_000, Double(size.jsonBytes) / Double(max(1, size.count))))
+                }
                 for (key, count) in platform.tally.detail.sorted(by: { $0.key < $1.key }) where !key.hasPrefix(BenchPlatform.benchProduct) {
                     let added = count - (detailBefore[key] ?? 0)
                     if added > 0 { emit(String(format: "    %@: %.2f per request", key, Double(added) / n)) }

@@ -157,6 +157,14 @@ public actor ObjectStore {
     /// The journal's fsyncs so far (0 in memory): under concurrent writes, fewer than the writes.
     public var storageSyncCount: Int { journal?.sync.syncCount ?? 0 }
 
+    /// Each resource's stored objects: how many, and their size as JSON (for the bench's breakdown
+    /// of where memory goes).
+    public func storedSizes() -> [(groupResource: String, count: Int, jsonBytes: Int)] {
+        objects.map { groupResource, byKey in
+            (groupResource, byKey.count, byKey.values.reduce(0) { $0 + JSONValue.object($1).serializedBytes().count })
+        }.sorted { $0.jsonBytes > $1.jsonBytes }
+    }
+
     /// Stores (or, with `nil`, removes) one object under the next resourceVersion, writes it to the
     /// journal and records the change. Every write goes through here, so watchers see every change
     /// in order. The caller's public method waits for durability (``durably(_:)``).

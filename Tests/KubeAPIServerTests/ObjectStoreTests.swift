@@ -98,4 +98,17 @@ import Testing
         #expect(throws: JSONPatch.Failure.self) { try JSONPatch.apply([["op": "test", "path": "/a/0", "value": 9]], to: doc) }
         #expect(JSONMergePatch.apply(["b": nil, "x": ["y": 1]], to: doc) == ["a": [1, 2], "x": ["y": 1]])
     }
+
+    @Test func storedSizesCountEachResourcesObjectsAndTheirJSON() async throws {
+        let store = ObjectStore()
+        let before = await store.storedSizes().first { $0.groupResource == "configmaps" }?.count ?? 0
+        let a = try await store.create(configMaps, namespace: "default", object: ["metadata": ["name": "a"], "data": ["k": "v"]], dryRun: false)
+        let b = try await store.create(configMaps, namespace: "default", object: ["metadata": ["name": "b"], "data": ["k": .string(String(repeating: "x", count: 200_000))]], dryRun: false)
+        let sizes = await store.storedSizes()
+        let configMapSize = try #require(sizes.first { $0.groupResource == "configmaps" })
+        #expect(configMapSize.count == before + 2)
+        let written = JSONValue.object(a).serializedBytes().count + JSONValue.object(b).serializedBytes().count
+        #expect(configMapSize.jsonBytes >= written, "both objects' JSON is counted")
+        #expect(sizes.first?.groupResource == "configmaps", "the largest resource comes first")
+    }
 }
