@@ -59,7 +59,7 @@ struct MemoryRun {
                 format: " peak RSS %.1f MB, RSS now %.1f MB (%.1f MB at start of phase); %@; %.2f reconciles and %.2f API requests per request (all parts)",
                 peakRSSMegabytes(), currentRSSMegabytes(), baseline, status,
                 metrics.total(PipelineRun.reconcileTotal) / n, requests / n))
-            // Where the API requests go, per request, for whoever is making them fewer.
+            // Where the API requests and the stored bytes go, for whoever is making them fewer.
             if ProcessInfo.processInfo.environment["KRATIX_BENCH_BREAKDOWN"] != nil {
                 emit("    API server storage syncs so far: \(await platform.store.storageSyncCount)")
                 for size in await platform.store.storedSizes().prefix(3) {

@@ -27,7 +27,7 @@ import Logging
 /// `memory` without durable storage, `memory-http` neither), KRATIX_BENCH_WINDOW (changes a watch
 /// can resume from, default 10000), KRATIX_BENCH_KEEP_EVENTS (Events kept, default 10000),
 /// KRATIX_BENCH_WORKERS (reconciles at once per controller), KRATIX_BENCH_BREAKDOWN (API requests
-/// by verb and resource).
+/// by verb and resource, storage syncs, the largest resources' stored size as JSON).
 func platformBench() async throws {
     let environment = ProcessInfo.processInfo.environment
     func number(_ name: String, _ fallback: Int) -> Int { environment[name].flatMap { Int($0) } ?? fallback }

@@ -58,9 +58,13 @@ struct PromiseValidation: AdmissionHandler {
         } catch {
             guard case .alreadyExists = error else { throw Denial(message: "invalid CRD: \(error)") }
             do {
-                guard var existing = try await client.getOptional(.customResourceDefinitions, name: api.crdName) else { return }
-                existing.spec = api.crd.spec
-                _ = try await client.update(.customResourceDefinitions, existing, options: dryRun)
+                // The Promise controller writes the CRD too: a conflict says only that it changed
+                // between the read and the dry run, so it is read again.
+                try await ConflictRetry.run { () throws(ClientError) in
+                    guard var existing = try await client.getOptional(.customResourceDefinitions, name: api.crdName) else { return }
+                    existing.spec = api.crd.spec
+                    _ = try await client.update(.customResourceDefinitions, existing, options: dryRun)
+                }
             } catch {
                 throw Denial(message: "invalid CRD changes: \(error)")
             }
