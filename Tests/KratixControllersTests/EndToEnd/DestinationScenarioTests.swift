@@ -148,7 +148,12 @@ import Testing
                 let message = try await placement()?.condition("WriteSucceeded")?["message"]?.stringValue ?? ""
                 return message.hasPrefix("GitStateStore \(store) is not ready: unable to clone repository: ")
             }, "the placement names the store's error")
-            #expect(try await placement()?.condition("Ready")?["message"] == "Failing")
+            // The scheduler's first verdict can land after the failed write and set `Ready` to
+            // `Pending` (spec: WriteSucceeded is not True); the controller's retry, 15 s later, sets
+            // `Failing` again.
+            #expect(await platform.eventually(timeout: .seconds(45)) {
+                try await placement()?.condition("Ready")?["message"] == "Failing"
+            }, "the placement is Failing")
             #expect(try await placement()?.condition("WriteSucceeded")?["message"]?.stringValue?.contains(Self.password) == false)
             #expect(await platform.eventually(timeout: .seconds(30)) {
                 await platform.get(Work.groupVersionResource, "while-broken", namespace: "default")?.condition("Ready")?["message"] == "Failing"
