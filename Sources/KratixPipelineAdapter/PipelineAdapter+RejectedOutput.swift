@@ -42,20 +42,14 @@ extension PipelineAdapter {
         } catch {
             return
         }
-        for _ in 0..<conflictAttempts {
-            do {
-                var object = try await client.get(target.resource, name: target.name, namespace: target.namespace)
-                var status = object.status?.objectValue ?? [:]
-                status["message"] = .string(message)
-                markFailed(&status, pipeline: options.pipelineName, message: message)
-                object.status = .object(status)
-                _ = try await client.updateStatus(target.resource, object)
-                return
-            } catch let error where error.code == 409 {
-                continue
-            } catch {
-                return
-            }
+        // Best effort: a failure after the retries is left to the pod's log.
+        _ = try? await ConflictRetry.run(attempts: conflictAttempts) { () throws(ClientError) in
+            var object = try await client.get(target.resource, name: target.name, namespace: target.namespace)
+            var status = object.status?.objectValue ?? [:]
+            status["message"] = .string(message)
+            markFailed(&status, pipeline: options.pipelineName, message: message)
+            object.status = .object(status)
+            _ = try await client.updateStatus(target.resource, object)
         }
     }
 

@@ -10,7 +10,7 @@ import KubeModel
 /// writes anything, so bad pipeline output fails the step without a half-written result.
 public enum PipelineAdapter {
     /// How many times a write that lost a race (a conflict) is recomputed from a fresh read.
-    static let conflictAttempts = 5
+    static let conflictAttempts = ConflictRetry.defaultAttempts
 
     // MARK: reader
 
