@@ -44,9 +44,9 @@ public final class RequestTally: Sendable {
         if index < parts.count, parts[index] == "namespaces", parts.count > index + 2 { index += 2 }
         guard index < parts.count else { return path[...] }
         let rest = parts[index...]
+        // No subresource (the common case): the resource's own substring, no new string.
         guard rest.count > 2 else { return rest[rest.startIndex] }
-        // `resource/name/subresource` → `resource/subresource` without building a new string when
-        // there is no subresource (the common case).
+        // `resource/name/subresource` → `resource/subresource`.
         return "\(rest[rest.startIndex])/\(rest[rest.startIndex + 2])"[...]
     }
 }

@@ -215,7 +215,8 @@ public enum LabelValidation {
 
     /// RFC 1123 label: at most 63 lower-case alphanumerics or `-`, starting and ending alphanumeric.
     public static func isDNSLabel<S: StringProtocol>(_ s: S) -> Bool {
-        guard !s.isEmpty, s.count <= 63, !s.contains(".") else { return false }
+        // Bytes, as ``isDNSSubdomain(_:)`` counts them: only ASCII passes there.
+        guard !s.isEmpty, s.utf8.count <= 63, !s.utf8.contains(UInt8(ascii: ".")) else { return false }
         return isDNSSubdomain(s)
     }
 }

@@ -78,4 +78,14 @@ import Testing
     func nonDNSSubdomainsFail(_ name: String) {
         #expect(!LabelValidation.isDNSSubdomain(name))
     }
+
+    @Test(arguments: ["a", "0", "a-b", "a--1", String(repeating: "a", count: 63)])
+    func dnsLabelsPass(_ name: String) {
+        #expect(LabelValidation.isDNSLabel(name))
+    }
+
+    @Test(arguments: ["", "a.b", "-a", "a-", "A", "a_b", "é", String(repeating: "a", count: 64), String(repeating: "é", count: 40)])
+    func nonDNSLabelsFail(_ name: String) {
+        #expect(!LabelValidation.isDNSLabel(name))
+    }
 }
